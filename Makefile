@@ -1,0 +1,33 @@
+# Every target sets itself up: a fresh machine needs only python3 and make.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+DEMO_INDEX := index_data/demo
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: serve test browser demo-index bench
+
+$(STAMP): requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+demo-index: $(STAMP)
+	$(PY) -m indexer build demo --index $(DEMO_INDEX)
+
+serve: demo-index
+	$(PY) -m web --index $(DEMO_INDEX) --host $(HOST) --port $(PORT)
+
+browser:
+	bash scripts/install-browser.sh
+
+test: $(STAMP) browser
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/index_bench.py
+	$(PY) bench/extract_eval.py
+	$(PY) bench/query_bench.py

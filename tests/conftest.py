@@ -1,0 +1,60 @@
+"""Session fixtures: real indexes built once from real articles."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_DIR = ROOT / "demo"
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus" / "berita-22k.jsonl"
+NER_DATA = SHARED / "ner" / "nergrit-train.bio"
+# Every 60th record: ~390 articles spread over all outlets and both years.
+SAMPLE_STEP = 60
+
+
+def corpus_records(step: int = SAMPLE_STEP) -> list[dict]:
+    """A deterministic sample of the 22k corpus."""
+    out = []
+    with CORPUS.open(encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if i % step == 0:
+                out.append(json.loads(line))
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_records() -> list[dict]:
+    return corpus_records()
+
+
+@pytest.fixture(scope="session")
+def sample_jsonl(tmp_path_factory, sample_records) -> Path:
+    path = tmp_path_factory.mktemp("corpus") / "sample.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for rec in sample_records:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    """An index of the five demo articles; read-only for tests."""
+    from indexer.build import build_index
+
+    index_dir = tmp_path_factory.mktemp("seed_index")
+    build_index([DEMO_DIR], index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory, sample_jsonl) -> Path:
+    """An index of the corpus sample; read-only for tests (copy it to mutate)."""
+    from indexer.build import build_index
+
+    index_dir = tmp_path_factory.mktemp("sample_index")
+    build_index([sample_jsonl], index_dir)
+    return index_dir
