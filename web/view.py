@@ -1,0 +1,252 @@
+"""What the search page shows, worked out in Python so the templates stay declarative.
+
+Facet blocks, active-filter chips, histogram bars and pagination are plain
+data here; the templates only lay them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup, escape
+
+from search import request as search_request
+from search.model import SELECTABLE_FACETS, SearchRequest, SearchResult
+from web.links import Links
+from web.params import facet_limit_param, facet_prefix_param
+
+FACET_LABELS = {
+    "entity": "Tokoh & Organisasi",
+    "location": "Lokasi",
+    "source": "Sumber",
+    "category": "Kategori",
+    "date": "Tanggal",
+}
+# Placeholders of the per-facet filter boxes.
+FILTER_HINTS = {
+    "entity": "Saring tokoh…",
+    "location": "Saring lokasi…",
+    "source": "Saring sumber…",
+    "category": "Saring kategori…",
+}
+SORT_LABELS = {"relevance": "Relevansi", "newest": "Terbaru", "oldest": "Terlama"}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+# The page asks for this many values per facet, shows the first SHOWN_VALUES
+# and keeps the rest behind a "Lainnya" expander that needs no script.
+PAGE_FACET_LIMIT = 30
+SHOWN_VALUES = 8
+# Histogram drawing box (SVG user units; the CSS stretches it to the column).
+CHART_WIDTH, CHART_HEIGHT = 600, 90
+# How many page numbers either side of the current one.
+PAGE_WINDOW = 2
+
+_NON_MARK_TAG = re.compile(r"<(?!/?mark>)")
+
+
+def page_request(req: SearchRequest) -> SearchRequest:
+    """The request the page runs: more facet values than the API's default, unless asked otherwise."""
+    limits = {name: PAGE_FACET_LIMIT for name in SELECTABLE_FACETS}
+    limits.update(req.facet_limit)
+    return replace(req, facet_limit=limits)
+
+
+def is_web_url(url: Any) -> bool:
+    """Only http(s) URLs with a host become links; ``javascript:`` and friends stay text."""
+    if not isinstance(url, str):
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def snippet_html(snippet: str) -> Markup:
+    """Mark the engine's snippet safe: it is escaped text with ``<mark>`` around matches.
+
+    Trusting it is the engine's contract; as a second line of defence any tag
+    other than ``<mark>``/``</mark>`` makes the whole snippet plain text.
+    """
+    if _NON_MARK_TAG.search(snippet):
+        return escape(snippet)
+    return Markup(snippet)
+
+
+def human_date(iso: str | None) -> str:
+    """``2019-09-10`` -> ``10 Sep 2019``; ``2019-09`` -> ``Sep 2019``."""
+    if not iso:
+        return ""
+    try:
+        if len(iso) == 7:
+            return f"{MONTHS[int(iso[5:7]) - 1]} {iso[:4]}"
+        day = dt.date.fromisoformat(iso[:10])
+    except (ValueError, IndexError):
+        return iso
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass
+class FacetBlock:
+    name: str
+    label: str
+    values: list[dict[str, Any]]  # the API's facet values, each with toggle_url
+    hidden_selected: list[str]  # selected values not in the list (kept in the form)
+    prefix: str
+    prefix_param: str
+    more_url: str | None  # ask for more values than were returned
+
+    @property
+    def shown(self) -> list[dict[str, Any]]:
+        return self.values[:SHOWN_VALUES]
+
+    @property
+    def rest(self) -> list[dict[str, Any]]:
+        return self.values[SHOWN_VALUES:]
+
+
+@dataclass
+class Chip:
+    label: str
+    value: str
+    remove_url: str
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    count: int
+    selected: bool
+    url: str
+
+
+@dataclass
+class PageLink:
+    number: int | None  # None: an ellipsis
+    url: str | None
+    current: bool = False
+
+
+@dataclass
+class SearchView:
+    req: SearchRequest
+    result: dict[str, Any]
+    links: Links
+    facets: list[FacetBlock] = field(default_factory=list)
+    chips: list[Chip] = field(default_factory=list)
+    bars: list[Bar] = field(default_factory=list)
+    pages: list[PageLink] = field(default_factory=list)
+    last_page: int = 0
+    hidden: list[tuple[str, str]] = field(default_factory=list)  # form state without a visible input
+
+
+def facet_blocks(req: SearchRequest, ran: SearchRequest, result: dict[str, Any], links: Links) -> list[FacetBlock]:
+    blocks = []
+    for name in SELECTABLE_FACETS:
+        values = result["facets"].get(name, [])
+        listed = {fv["value"] for fv in values}
+        limit = ran.facet_limit.get(name, PAGE_FACET_LIMIT)
+        more = min(limit * 4, search_request.MAX_FACET_LIMIT)
+        blocks.append(
+            FacetBlock(
+                name=name,
+                label=FACET_LABELS[name],
+                values=values,
+                hidden_selected=[v for v in req.selected.get(name, ()) if v not in listed],
+                prefix=req.facet_prefix.get(name, ""),
+                prefix_param=facet_prefix_param(name),
+                more_url=links.with_value(facet_limit_param(name), str(more))
+                if len(values) >= limit and more > limit
+                else None,
+            )
+        )
+    return blocks
+
+
+def chips(req: SearchRequest, links: Links) -> list[Chip]:
+    out = [
+        Chip(FACET_LABELS[name], value, links.toggle(name, value))
+        for name in SELECTABLE_FACETS
+        for value in req.selected.get(name, ())
+    ]
+    if req.date_from or req.date_to:
+        span = f"{human_date(req.date_from and req.date_from.isoformat()) or '…'} – " + (
+            human_date(req.date_to and req.date_to.isoformat()) or "…"
+        )
+        out.append(Chip(FACET_LABELS["date"], span, links.without("date_from", "date_to")))
+    return out
+
+
+def histogram(buckets: list[dict[str, Any]], links: Links) -> list[Bar]:
+    """One bar per bucket, heights relative to the tallest; tiny counts stay visible."""
+    if not buckets:
+        return []
+    top = max(b["count"] for b in buckets) or 1
+    slot = CHART_WIDTH / len(buckets)
+    gap = min(slot * 0.2, 6)
+    bars = []
+    for i, bucket in enumerate(buckets):
+        height = max(bucket["count"] / top * (CHART_HEIGHT - 4), 2 if bucket["count"] else 0)
+        bars.append(
+            Bar(
+                x=round(i * slot + gap / 2, 2),
+                y=round(CHART_HEIGHT - height, 2),
+                width=round(slot - gap, 2),
+                height=round(height, 2),
+                label=human_date(bucket["value"]),
+                count=bucket["count"],
+                selected=bucket["selected"],
+                url=bucket["toggle_url"],
+            )
+        )
+    return bars
+
+
+def last_page(total: int, per_page: int) -> int:
+    """The last page a link may point to: the parser refuses pages past ``MAX_WINDOW`` results."""
+    return min(-(-total // per_page), search_request.MAX_WINDOW // per_page)
+
+
+def pagination(page: int, last: int, links: Links) -> list[PageLink]:
+    """``1 … 4 5 [6] 7 8 … 20``."""
+    if last <= 1:
+        return []
+    numbers = sorted({1, last, *range(max(1, page - PAGE_WINDOW), min(last, page + PAGE_WINDOW) + 1)})
+    out: list[PageLink] = []
+    for n in numbers:
+        if out and out[-1].number is not None and n - out[-1].number > 1:
+            out.append(PageLink(None, None))
+        out.append(PageLink(n, links.page(n), current=n == page))
+    return out
+
+
+def build(req: SearchRequest, ran: SearchRequest, result: SearchResult, links: Links) -> SearchView:
+    """The page's view of ``result``; ``ran`` is the request actually run (``page_request(req)``)."""
+    data = links.annotate(result.to_dict())
+    last = last_page(result.total, result.per_page)
+    return SearchView(
+        req=req,
+        result=data,
+        links=links,
+        facets=facet_blocks(req, ran, data, links),
+        chips=chips(req, links),
+        bars=histogram(data["facets"].get("date", []), links),
+        pages=pagination(result.page, last, links),
+        last_page=last,
+        hidden=form_state(links),
+    )
+
+
+def form_state(links: Links) -> list[tuple[str, str]]:
+    """Parameters the page's form must carry as hidden inputs (page size, expanded facets)."""
+    names = {"per_page", *(facet_limit_param(name) for name in SELECTABLE_FACETS)}
+    return [(name, value) for name, values in links.params.items() if name in names for value in values]
+
