@@ -82,4 +82,10 @@ class SearchResult:
     date_interval: str = "month"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The JSON shape; ``type`` appears on entity values only."""
+        out = asdict(self)
+        for values in out["facets"].values():
+            for v in values:
+                if v["type"] is None:
+                    del v["type"]
+        return out

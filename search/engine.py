@@ -1,0 +1,384 @@
+"""``SearchEngine``: one open index, searched and counted.
+
+Per index generation the engine opens one searcher and reads the facet and
+date columns into numpy arrays (``_Snapshot``). A request then costs:
+
+1. the query's full match set, unscored (``docs_for_query``), as a mask;
+2. facet counts from that mask and the arrays (``search.facets``): exact,
+   because they never depend on which documents a top-N collector scored
+   (whoosh-facts.md, "Traps");
+3. a top-N scored search restricted to the filtered matches, only as deep as
+   the requested page; stored fields and snippets for that page only.
+
+Threads (waitress) share the engine. Whoosh readers keep per-reader state, so
+Whoosh calls on one snapshot are serialised by its lock; the numpy work runs
+outside it. The generation is checked at most every ``check_interval``
+seconds; a new generation is loaded by one thread while the others keep
+answering from the old snapshot, which is closed when its last user is done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.util.times import datetime_to_long
+
+from indexer.schema import FACET_FIELDS
+from search.facets import NO_DATE, DateFacet, EntityFacet, ValueColumn, ValueFacet
+from search.highlight import snippet
+from search.model import SELECTABLE_FACETS, FacetValue, Hit, SearchError, SearchRequest, SearchResult
+from search.query import MAX_EXPANSION, CompiledQuery, compile_query
+from search.suggest import suggest
+
+# Fewer full matches than this: fall back to partial matches, suggest a spelling.
+FEW_HITS = 3
+# Wildcard expansion reads at most this many lexicon terms after the prefix.
+MAX_EXPANSION_SCAN = 5000
+MAX_RESOLVED_VALUES = 50
+_USEC_PER_DAY = 86_400_000_000
+_MAX_DATE_LONG = datetime_to_long(dt.datetime.max)
+
+
+class _Snapshot:
+    """One index generation: a searcher and the arrays read from its columns."""
+
+    def __init__(self, ix: windex.Index):
+        self.searcher = ix.searcher()
+        self.lock = threading.Lock()
+        self.users = 0
+        self.retired = False
+        reader = self.searcher.reader()
+        self.reader = reader
+        self.generation = reader.generation()
+        n = self.n_docs = reader.doc_count_all()
+        self.live = np.ones(n, dtype=bool)
+        if reader.has_deletions():
+            self.live[:] = False
+            self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.date_raw = self._read_dates(reader, n)
+        has_date = self.date_raw != NO_DATE
+        days = np.full(n, NO_DATE, dtype=np.int64)
+        days[has_date] = self.date_raw[has_date] // _USEC_PER_DAY + 1
+        columns = {f: ValueColumn.read(reader, f) for f in FACET_FIELDS if f != "mentioned"}
+        self.facets: dict[str, ValueFacet] = {
+            "entity": EntityFacet("entity", columns["entity"], columns["person"], columns["organization"]),
+            "location": ValueFacet("location", columns["location"]),
+            "source": ValueFacet("source", columns["source"]),
+            "category": ValueFacet("category", columns["category"]),
+        }
+        self.date = DateFacet(days)
+
+    @staticmethod
+    def _read_dates(reader, n: int) -> np.ndarray:
+        """Raw date longs (microseconds since year 1); ``NO_DATE`` where absent.
+
+        An absent date reads as the column default, the int64 maximum, which
+        overflows ``datetime``: hence raw values, never translated ones.
+        """
+        out = np.full(n, NO_DATE, dtype=np.int64)
+        for segment, offset in reader.leaf_readers():
+            if segment.has_column("date"):
+                raw = np.fromiter(segment.column_reader("date", translate=False), dtype=np.int64)
+                raw[(raw < 0) | (raw > _MAX_DATE_LONG)] = NO_DATE
+                out[offset : offset + len(raw)] = raw
+        return out
+
+    # -- search.query.Vocabulary -------------------------------------------------
+
+    def expand(self, pattern: str) -> list[str]:
+        rx = re.compile(fnmatch.translate(pattern))
+        prefix = re.split(r"[*?]", pattern, 1)[0]
+        found: dict[str, int] = {}
+        for field in ("body_exact", "title_exact"):
+            for k, term in enumerate(self.reader.expand_prefix(field, prefix)):
+                if k >= MAX_EXPANSION_SCAN:
+                    break
+                term = term.decode("utf-8") if isinstance(term, bytes) else term
+                if term not in found and rx.fullmatch(term):
+                    found[term] = self.reader.doc_frequency(field, term)
+        return sorted(found, key=lambda t: -found[t])[:MAX_EXPANSION]
+
+    def resolve_facet(self, facet: str, text: str) -> list[str]:
+        return self.facets[facet].column.containing(text, MAX_RESOLVED_VALUES)
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+class SearchEngine:
+    """Searches one index directory; safe to share between threads."""
+
+    def __init__(self, index_dir: str | Path, check_interval: float = 1.0):
+        """``check_interval``: seconds between checks for a new index generation (0: every request)."""
+        self.index_dir = Path(index_dir)
+        if not windex.exists_in(str(self.index_dir)):
+            raise SearchError("no_index", f"no index in {self.index_dir}; build one with `python -m indexer build`")
+        self._ix = windex.open_dir(str(self.index_dir))
+        self.check_interval = check_interval
+        self._snapshot = _Snapshot(self._ix)
+        self._checked = time.monotonic()
+        self._swap = threading.Lock()
+        self._refreshing = threading.Lock()
+
+    # -- generations ---------------------------------------------------------------
+
+    def _maybe_refresh(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.check_interval:
+            return
+        self._checked = now
+        if self._ix.latest_generation() == self._snapshot.generation:
+            return
+        if not self._refreshing.acquire(blocking=False):
+            return  # another thread is loading it; answer from the current one
+        try:
+            if self._ix.latest_generation() != self._snapshot.generation:
+                fresh = _Snapshot(self._ix)
+                with self._swap:
+                    old, self._snapshot = self._snapshot, fresh
+                    old.retired = True
+                    if old.users == 0:
+                        old.close()
+        finally:
+            self._refreshing.release()
+
+    @contextmanager
+    def _lease(self) -> Iterator[_Snapshot]:
+        self._maybe_refresh()
+        with self._swap:
+            snap = self._snapshot
+            snap.users += 1
+        try:
+            yield snap
+        finally:
+            with self._swap:
+                snap.users -= 1
+                if snap.retired and snap.users == 0:
+                    snap.close()
+
+    @property
+    def generation(self) -> int:
+        return self._snapshot.generation
+
+    # -- search --------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Run a validated request (see ``search.request.parse_request``)."""
+        started = time.perf_counter()
+        unknown = set(request.selected) - set(SELECTABLE_FACETS)
+        if unknown:
+            raise SearchError("unknown_facet", f"unknown facet {sorted(unknown)[0]!r}")
+        with self._lease() as snap:
+            result = _Search(snap, request).run()
+        result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return result
+
+    def document(self, doc_id: str) -> dict | None:
+        """Every stored field of one article, or None if the id is unknown."""
+        with self._lease() as snap, snap.lock:
+            docnum = snap.searcher.document_number(id=doc_id)
+            if docnum is None:
+                return None
+            stored = snap.searcher.stored_fields(docnum)
+        return document_dict(stored)
+
+
+def _one(value) -> str | None:
+    if isinstance(value, (list, tuple)):
+        return value[0] if value else None
+    return value or None
+
+
+def _many(value) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _iso_date(value) -> str | None:
+    return value.date().isoformat() if isinstance(value, dt.datetime) else None
+
+
+def document_dict(stored: dict) -> dict:
+    """The public shape of one article's stored fields."""
+    people = set(_many(stored.get("person")))
+    return {
+        "id": stored.get("id"),
+        "title": stored.get("title") or "",
+        "url": stored.get("url"),
+        "source": _one(stored.get("source")),
+        "category": _one(stored.get("category")),
+        "subcategory": stored.get("subcategory"),
+        "date": _iso_date(stored.get("date")),
+        "body": stored.get("body") or "",
+        "entities": [
+            {"name": e, "type": "person" if e in people else "organization"} for e in _many(stored.get("entity"))
+        ],
+        "locations": _many(stored.get("location")),
+        "mentioned": _many(stored.get("mentioned")),
+    }
+
+
+class _Search:
+    """One request against one snapshot."""
+
+    def __init__(self, snap: _Snapshot, request: SearchRequest):
+        self.snap = snap
+        self.request = request
+        self.notice: str | None = None
+        self.match_counts: np.ndarray | None = None  # clauses matched per doc, partial mode
+
+    def run(self) -> SearchResult:
+        snap, request = self.snap, self.request
+        with snap.lock:
+            compiled = compile_query(request.query, snap)
+            matched, full_count = self._match(compiled)
+        if compiled.plain:
+            self.notice = "plain"
+
+        filters = {name: f.filter(request, snap.n_docs) for name, f in snap.facets.items()}
+        date_filter = snap.date.filter(request, snap.n_docs)
+        base = matched if date_filter is None else matched & date_filter
+        hits = _and(base, [m for m in filters.values() if m is not None])
+        total = int(np.count_nonzero(hits))
+
+        facets: dict[str, list[FacetValue]] = {}
+        for name, facet in snap.facets.items():
+            others = [m for other, m in filters.items() if other != name and m is not None]
+            mask = hits if filters[name] is None else _and(base, others)
+            facets[name] = facet.values(mask, int(np.count_nonzero(mask)), request)
+        date_mask = _and(matched, [m for m in filters.values() if m is not None])
+        interval, facets["date"] = snap.date.histogram(date_mask, request)
+
+        start = (request.page - 1) * request.per_page
+        end = start + request.per_page
+        with snap.lock:
+            ranked = self._rank(compiled, hits, total, end)[start:end]
+            stored = [snap.searcher.stored_fields(d) for d, _ in ranked]
+            suggestion = None
+            if full_count < FEW_HITS and compiled.words:
+                suggestion = suggest(snap.reader, request.query, compiled.words)
+        hit_list = [self._hit(fields, score, compiled) for (_, score), fields in zip(ranked, stored)]
+        return SearchResult(
+            query=request.query,
+            total=total,
+            page=request.page,
+            per_page=request.per_page,
+            took_ms=0.0,
+            hits=hit_list,
+            facets=facets,
+            suggestion=suggestion,
+            notice=self.notice,
+            date_interval=interval,
+        )
+
+    def _match(self, compiled: CompiledQuery) -> tuple[np.ndarray, int]:
+        """Mask of every document the query matches, and how many match it fully.
+
+        With two or more words and fewer than ``FEW_HITS`` full matches, the
+        documents matching any word are taken instead (ranked by how many
+        words they match) and the notice says so.
+        """
+        snap = self.snap
+        if compiled.is_empty:
+            return snap.live.copy(), snap.n_docs
+        mask = self._docs(compiled.query)
+        full = int(np.count_nonzero(mask))
+        if full < FEW_HITS and len(compiled.clauses) >= 2:
+            counts = np.zeros(snap.n_docs, dtype=np.int16)
+            for clause in compiled.clauses:
+                counts += self._docs(clause)
+            if compiled.exclude is not None:
+                counts[self._docs(compiled.exclude)] = 0
+            partial = counts > 0
+            if np.count_nonzero(partial) > full:
+                self.match_counts = counts
+                self.notice = "partial"
+                return partial, full
+        return mask, full
+
+    def _docs(self, q: wq.Query) -> np.ndarray:
+        mask = np.zeros(self.snap.n_docs, dtype=bool)
+        docs = np.fromiter(self.snap.searcher.docs_for_query(q), dtype=np.int64)
+        mask[docs] = True
+        return mask
+
+    def _rank(self, compiled: CompiledQuery, hits: np.ndarray, total: int, end: int) -> list[tuple[int, float]]:
+        """(docnum, score) of the first ``end`` hits in the requested order."""
+        if not total:
+            return []
+        sort = self.request.sort
+        if not compiled.clauses or sort != "relevance":
+            docs = np.flatnonzero(hits)
+            # Newest first for "newest" and for browsing; dateless documents last either way.
+            key = self.snap.date_raw[docs]
+            if sort == "oldest":
+                key = np.where(key == NO_DATE, np.iinfo(np.int64).max, key)
+            else:
+                key = -key
+            order = np.lexsort((docs, key))[:end]
+            page_docs = docs[order].tolist()
+            scores = self._scores(compiled, page_docs) if compiled.clauses else {}
+            return [(d, scores.get(d, 0.0)) for d in page_docs]
+        if self.match_counts is None:
+            return self._top(compiled.query, None if self._unfiltered() else hits, end)
+        # Partial: most words matched first, then by score within each level.
+        out: list[tuple[int, float]] = []
+        counts = np.where(hits, self.match_counts, 0)
+        for level in range(int(counts.max()), 0, -1):
+            at_level = counts == level
+            n = int(np.count_nonzero(at_level))
+            if n:
+                out += self._top(compiled.any_of(), at_level, end - len(out))
+            if len(out) >= end:
+                break
+        return out
+
+    def _top(self, q: wq.Query, allowed: np.ndarray | None, limit: int) -> list[tuple[int, float]]:
+        """Whoosh's top-N collector over the allowed documents (None: all matches); equal scores go to the newer article."""
+        allow = None if allowed is None else set(np.flatnonzero(allowed).tolist())
+        results = self.snap.searcher.search(q, limit=limit, filter=allow)
+        date = self.snap.date_raw
+        top = sorted(((score, docnum) for score, docnum in results.top_n), key=lambda sd: (-sd[0], -date[sd[1]]))
+        return [(d, float(s)) for s, d in top]
+
+    def _unfiltered(self) -> bool:
+        """Whether no facet or date filter narrows the query's matches (then no filter set is needed)."""
+        r = self.request
+        return not r.selected and r.date_from is None and r.date_to is None
+
+    def _scores(self, compiled: CompiledQuery, docs: list[int]) -> dict[int, float]:
+        q = compiled.query if self.match_counts is None else compiled.any_of()
+        results = self.snap.searcher.search(q, limit=len(docs), filter=set(docs))
+        return {docnum: float(score) for score, docnum in results.top_n}
+
+    def _hit(self, stored: dict, score: float, compiled: CompiledQuery) -> Hit:
+        doc = document_dict(stored)
+        return Hit(
+            id=doc["id"],
+            title=doc["title"],
+            url=doc["url"],
+            source=doc["source"],
+            date=doc["date"],
+            snippet=snippet(doc["body"], compiled.stems, compiled.forms),
+            score=round(score, 4),
+            entities=[e["name"] for e in doc["entities"]],
+            locations=doc["locations"],
+        )
+
+
+def _and(mask: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
+    out = mask
+    for m in others:
+        out = out & m
+    return out

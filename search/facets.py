@@ -1,0 +1,284 @@
+"""Facets counted from arrays, not from postings or stored fields.
+
+Each index generation reads the facet columns once into compact arrays
+(``ValueColumn``: a value vocabulary and, per document, the ids of its values
+in CSR form). A search then hands each facet a boolean mask of the documents
+to count, and counting is one ``np.bincount``: the hot path never touches
+Whoosh.
+
+Multi-select semantics (Elasticsearch's post_filter, Solr's tag/exclude):
+values within one facet are ORed, facets are ANDed, and each facet is counted
+over the documents matching the query and every *other* facet's selection,
+so its own other values stay selectable. Selected values always appear, with
+``selected: true``, even when their count is 0.
+
+The date histogram follows the same rule: it counts the documents matching
+the query and the other facets, ignoring date_from/date_to, and marks the
+buckets inside the selected range. Documents without a date are in no bucket
+(and pass no date filter) but are found by searches without one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from functools import cached_property
+
+import numpy as np
+
+from search.model import FacetValue, SearchRequest
+
+DEFAULT_FACET_LIMIT = 10
+# Histogram by day when the counted documents span fewer days than this.
+DAY_INTERVAL_MAX_DAYS = 62
+# Below this fraction of documents a mask is counted by gathering the matched
+# documents' rows; above it, by one pass over every (document, value) entry.
+_GATHER_FRACTION = 0.125
+NO_DATE = -1
+
+
+class ValueColumn:
+    """A multi-valued facet column as arrays (value vocabulary + CSR of value ids)."""
+
+    def __init__(self, name: str, values: list[str], indptr: np.ndarray, ids: np.ndarray):
+        self.name = name
+        self.values = values
+        self.indptr = indptr
+        self.ids = ids
+        self.index = {v: i for i, v in enumerate(values)}
+        self.doc_of = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
+        self.doc_freq = np.bincount(ids, minlength=len(values))
+
+    @classmethod
+    def read(cls, reader, fieldname: str) -> "ValueColumn":
+        """Read one list column of every segment; documents without the column get no values."""
+        index: dict[str, int] = {}
+        values: list[str] = []
+        lengths: list[int] = []
+        ids: list[int] = []
+        for segment, _offset in reader.leaf_readers():
+            n = segment.doc_count_all()
+            if not segment.has_column(fieldname):
+                lengths.extend([0] * n)
+                continue
+            column = segment.column_reader(fieldname, translate=False)
+            for docnum in range(n):
+                raw = column[docnum]
+                lengths.append(len(raw))
+                for b in raw:
+                    vid = index.get(b)
+                    if vid is None:
+                        vid = index[b] = len(values)
+                        values.append(b)
+                    ids.append(vid)
+        indptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        names = [b.decode("utf-8") for b in values]
+        return cls(fieldname, names, indptr, np.asarray(ids, dtype=np.int32))
+
+    def count(self, mask: np.ndarray, n_docs: int) -> np.ndarray:
+        """How many masked documents hold each value (``n_docs`` = mask.sum(), to pick the method)."""
+        if n_docs < _GATHER_FRACTION * len(mask):
+            docs = np.flatnonzero(mask)
+            starts = self.indptr[docs]
+            lengths = self.indptr[docs + 1] - starts
+            total = int(lengths.sum())
+            if not total:
+                return np.zeros(len(self.values), dtype=np.int64)
+            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+            vals = self.ids[offsets]
+        else:
+            vals = self.ids[mask[self.doc_of]]
+        return np.bincount(vals, minlength=len(self.values))
+
+    def docs_with(self, value_ids: list[int], n_docs: int) -> np.ndarray:
+        """Mask of the documents holding any of the values."""
+        mask = np.zeros(n_docs, dtype=bool)
+        if value_ids:
+            mask[self.doc_of[np.isin(self.ids, value_ids)]] = True
+        return mask
+
+    def lookup(self, value: str) -> int | None:
+        """A value's id: exact, else the most frequent value equal to it ignoring case."""
+        vid = self.index.get(value)
+        if vid is not None:
+            return vid
+        same = self._by_lower.get(value.lower())
+        return max(same, key=lambda i: self.doc_freq[i]) if same else None
+
+    @cached_property
+    def _by_lower(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, v in enumerate(self.values):
+            out.setdefault(v.lower(), []).append(i)
+        return out
+
+    @cached_property
+    def _sorted_lower(self) -> tuple[list[str], np.ndarray]:
+        order = sorted(range(len(self.values)), key=lambda i: self.values[i].lower())
+        return [self.values[i].lower() for i in order], np.asarray(order, dtype=np.int64)
+
+    def with_prefix(self, prefix: str) -> np.ndarray:
+        """Ids of the values starting with ``prefix`` (ignoring case) or with a word starting with it."""
+        keys, order = self._sorted_lower
+        p = prefix.lower()
+        lo = bisect.bisect_left(keys, p)
+        hi = bisect.bisect_left(keys, p + "\U0010ffff")
+        ids = set(order[lo:hi].tolist())
+        word_keys, word_ids = self._word_index
+        lo = bisect.bisect_left(word_keys, p)
+        hi = bisect.bisect_left(word_keys, p + "\U0010ffff")
+        for i in range(lo, hi):
+            ids.update(word_ids[i])
+        return np.fromiter(ids, dtype=np.int64, count=len(ids))
+
+    @cached_property
+    def _word_index(self) -> tuple[list[str], list[list[int]]]:
+        """Lowercase words of the values -> value ids, sorted by word (for prefix and word lookups)."""
+        words: dict[str, list[int]] = {}
+        for i, v in enumerate(self.values):
+            for w in set(_WORD_RE.findall(v.lower())):
+                words.setdefault(w, []).append(i)
+        keys = sorted(words)
+        return keys, [words[k] for k in keys]
+
+    def containing(self, text: str, limit: int) -> list[str]:
+        """Values equal to ``text`` or containing it as whole words, ignoring case; most frequent first."""
+        target = _WORD_RE.findall(text.lower())
+        if not target:
+            return []
+        keys, ids = self._word_index
+        k = bisect.bisect_left(keys, target[0])
+        if k == len(keys) or keys[k] != target[0]:
+            return []
+        phrase = re.compile(r"(?<!\w)" + r"\W+".join(map(re.escape, target)) + r"(?!\w)")
+        found = [i for i in ids[k] if phrase.search(self.values[i].lower())]
+        found.sort(key=lambda i: -self.doc_freq[i])
+        return [self.values[i] for i in found[:limit]]
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+class ValueFacet:
+    """A facet of verbatim values: source, category, location."""
+
+    def __init__(self, name: str, column: ValueColumn):
+        self.name = name
+        self.column = column
+
+    def selected_ids(self, request: SearchRequest) -> list[int]:
+        ids = (self.column.lookup(v) for v in request.selected.get(self.name, ()))
+        return [i for i in ids if i is not None]
+
+    def filter(self, request: SearchRequest, n_docs: int) -> np.ndarray | None:
+        """Documents passing this facet's selection (any selected value), or None when nothing is selected."""
+        if not request.selected.get(self.name):
+            return None
+        return self.column.docs_with(self.selected_ids(request), n_docs)
+
+    def values(self, mask: np.ndarray, n_docs: int, request: SearchRequest) -> list[FacetValue]:
+        """Top values over the masked documents, selected values always included."""
+        counts = self.column.count(mask, n_docs)
+        limit = request.facet_limit.get(self.name, DEFAULT_FACET_LIMIT)
+        prefix = request.facet_prefix.get(self.name)
+        candidates = self.column.with_prefix(prefix) if prefix else np.flatnonzero(counts)
+        candidates = candidates[counts[candidates] > 0]
+        if len(candidates) > limit:
+            top = np.argpartition(-counts[candidates], limit - 1)[:limit]
+            candidates = candidates[top]
+        selected = request.selected.get(self.name, ())
+        chosen = {int(i) for i in candidates}
+        extra = []
+        for value in selected:
+            vid = self.column.lookup(value)
+            if vid is None:
+                extra.append(FacetValue(value, 0, True, self.type_of(None)))
+            else:
+                chosen.add(vid)
+        selected_ids = set(self.selected_ids(request))
+        out = [
+            FacetValue(self.column.values[i], int(counts[i]), i in selected_ids, self.type_of(i))
+            for i in chosen
+        ]
+        out.sort(key=lambda f: (-f.count, f.value))
+        return out + extra
+
+    def type_of(self, value_id: int | None) -> str | None:
+        return None
+
+
+class EntityFacet(ValueFacet):
+    """People and organisations together; each value knows its type from the person/organization columns."""
+
+    def __init__(self, name: str, column: ValueColumn, person: ValueColumn, organization: ValueColumn):
+        super().__init__(name, column)
+        types = []
+        for value in column.values:
+            p = person.index.get(value)
+            o = organization.index.get(value)
+            p_n = person.doc_freq[p] if p is not None else 0
+            o_n = organization.doc_freq[o] if o is not None else 0
+            types.append("organization" if o_n > p_n else "person")
+        self.types = types
+
+    def type_of(self, value_id: int | None) -> str | None:
+        return self.types[value_id] if value_id is not None else "person"
+
+
+class DateFacet:
+    """The publication-date histogram and the date_from/date_to filter."""
+
+    name = "date"
+
+    def __init__(self, days: np.ndarray):
+        """``days``: per document, its date as a proleptic ordinal, or ``NO_DATE``."""
+        self.days = days
+        has = days != NO_DATE
+        self.has_date = has
+        # Month number (year * 12 + month - 1) per dated document.
+        months = np.full(len(days), NO_DATE, dtype=np.int32)
+        if has.any():
+            unique, inverse = np.unique(days[has], return_inverse=True)
+            as_month = np.array(
+                [(d.year * 12 + d.month - 1) for d in map(dt.date.fromordinal, unique.tolist())], dtype=np.int32
+            )
+            months[has] = as_month[inverse]
+        self.months = months
+
+    def filter(self, request: SearchRequest, n_docs: int) -> np.ndarray | None:
+        if request.date_from is None and request.date_to is None:
+            return None
+        lo = request.date_from.toordinal() if request.date_from else 1
+        hi = request.date_to.toordinal() if request.date_to else dt.date.max.toordinal()
+        return (self.days >= lo) & (self.days <= hi)
+
+    def histogram(self, mask: np.ndarray, request: SearchRequest) -> tuple[str, list[FacetValue]]:
+        """(interval, buckets) over the masked documents that have a date; non-empty buckets only."""
+        days = self.days[mask & self.has_date]
+        if not len(days):
+            return "month", []
+        lo_sel = request.date_from.toordinal() if request.date_from else None
+        hi_sel = request.date_to.toordinal() if request.date_to else None
+        any_sel = lo_sel is not None or hi_sel is not None
+        first, last = int(days.min()), int(days.max())
+        if last - first < DAY_INTERVAL_MAX_DAYS:
+            counts = np.bincount(days - first)
+            out = []
+            for k in np.flatnonzero(counts).tolist():
+                day = first + k
+                inside = any_sel and (lo_sel is None or day >= lo_sel) and (hi_sel is None or day <= hi_sel)
+                out.append(FacetValue(dt.date.fromordinal(day).isoformat(), int(counts[k]), inside))
+            return "day", out
+        months = self.months[mask & self.has_date]
+        m0 = int(months.min())
+        counts = np.bincount(months - m0)
+        out = []
+        for k in np.flatnonzero(counts).tolist():
+            year, month0 = divmod(m0 + k, 12)
+            start = dt.date(year, month0 + 1, 1).toordinal()
+            end = (dt.date(year + 1, 1, 1) if month0 == 11 else dt.date(year, month0 + 2, 1)).toordinal() - 1
+            inside = any_sel and (lo_sel is None or end >= lo_sel) and (hi_sel is None or start <= hi_sel)
+            out.append(FacetValue(f"{year:04d}-{month0 + 1:02d}", int(counts[k]), inside))
+        return "month", out
