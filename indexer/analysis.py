@@ -9,13 +9,15 @@ Two analyzers:
 
 * ``stemmed_analyzer()``: tokens, lowercase, a stop list pruned of news words,
   Sastrawi stems (memoised per unique token, corrected by ``STEM_EXCEPTIONS``).
-* ``exact_analyzer()``: the same tokens and stop list, unstemmed, so that an
-  exact word form can score above a match that only shares the stem.
+* ``exact_analyzer()``: the unstemmed forms that differ from their stem
+  (`pertemuan`, not `temu`), so an exact affixed form can score above a match
+  that only shares the stem. Roots are left out: their exact form is their
+  stem, already in the stemmed field, and leaving them out saves ~70% of the
+  exact field's postings (measured on the 22k corpus), which is indexing time.
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -100,20 +102,6 @@ def stem(word: str) -> str:
     return result
 
 
-def stem_cache_snapshot() -> dict[str, str]:
-    """The memoised stems, so worker processes can hand them to the writer."""
-    return dict(_stem_cache)
-
-
-def prime_stem_cache(stems: dict[str, str]) -> None:
-    """Add stems computed elsewhere (a worker process) to this process's cache."""
-    _stem_cache.update(stems)
-
-
-def stem_cache_size() -> int:
-    return len(_stem_cache)
-
-
 class SastrawiStemFilter(Filter):
     """Replaces each token's text with its Sastrawi stem."""
 
@@ -127,27 +115,35 @@ class SastrawiStemFilter(Filter):
             yield t
 
 
+class AffixedOnlyFilter(Filter):
+    """Keeps the tokens whose stem differs from the token itself."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, tokens: Iterable) -> Iterator:
+        for t in tokens:
+            if t.stopped or stem(t.text) != t.text:
+                yield t
+
+
 _TOKENIZER = RegexTokenizer(TOKEN_PATTERN)
 
 
-def exact_analyzer():
-    """Tokens and stop list as the stemmed analyzer, without stemming."""
+def plain_analyzer():
+    """Tokens, lowercase, stop list: what both indexed forms start from."""
     return _TOKENIZER | LowercaseFilter() | StopFilter(stoplist=stop_words(), minsize=1)
 
 
 def stemmed_analyzer():
-    return exact_analyzer() | SastrawiStemFilter()
+    return plain_analyzer() | SastrawiStemFilter()
+
+
+def exact_analyzer():
+    return plain_analyzer() | AffixedOnlyFilter()
 
 
 def analyze(text: str, stemmed: bool = True) -> list[str]:
-    """The terms a text becomes in the index; used by tests, highlighting and benchmarks."""
-    ana = stemmed_analyzer() if stemmed else exact_analyzer()
+    """The stemmed (or plain, unstemmed) terms of a text, as the index sees them."""
+    ana = stemmed_analyzer() if stemmed else plain_analyzer()
     return [t.text for t in ana(text)]
-
-
-_WORD_RE = re.compile(TOKEN_PATTERN)
-
-
-def words(text: str) -> list[str]:
-    """Lowercased raw tokens, for warming the stem cache in worker processes."""
-    return _WORD_RE.findall(text.lower())

@@ -60,7 +60,9 @@ def build_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True, sortable=True),
         title=fields.TEXT(analyzer=stemmed_analyzer(), stored=True, field_boost=2.5),
         body=fields.TEXT(analyzer=stemmed_analyzer(), stored=True),
-        # Unstemmed forms: an exact word outranks a stem-only match.
+        # Unstemmed forms that differ from their stem (`pertemuan`, not `temu`):
+        # an exact affixed word outranks a stem-only match. Roots are absent,
+        # so query these fields as optional boosts, never as required terms.
         title_exact=fields.TEXT(analyzer=exact_analyzer(), phrase=False, field_boost=2.5),
         body_exact=fields.TEXT(analyzer=exact_analyzer(), phrase=False),
         url=fields.STORED(),
