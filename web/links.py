@@ -40,8 +40,11 @@ class Links:
     def toggle(self, facet: str, value: str) -> str:
         return self.url(p.toggle(self.params, facet, value))
 
-    def date(self, bucket: str, selected: bool) -> str:
-        return self.url(p.toggle_date(self.params, bucket, selected))
+    def date(self, bucket: str) -> str:
+        return self.url(p.toggle_date(self.params, bucket))
+
+    def date_selected(self, bucket: str) -> bool:
+        return p.is_bucket_selected(self.params, bucket)
 
     def without(self, *names: str) -> str:
         params = self.params
@@ -68,7 +71,7 @@ class Links:
         for name, values in result["facets"].items():
             for fv in values:
                 if name == "date":
-                    fv["toggle_url"] = self.date(fv["value"], fv["selected"])
+                    fv["toggle_url"] = self.date(fv["value"])
                 elif name in SELECTABLE_FACETS:
                     fv["toggle_url"] = self.toggle(name, fv["value"])
         return result

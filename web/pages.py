@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from search import request as search_request
-from search.model import SELECTABLE_FACETS, SearchError
+from search.model import SearchError
 from web import searching, view
 from web.links import PAGE_ENDPOINT, Links
 from web.params import read_params
@@ -40,6 +40,7 @@ def page_constants() -> dict:
         "sort_labels": view.SORT_LABELS,
         "width": view.CHART_WIDTH,
         "height": view.CHART_HEIGHT,
+        "tag_limits": view.TAG_LIMITS,
         "query": "",
     }
 
@@ -58,8 +59,7 @@ def document(doc_id: str) -> str:
     doc = searching.engine().document(doc_id)
     if doc is None:
         abort(404, description="Artikel tidak ditemukan.")
-    labels = {name: view.FACET_LABELS[name] for name in SELECTABLE_FACETS}
-    return render_template("document.html", doc=doc, facet_labels=labels)
+    return render_template("document.html", doc=doc, rows=view.document_facets(doc))
 
 
 @bp.errorhandler(SearchError)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from calendar import monthrange
 from typing import Mapping
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import unquote_to_bytes, urlencode
 
 from search.model import SELECTABLE_FACETS, SearchError, SearchRequest
 
@@ -33,14 +33,14 @@ def read_params(query_string: bytes) -> Params:
     """Strictly decode a raw query string into ``name -> values`` (validation is ``parse_request``'s)."""
     if len(query_string) > MAX_QUERY_STRING_BYTES:
         raise SearchError("too_long", "Alamat permintaan terlalu panjang.")
-    try:
-        pairs = parse_qsl(query_string, keep_blank_values=True, max_num_fields=MAX_PARAMETERS)
-    except ValueError:
-        raise SearchError("too_many_parameters", "Terlalu banyak parameter.") from None
+    fields = [f for f in query_string.split(b"&") if f]
+    if len(fields) > MAX_PARAMETERS:
+        raise SearchError("too_many_parameters", "Terlalu banyak parameter.")
     params: Params = {}
-    for raw_name, raw_value in pairs:
+    for item in fields:
+        raw_name, _, raw_value = item.partition(b"=")
         try:
-            name, value = raw_name.decode("utf-8"), raw_value.decode("utf-8")
+            name, value = (unquote_to_bytes(x.replace(b"+", b" ")).decode("utf-8") for x in (raw_name, raw_value))
         except UnicodeDecodeError:
             raise SearchError("invalid_encoding", "Parameter harus berupa teks UTF-8 yang sah.") from None
         params.setdefault(name, []).append(value)
@@ -120,9 +120,19 @@ def bucket_range(bucket: str) -> tuple[dt.date, dt.date]:
     return day, day
 
 
-def toggle_date(params: Params, bucket: str, selected: bool) -> Params:
-    """Filter to one histogram bucket, or drop the date filter if it is that bucket already."""
-    if selected:
+def is_bucket_selected(params: Params, bucket: str) -> bool:
+    """Whether the date filter is exactly this bucket (not merely inside or around it)."""
+    start, end = bucket_range(bucket)
+    return params.get("date_from") == [start.isoformat()] and params.get("date_to") == [end.isoformat()]
+
+
+def toggle_date(params: Params, bucket: str) -> Params:
+    """Narrow the date filter to one histogram bucket, or drop it if it is that bucket already.
+
+    A month filter is drawn as day buckets that all lie inside it: clicking one
+    drills down to that day rather than clearing the filter.
+    """
+    if is_bucket_selected(params, bucket):
         return replace(replace(params, "date_from", []), "date_to", [])
     start, end = bucket_range(bucket)
     return replace(replace(params, "date_from", [start.isoformat()]), "date_to", [end.isoformat()])

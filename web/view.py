@@ -42,6 +42,8 @@ PAGE_FACET_LIMIT = 30
 SHOWN_VALUES = 8
 # Histogram drawing box (SVG user units; the CSS stretches it to the column).
 CHART_WIDTH, CHART_HEIGHT = 600, 90
+# Entity / location tags shown under a hit (an article can name dozens).
+TAG_LIMITS = {"entity": 6, "location": 4}
 # How many page numbers either side of the current one.
 PAGE_WINDOW = 2
 
@@ -203,7 +205,7 @@ def histogram(buckets: list[dict[str, Any]], links: Links) -> list[Bar]:
                 height=round(height, 2),
                 label=human_date(bucket["value"]),
                 count=bucket["count"],
-                selected=bucket["selected"],
+                selected=links.date_selected(bucket["value"]),
                 url=bucket["toggle_url"],
             )
         )
@@ -250,3 +252,15 @@ def form_state(links: Links) -> list[tuple[str, str]]:
     names = {"per_page", *(facet_limit_param(name) for name in SELECTABLE_FACETS)}
     return [(name, value) for name, values in links.params.items() if name in names for value in values]
 
+
+
+def document_facets(doc: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """``(label, facet, values)`` rows of an article page, each value a link to that filter."""
+    entities = [e["name"] if isinstance(e, dict) else e for e in doc.get("entities") or ()]
+    rows = [
+        ("source", [doc.get("source")]),
+        ("category", [doc.get("category")]),
+        ("entity", entities),
+        ("location", list(doc.get("locations") or ())),
+    ]
+    return [(FACET_LABELS[name], name, [v for v in values if v]) for name, values in rows if any(values)]
