@@ -33,11 +33,12 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.util.times import datetime_to_long
 
-from indexer.schema import FACET_FIELDS
+from indexer.schema import EXACT_SUFFIX, FACET_FIELDS, TEXT_FIELDS
 from search.facets import NO_DATE, DateFacet, EntityFacet, ValueColumn, ValueFacet
 from search.highlight import snippet
 from search.model import SELECTABLE_FACETS, FacetValue, Hit, SearchError, SearchRequest, SearchResult
 from search.query import MAX_EXPANSION, CompiledQuery, compile_query
+from search.scoring import Postings
 from search.suggest import suggest
 
 # Fewer full matches than this: fall back to partial matches, suggest a spelling.
@@ -77,6 +78,7 @@ class _Snapshot:
             "category": ValueFacet("category", columns["category"]),
         }
         self.date = DateFacet(days)
+        self.postings = Postings(self.searcher, TEXT_FIELDS + tuple(f + EXACT_SUFFIX for f in TEXT_FIELDS))
 
     @staticmethod
     def _read_dates(reader, n: int) -> np.ndarray:
@@ -88,8 +90,7 @@ class _Snapshot:
         out = np.full(n, NO_DATE, dtype=np.int64)
         for segment, offset in reader.leaf_readers():
             if segment.has_column("date"):
-                raw = np.fromiter(segment.column_reader("date", translate=False), dtype=np.int64)
-                raw[(raw < 0) | (raw > _MAX_DATE_LONG)] = NO_DATE
+                raw = [v if 0 <= v <= _MAX_DATE_LONG else NO_DATE for v in segment.column_reader("date", translate=False)]
                 out[offset : offset + len(raw)] = raw
         return out
 
@@ -99,7 +100,7 @@ class _Snapshot:
         rx = re.compile(fnmatch.translate(pattern))
         prefix = re.split(r"[*?]", pattern, 1)[0]
         found: dict[str, int] = {}
-        for field in ("body_exact", "title_exact"):
+        for field in ("body", "body_exact", "title", "title_exact"):
             for k, term in enumerate(self.reader.expand_prefix(field, prefix)):
                 if k >= MAX_EXPANSION_SCAN:
                     break
@@ -110,6 +111,15 @@ class _Snapshot:
 
     def resolve_facet(self, facet: str, text: str) -> list[str]:
         return self.facets[facet].column.containing(text, MAX_RESOLVED_VALUES)
+
+    # -- search.scoring.Context ---------------------------------------------------
+
+    def phrase_docs(self, q: wq.Query) -> np.ndarray:
+        return np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
+
+    def facet_docs(self, facet: str, values: list[str]) -> np.ndarray:
+        column = self.facets[facet].column
+        return column.docs_with([column.index[v] for v in values if v in column.index], self.n_docs)
 
     def close(self) -> None:
         self.searcher.close()
@@ -237,6 +247,7 @@ class _Search:
         self.request = request
         self.notice: str | None = None
         self.match_counts: np.ndarray | None = None  # clauses matched per doc, partial mode
+        self.scores: np.ndarray | None = None  # BM25F per doc (0 where unmatched)
 
     def run(self) -> SearchResult:
         snap, request = self.snap, self.request
@@ -285,82 +296,60 @@ class _Search:
     def _match(self, compiled: CompiledQuery) -> tuple[np.ndarray, int]:
         """Mask of every document the query matches, and how many match it fully.
 
-        With two or more words and fewer than ``FEW_HITS`` full matches, the
-        documents matching any word are taken instead (ranked by how many
-        words they match) and the notice says so.
+        Sets ``self.scores``. With two or more words and fewer than
+        ``FEW_HITS`` full matches, the documents matching any word are taken
+        instead, ranked by how many words they match (``self.match_counts``),
+        and the notice says so.
         """
         snap = self.snap
         if compiled.is_empty:
+            self.scores = np.zeros(snap.n_docs, dtype=np.float32)
             return snap.live.copy(), snap.n_docs
-        mask = self._docs(compiled.query)
+        excluded = compiled.exclude.evaluate(snap)[0] if compiled.exclude is not None else None
+        results = [clause.evaluate(snap) for clause in compiled.clauses] or [(snap.live, None)]
+        mask = results[0][0].copy()
+        for m, _ in results[1:]:
+            mask &= m
+        if excluded is not None:
+            mask &= ~excluded
         full = int(np.count_nonzero(mask))
-        if full < FEW_HITS and len(compiled.clauses) >= 2:
-            counts = np.zeros(snap.n_docs, dtype=np.int16)
-            for clause in compiled.clauses:
-                counts += self._docs(clause)
-            if compiled.exclude is not None:
-                counts[self._docs(compiled.exclude)] = 0
+        self.scores = sum((np.where(m, s, 0) for m, s in results if s is not None), np.zeros(snap.n_docs, np.float32))
+        if full < FEW_HITS and len(results) >= 2:
+            counts = sum(m.astype(np.int16) for m, _ in results)
             partial = counts > 0
+            if excluded is not None:
+                partial &= ~excluded
             if np.count_nonzero(partial) > full:
                 self.match_counts = counts
                 self.notice = "partial"
                 return partial, full
         return mask, full
 
-    def _docs(self, q: wq.Query) -> np.ndarray:
-        mask = np.zeros(self.snap.n_docs, dtype=bool)
-        docs = np.fromiter(self.snap.searcher.docs_for_query(q), dtype=np.int64)
-        mask[docs] = True
-        return mask
-
     def _rank(self, compiled: CompiledQuery, hits: np.ndarray, total: int, end: int) -> list[tuple[int, float]]:
-        """(docnum, score) of the first ``end`` hits in the requested order."""
+        """(docnum, score) of the first ``end`` hits in the requested order.
+
+        Relevance: most words matched (partial mode), then score, then the
+        newer article; browsing and the date sorts: by date, dateless last.
+        """
         if not total:
             return []
-        sort = self.request.sort
-        if not compiled.clauses or sort != "relevance":
-            docs = np.flatnonzero(hits)
-            # Newest first for "newest" and for browsing; dateless documents last either way.
-            key = self.snap.date_raw[docs]
-            if sort == "oldest":
-                key = np.where(key == NO_DATE, np.iinfo(np.int64).max, key)
-            else:
-                key = -key
-            order = np.lexsort((docs, key))[:end]
-            page_docs = docs[order].tolist()
-            scores = self._scores(compiled, page_docs) if compiled.clauses else {}
-            return [(d, scores.get(d, 0.0)) for d in page_docs]
-        if self.match_counts is None:
-            return self._top(compiled.query, None if self._unfiltered() else hits, end)
-        # Partial: most words matched first, then by score within each level.
-        out: list[tuple[int, float]] = []
-        counts = np.where(hits, self.match_counts, 0)
-        for level in range(int(counts.max()), 0, -1):
-            at_level = counts == level
-            n = int(np.count_nonzero(at_level))
-            if n:
-                out += self._top(compiled.any_of(), at_level, end - len(out))
-            if len(out) >= end:
-                break
-        return out
-
-    def _top(self, q: wq.Query, allowed: np.ndarray | None, limit: int) -> list[tuple[int, float]]:
-        """Whoosh's top-N collector over the allowed documents (None: all matches); equal scores go to the newer article."""
-        allow = None if allowed is None else set(np.flatnonzero(allowed).tolist())
-        results = self.snap.searcher.search(q, limit=limit, filter=allow)
-        date = self.snap.date_raw
-        top = sorted(((score, docnum) for score, docnum in results.top_n), key=lambda sd: (-sd[0], -date[sd[1]]))
-        return [(d, float(s)) for s, d in top]
-
-    def _unfiltered(self) -> bool:
-        """Whether no facet or date filter narrows the query's matches (then no filter set is needed)."""
-        r = self.request
-        return not r.selected and r.date_from is None and r.date_to is None
-
-    def _scores(self, compiled: CompiledQuery, docs: list[int]) -> dict[int, float]:
-        q = compiled.query if self.match_counts is None else compiled.any_of()
-        results = self.snap.searcher.search(q, limit=len(docs), filter=set(docs))
-        return {docnum: float(score) for score, docnum in results.top_n}
+        docs = np.flatnonzero(hits)
+        date = self.snap.date_raw[docs]
+        scores = self.scores[docs]
+        if compiled.clauses and self.request.sort == "relevance":
+            counts = self.match_counts[docs] if self.match_counts is not None else np.zeros(len(docs), np.int16)
+            if len(docs) > end:  # keep the top `end` by (count, score) and everything tied with the last
+                key = counts.astype(np.float64) * 1e9 + scores
+                cut = np.partition(key, len(key) - end)[len(key) - end]
+                keep = key >= cut
+                docs, date, scores, counts = docs[keep], date[keep], scores[keep], counts[keep]
+            order = np.lexsort((docs, -date, -scores, -counts))
+        elif self.request.sort == "oldest":
+            order = np.lexsort((docs, np.where(date == NO_DATE, np.iinfo(np.int64).max, date)))
+        else:
+            order = np.lexsort((docs, -date))
+        order = order[:end]
+        return list(zip(docs[order].tolist(), scores[order].tolist()))
 
     def _hit(self, stored: dict, score: float, compiled: CompiledQuery) -> Hit:
         doc = document_dict(stored)

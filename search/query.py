@@ -16,9 +16,9 @@ Any other ``x:y`` is plain text. A query that does not parse is searched as
 plain words, with ``notice="plain"``; nothing here raises to the caller.
 
 Words go through the index's own analyzer: the stem is searched in
-``title``/``body`` and the surface form in ``title_exact``/``body_exact``, so
-an exact form outranks a stem-only match. ``*``/``?`` expand over the exact
-lexicon, only after a prefix of ``MIN_WILDCARD_PREFIX`` letters and to at
+``title``/``body`` and, for an affixed form, the form in
+``title_exact``/``body_exact`` (which hold affixed forms only), so an exact
+form outranks a stem-only match. ``*``/``?`` expand over both lexicons, only after a prefix of ``MIN_WILDCARD_PREFIX`` letters and to at
 most ``MAX_EXPANSION`` terms.
 """
 
@@ -28,9 +28,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
-from whoosh import query as wq
-
 from indexer.analysis import analyze, stem
+from indexer.schema import EXACT_SUFFIX
+from search import scoring as sc
 
 FACET_PREFIXES = ("entity", "location", "source", "category")
 FIELD_PREFIXES = ("title",) + FACET_PREFIXES
@@ -45,7 +45,7 @@ class Vocabulary(Protocol):
     """What the compiler needs from the open index."""
 
     def expand(self, pattern: str) -> list[str]:
-        """Exact-lexicon terms matching a wildcard pattern (bounded)."""
+        """Indexed terms (stems and affixed forms) matching a wildcard pattern (bounded)."""
 
     def resolve_facet(self, facet: str, text: str) -> list[str]:
         """Facet values equal to ``text`` or containing it as whole words, any case."""
@@ -210,15 +210,15 @@ def plain_words(text: str) -> AndNode:
 
 @dataclass
 class CompiledQuery:
-    """A parsed query ready for the searcher.
+    """A parsed query ready for evaluation (``search.scoring`` nodes).
 
     ``clauses`` are the top-level positive items (the "words" a partial match
-    counts), ``exclude`` what ``-`` removed; ``query`` is their AND. ``stems`` /
-    ``forms`` feed highlighting, ``words`` the spelling suggestion.
+    counts), ``exclude`` what ``-`` removed. ``stems`` / ``forms`` feed
+    highlighting, ``words`` the spelling suggestion.
     """
 
-    clauses: list[wq.Query]
-    exclude: wq.Query | None
+    clauses: list
+    exclude: object | None
     stems: set[str] = field(default_factory=set)
     forms: set[str] = field(default_factory=set)
     words: list[str] = field(default_factory=list)
@@ -227,16 +227,6 @@ class CompiledQuery:
     @property
     def is_empty(self) -> bool:
         return not self.clauses and self.exclude is None
-
-    @property
-    def query(self) -> wq.Query:
-        positive = _all(self.clauses)
-        return wq.AndNot(positive, self.exclude) if self.exclude is not None else positive
-
-    def any_of(self) -> wq.Query:
-        """Documents matching at least one clause: the partial-match candidates."""
-        positive = wq.Or(self.clauses)
-        return wq.AndNot(positive, self.exclude) if self.exclude is not None else positive
 
 
 def compile_query(text: str, vocab: Vocabulary) -> CompiledQuery:
@@ -254,16 +244,16 @@ def compile_query(text: str, vocab: Vocabulary) -> CompiledQuery:
     )
 
 
-def _any(queries: Sequence[wq.Query]) -> wq.Query | None:
-    if not queries:
+def _any(nodes: Sequence) -> object | None:
+    if not nodes:
         return None
-    return queries[0] if len(queries) == 1 else wq.Or(list(queries))
+    return nodes[0] if len(nodes) == 1 else sc.AnyOf(list(nodes))
 
 
-def _all(queries: Sequence[wq.Query]) -> wq.Query:
-    if not queries:
-        return wq.Every()
-    return queries[0] if len(queries) == 1 else wq.And(list(queries))
+def _all(nodes: Sequence) -> object:
+    if not nodes:
+        return sc.Everything()
+    return nodes[0] if len(nodes) == 1 else sc.AllOf(list(nodes))
 
 
 class _Compiler:
@@ -275,7 +265,7 @@ class _Compiler:
         self.plain = False
         self.negated = 0
 
-    def split(self, items: list) -> tuple[list[wq.Query], list[wq.Query]]:
+    def split(self, items: list) -> tuple[list, list]:
         positive, negative = [], []
         for item in items:
             if isinstance(item, NotNode):
@@ -290,7 +280,7 @@ class _Compiler:
                     positive.append(q)
         return positive, negative
 
-    def node(self, node) -> wq.Query | None:
+    def node(self, node):
         if isinstance(node, TermNode):
             return self.term(node)
         if isinstance(node, AndNode):
@@ -298,22 +288,20 @@ class _Compiler:
             if not positive and not negative:
                 return None
             pos = _all(positive)
-            return wq.AndNot(pos, _any(negative)) if negative else pos
+            return sc.Without(pos, _any(negative)) if negative else pos
         if isinstance(node, OrNode):
-            subs = [q for q in (self.node(i) for i in node.items) if q is not None]
-            return _any(subs)
-        if isinstance(node, NotNode):  # a negation inside OR: rare, Whoosh inverts it
+            return _any([q for q in (self.node(i) for i in node.items) if q is not None])
+        if isinstance(node, NotNode):  # a negation inside OR
             self.negated += 1
             q = self.node(node.item)
             self.negated -= 1
-            return wq.Not(q) if q is not None else None
+            return sc.Inverse(q) if q is not None else None
         raise TypeError(node)
 
-    def term(self, node: TermNode) -> wq.Query | None:
+    def term(self, node: TermNode):
         if node.field in FACET_PREFIXES:
             values = self.vocab.resolve_facet(node.field, node.text)
-            terms = [wq.Term(node.field, v) for v in values]
-            return wq.ConstantScoreQuery(_any(terms), 1.0) if terms else wq.NullQuery
+            return sc.FacetMatch(node.field, values) if values else sc.Nothing()
         fields = ("title",) if node.field == "title" else ("title", "body")
         if not node.phrase and _WILDCARD_RE.search(node.text):
             return self.wildcard(node.text, fields)
@@ -327,16 +315,18 @@ class _Compiler:
             if not node.phrase:
                 self.words.append(node.text)
         if node.phrase and len(stems) > 1:
-            return _any([wq.Phrase(f, stems) for f in fields])
-        per_word = [self.word(f, s, fields) for f, s in zip(forms, stems)]
-        return per_word[0] if len(per_word) == 1 else wq.And(per_word)
+            return sc.PhraseOf(fields, stems)
+        return _all([self.word(f, s, fields) for f, s in zip(forms, stems)])
 
     @staticmethod
-    def word(form: str, stemmed: str, fields: Sequence[str]) -> wq.Query:
-        subs = [wq.Term(f, stemmed) for f in fields] + [wq.Term(f + "_exact", form) for f in fields]
-        return wq.Or(subs)
+    def word(form: str, stemmed: str, fields: Sequence[str]):
+        """The stem is required; an affixed form also scores in the exact fields (roots are not indexed there)."""
+        pairs = [(f, stemmed) for f in fields]
+        if form != stemmed:
+            pairs += [(f + EXACT_SUFFIX, form) for f in fields]
+        return sc.Terms(pairs)
 
-    def wildcard(self, text: str, fields: Sequence[str]) -> wq.Query | None:
+    def wildcard(self, text: str, fields: Sequence[str]):
         pattern = text.lower()
         prefix = _WILDCARD_RE.split(pattern, 1)[0]
         if len(prefix) < MIN_WILDCARD_PREFIX or not prefix.isalnum():
@@ -344,7 +334,8 @@ class _Compiler:
             self.plain = True
             return self.term(TermNode(_WILDCARD_RE.sub(" ", text), fields[0] if len(fields) == 1 else None))
         terms = self.vocab.expand(pattern)
+        if not terms:
+            return sc.Nothing()
         if not self.negated:
             self.forms.update(terms)
-        subs = [wq.Term(f + "_exact", t) for t in terms for f in fields]
-        return _any(subs) or wq.NullQuery
+        return sc.Terms([(f + suffix, t) for t in terms for f in fields for suffix in ("", EXACT_SUFFIX)])

@@ -1,11 +1,12 @@
 """Did-you-mean from the index's own vocabulary.
 
-A query word whose surface form is in neither exact lexicon (``title_exact``,
-``body_exact``) is replaced by its nearest indexed form: smallest edit
-distance first, then the highest document frequency (``pyongyan`` ->
-``pyongyang``, not the rarer ``pyongan``). Whoosh's automaton walk over the
-~100k-term lexicon costs ~15-50 ms a word on 22k documents, so it runs only on
-zero or few hits, distance 1 before distance 2.
+A query word whose stem is not in the index is replaced by its nearest indexed
+word: smallest edit distance first, then the highest document frequency
+(``pyongyan`` -> ``pyongyang``, not the rarer ``pyongan``). Candidates come
+from the ``body`` lexicon (roots and stems) and ``body_exact`` (the affixed
+forms; roots are not indexed there). Whoosh's automaton walk over a ~100k-term
+lexicon costs ~15-50 ms a word on 22k documents, so this runs only on zero or
+few hits, distance 1 before distance 2.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from indexer.analysis import analyze
+from indexer.analysis import analyze, stem
 
-LEXICONS = ("body_exact", "title_exact")
-# Candidates come from the body lexicon alone: titles add little and would double the walk.
-CANDIDATES = "body_exact"
+KNOWN = ("body", "title")
+CANDIDATES = ("body", "body_exact")
 MIN_WORD = 4  # shorter words have too many neighbours to guess from
-MAX_SUGGESTED_WORDS = 4
+MAX_CORRECTED_WORDS = 4
 
 
 def suggest(reader, query: str, words: Sequence[str]) -> str | None:
@@ -31,14 +31,14 @@ def suggest(reader, query: str, words: Sequence[str]) -> str | None:
         if len(forms) != 1 or not forms[0].isalpha() or len(forms[0]) < MIN_WORD:
             continue
         form = forms[0]
-        if any(reader.doc_frequency(f, form) for f in LEXICONS):
+        if any(reader.doc_frequency(f, stem(form)) for f in KNOWN):
             continue
         fix = _nearest(reader, form)
         if fix is None:
             continue
         corrected = re.sub(r"(?<!\w)" + re.escape(word) + r"(?!\w)", fix, corrected, count=1, flags=re.I)
         changed += 1
-        if changed >= MAX_SUGGESTED_WORDS:
+        if changed >= MAX_CORRECTED_WORDS:
             break
     return corrected if changed and corrected != query else None
 
@@ -46,10 +46,11 @@ def suggest(reader, query: str, words: Sequence[str]) -> str | None:
 def _nearest(reader, form: str) -> str | None:
     for maxdist in (1, 2) if len(form) >= 6 else (1,):
         best: tuple[int, str] | None = None
-        for term in reader.terms_within(CANDIDATES, form, maxdist, prefix=1):
-            df = reader.doc_frequency(CANDIDATES, term)
-            if best is None or (df, term) > best:
-                best = (df, term)
+        for field in CANDIDATES:
+            for term in reader.terms_within(field, form, maxdist, prefix=1):
+                df = reader.doc_frequency(field, term)
+                if best is None or (df, term) > best:
+                    best = (df, term)
         if best:
             return best[1]
     return None
