@@ -1,0 +1,97 @@
+"""Canonical spellings: one facet value per real person, organisation and place.
+
+Two mechanisms. Spelling variants (`Kim Jong-un`, `Kim Jong Un`, `KIM JONG UN`)
+share a merge key and are displayed by one deterministic rule
+(``display_name``), so every article of the corpus agrees on the value
+without a table. Different names for one thing (`Korut`/`DPRK`, `Jokowi`) need
+the tables below.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SEP_RE = re.compile(r"[\s\-‐.]+")
+
+
+def norm_key(name: str) -> str:
+    """Lowercase, hyphens and dots as spaces, whitespace collapsed: the lookup key of a surface form."""
+    return _SEP_RE.sub(" ", name.lower()).strip()
+
+
+def merge_key(name: str) -> str:
+    """`Kim Jong-un`, `Kim Jong Un` and `kim jongun` all give `kimjongun`."""
+    return norm_key(name).replace(" ", "")
+
+
+def display_name(name: str) -> str:
+    """The canonical display of a person's name: hyphens as spaces, each part capitalised.
+
+    `Kim Jong-un` -> `Kim Jong Un`; `KIM JONG UN` -> `Kim Jong Un`. Parts that
+    are lowercase particles (`bin`, `van`, `de`) stay lowercase.
+    """
+    parts = norm_key(name).split()
+    return " ".join(p if p in NAME_PARTICLES else p[:1].upper() + p[1:] for p in parts)
+
+
+NAME_PARTICLES = frozenset("bin binti van von der den de da di dos del la le al".split())
+
+PLACE_ALIASES: dict[str, str] = {
+    # Countries
+    "Korut": "Korea Utara", "DPRK": "Korea Utara", "Korea Utara": "Korea Utara",
+    "Republik Demokratik Rakyat Korea": "Korea Utara", "Republik Rakyat Demokratik Korea": "Korea Utara",
+    "Korsel": "Korea Selatan", "Korea Selatan": "Korea Selatan",
+    "AS": "Amerika Serikat", "USA": "Amerika Serikat", "Amerika": "Amerika Serikat",
+    "Amerika Serikat": "Amerika Serikat",
+    "China": "China", "Cina": "China", "Tiongkok": "China", "RRT": "China", "RRC": "China",
+    "Inggris": "Inggris", "Britania Raya": "Inggris", "UK": "Inggris",
+    "Prancis": "Prancis", "Perancis": "Prancis",
+    "Rusia": "Rusia", "Federasi Rusia": "Rusia",
+    "Arab Saudi": "Arab Saudi", "Saudi Arabia": "Arab Saudi", "Saudi": "Arab Saudi",
+    "UEA": "Uni Emirat Arab", "Filipina": "Filipina", "Jepang": "Jepang",
+    "Palestina": "Palestina", "Korea": "Korea", "Moskow": "Moskow", "Moscow": "Moskow",
+    # Indonesian provinces and their news abbreviations
+    "Jabar": "Jawa Barat", "Jateng": "Jawa Tengah", "Jatim": "Jawa Timur",
+    "Sumut": "Sumatera Utara", "Sumbar": "Sumatera Barat", "Sumsel": "Sumatera Selatan",
+    "Sumatra Utara": "Sumatera Utara", "Sumatra Barat": "Sumatera Barat",
+    "Sumatra Selatan": "Sumatera Selatan", "Sumatra": "Sumatera",
+    "Sulsel": "Sulawesi Selatan", "Sulut": "Sulawesi Utara", "Sulteng": "Sulawesi Tengah",
+    "Sultra": "Sulawesi Tenggara", "Sulbar": "Sulawesi Barat",
+    "Kalbar": "Kalimantan Barat", "Kalteng": "Kalimantan Tengah", "Kalsel": "Kalimantan Selatan",
+    "Kaltim": "Kalimantan Timur", "Kaltara": "Kalimantan Utara",
+    "NTT": "Nusa Tenggara Timur", "NTB": "Nusa Tenggara Barat",
+    "Kepri": "Kepulauan Riau", "Babel": "Kepulauan Bangka Belitung", "Bangka Belitung": "Kepulauan Bangka Belitung",
+    "Malut": "Maluku Utara", "Pabar": "Papua Barat", "NAD": "Aceh", "Nanggroe Aceh Darussalam": "Aceh",
+    "DIY": "Yogyakarta", "Jogja": "Yogyakarta", "Yogya": "Yogyakarta", "Jogjakarta": "Yogyakarta",
+    "Yogyakarta": "Yogyakarta", "Daerah Istimewa Yogyakarta": "Yogyakarta",
+    "DKI": "Jakarta", "DKI Jakarta": "Jakarta", "Jakarta": "Jakarta",
+    "Jakpus": "Jakarta Pusat", "Jaksel": "Jakarta Selatan", "Jakbar": "Jakarta Barat",
+    "Jaktim": "Jakarta Timur", "Jakut": "Jakarta Utara",
+    "Surakarta": "Solo", "Solo": "Solo", "Kiev": "Kyiv", "Kyiv": "Kyiv",
+}
+
+PERSON_ALIASES: dict[str, str] = {
+    "Jokowi": "Joko Widodo", "Joko Widodo": "Joko Widodo", "Ir Joko Widodo": "Joko Widodo",
+    "SBY": "Susilo Bambang Yudhoyono", "JK": "Jusuf Kalla", "Ahok": "Basuki Tjahaja Purnama",
+    "BTP": "Basuki Tjahaja Purnama", "Gus Dur": "Abdurrahman Wahid", "Suharto": "Soeharto",
+    "Sukarno": "Soekarno", "Bung Karno": "Soekarno", "Kim Jong-un": "Kim Jong Un",
+    "Megawati": "Megawati Soekarnoputri", "Prabowo": "Prabowo Subianto",
+    "Ma'ruf": "Ma'ruf Amin", "Maruf Amin": "Ma'ruf Amin", "Anies": "Anies Baswedan",
+}
+
+ORG_ALIASES: dict[str, str] = {
+    "Perserikatan Bangsa-Bangsa": "PBB", "Komisi Pemberantasan Korupsi": "KPK",
+    "Dewan Perwakilan Rakyat": "DPR", "Tentara Nasional Indonesia": "TNI",
+    "Kepolisian Republik Indonesia": "Polri", "Kepolisian Negara Republik Indonesia": "Polri",
+    "Kantor Berita Pusat Korea": "KCNA", "Majelis Permusyawaratan Rakyat": "MPR",
+    "Mahkamah Konstitusi": "MK", "Komisi Pemilihan Umum": "KPU", "Badan Pengawas Pemilu": "Bawaslu",
+    "Badan Nasional Penanggulangan Bencana": "BNPB", "Partai Pekerja Korea": "Partai Buruh Korea",
+    "WPK": "Partai Buruh Korea", "Partai Buruh Korea Utara": "Partai Buruh Korea",
+    "Ria Novosti": "RIA Novosti", "RIA": "RIA Novosti", "POLRI": "Polri",
+    "Channel News Asia": "Channel News Asia", "CNA": "Channel News Asia",
+    "DK PBB": "Dewan Keamanan PBB", "Dewan Keamanan PBB": "Dewan Keamanan PBB",
+    "Gedung Putih": "Gedung Putih",
+}
+
+PERSON_KEYS = {merge_key(k): v for k, v in PERSON_ALIASES.items()}
+ORG_KEYS = {norm_key(k): v for k, v in ORG_ALIASES.items()}

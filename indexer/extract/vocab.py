@@ -1,0 +1,122 @@
+"""Closed word lists the name finder needs: titles, organisation cues, never-a-name words.
+
+All entries are lowercase; lookups lowercase the token. Kept apart from the
+logic so that tuning a list never touches an algorithm.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Titles, ranks and roles written before a name (`Presiden Vladimir Putin`,
+# `Tuan Kim`, `juru bicara Kremlin Dmitry Peskov`): the name follows, and the
+# title itself is never part of the value.
+TITLES = _words("""
+presiden wapres wakil menteri menko mendagri menlu menkeu menhan menkes mendikbud menpora
+mensesneg menkumham menag menpan mentan menhub menkominfo menparekraf gubernur wagub bupati wabup
+walikota wali ketua ketum waketum kepala direktur dirut sekretaris sekjen juru jubir bicara
+kapolri wakapolri kapolda wakapolda kapolres wakapolres kapolresta kapolsek kasat kasatreskrim
+kasatlantas kasatnarkoba kabid kasubag kasubbag kasubbid kanit kapuspen kabag kadiv kadis kasi
+panglima pangdam danrem dandim danramil kasad kasal kasau jaksa hakim rektor dekan dosen guru
+pengamat politikus politisi anggota pelatih striker gelandang kiper penyanyi aktor aktris artis
+rapper komedian presenter pedangdut raja ratu pangeran sultan paus perdana kanselir pm pemimpin
+tuan nyonya nona bapak ibu pak bu mas mbak bang kak tn ny sdr dr prof ir drs dra haji hj kh
+ustaz ustadz habib syekh kiai mr mrs ms sir lord pastor romo uskup kardinal imam jenderal letjen
+mayjen brigjen laksamana marsekal kolonel letkol mayor kapten lettu letda serma serka sertu kopral
+prada pratu akbp akp kompol kombes irjen komjen iptu ipda aiptu aipda bripka brigpol briptu bripda
+bharada inspektur komisaris ceo pendiri plt plh pj penjabat kades lurah camat sekda almarhum
+almarhumah mendiang founder chairman direktris manajer kapten penasihat penasehat staf
+""")
+
+# A title that ends in a place word: `Wali Kota Bandung` is a title then a place.
+TITLE_PAIRS = {("wali", "kota"), ("perdana", "menteri"), ("juru", "bicara")}
+
+# Words that head an organisation name: the rest of the capitalised run belongs to it.
+ORG_HEADS = _words("""
+partai kementerian kemenko universitas institut sekolah akademi politeknik sma smp sd smk sman
+smpn sdn smkn mts madrasah pesantren ponpes pt cv bank badan dinas komisi dewan majelis mahkamah
+pengadilan kejaksaan kejati kejari kejagung kepolisian polres polresta polrestabes polda polsek
+kodam kodim korem koramil lanud lantamal pemkab pemkot pemprov pemerintah pemda dprd rsud rsup
+rs klub persatuan asosiasi ikatan himpunan serikat yayasan lembaga organisasi direktorat ditjen
+biro satuan satpol satreskrim satresnarkoba densus fakultas departemen kabinet koalisi fraksi
+timnas liga grup kantor harian majalah tim gerakan front pusat balai persekutuan forum
+""")
+
+# Heads whose names take numbers (`SMA Negeri 24 Bandung`, `Polsek 3`).
+NUMBERED_HEADS = _words("sma smp sd smk sman smpn sdn smkn mts negeri jalan jl nomor no kompi batalyon")
+
+# Words that end an organisation name (`Manchester United`, `SM Entertainment`).
+ORG_TAILS = _words("""
+fc united city inc corp corporation ltd group entertainment records news airlines airways tbk
+university institute foundation club ministry agency association council committee company
+bank times post journal daily tv
+""")
+
+# Metonyms and names the news treats as organisations, not places or people.
+KNOWN_ORGS = _words("""
+kremlin pentagon nasa fifa uefa opec nato asean kcna tass yonhap kyodo afp reuters sputnik
+xinhua bernama antara bloomberg
+""")
+
+# Words that head the name of an event or award: not a person, organisation or place.
+EVENT_HEADS = _words("piala olimpiade festival pekan kejuaraan turnamen penghargaan award awards operasi")
+
+# Verbs after a name that make it a speaker (`Putin mengatakan`).
+SPEAKER_VERBS = _words("""
+mengatakan menegaskan menjelaskan mengungkapkan menyatakan berkata menambahkan menuturkan
+menyebutkan mengaku menilai meminta berharap mengucapkan
+""")
+
+# Words that make the capitalised run after them a place (`Pulau Russky`).
+PLACE_HEADS = _words("""
+pulau kepulauan gunung sungai danau teluk selat tanjung jalan jl desa kelurahan kecamatan kampung
+dusun kawasan bandara pelabuhan kosmodrom stasiun provinsi kabupaten kota distrik negara benua
+wilayah stadion museum bandara bandar candi masjid gereja pura pantai republik kerajaan kesultanan
+situs
+""")
+# Heads that are dropped from the canonical name: `Kota Bandung` is `Bandung`.
+ADMIN_HEADS = _words("provinsi kabupaten kota wilayah republik")
+
+# Compass words after a place name (`Rusia Timur`) that do not make it another place.
+DIRECTIONS = _words("utara selatan timur barat tengah tenggara timur laut barat daya raya")
+
+# Connectors allowed inside a name (`Rio de Janeiro`, `Voice of Korea`).
+CONNECTORS = _words("bin binti van von der den de da dos del la le al of the for and")
+ENGLISH_CONNECTORS = _words("of the for and")
+
+WEEKDAYS = _words("senin selasa rabu kamis jumat jum'at sabtu minggu ahad")
+MONTHS = _words("""
+januari februari pebruari maret april mei juni juli agustus september oktober november desember
+jan feb mar apr jun jul agu agt ags sep sept okt nov des
+""")
+
+# Boilerplate, credits and words that are capitalised but never an entity.
+NEVER = _words("""
+foto baca juga menurut dikutip dilansir editor share sumber komentar iklan lihat simak video
+ilustrasi dok kredit tonton penulis reporter artikel berita halaman tag topik follow us picks
+team editorial topics you for app advertisement wib wita wit tuhan allah swt saw islam kristen
+muslim katolik hindu buddha covid corona lebaran ramadan natal internet kemarin besok hari ini
+tahun bulan minggu pekan pagi siang sore malam tapi namun dan atau yang ini itu saat ketika
+the a an idn times kompas com tempo okezone sindonews wowkeren tribunnews tribun kapanlagi
+fimela republika posmetro viva merdeka detik detikcom liputan liputan6 cnn antara bisnis
+suara jpnn kumparan tirto carapandang inews metrotv okz kompascom instagram twitter facebook
+youtube whatsapp tiktok getty images shutterstock anda kamu beliau mereka kami kita
+""") | WEEKDAYS | MONTHS
+
+# Tokens after which the rest of the line is a credit (`Foto: Sputnik`, `dok. Twitter`).
+CREDIT_CUES = _words("foto dok sumber editor penulis reporter kredit ilustrasi pewarta fotografer")
+
+# Acronyms in capitals that are not organisations.
+NOT_ORG_ACRONYMS = _words("""
+wib wita wit tkp ott cctv hp bbm pns asn covid phk apbn apbd ruu uu kuhp sim stnk ktp nik kk umkm
+ham pr mou vip dna gps it tv ac suv mrt lrt krl rt rw psk odgj odp pdp otg psbb ppkm lgbt hiv
+aids ispa dbd tbc atm sms wa nkri ri wni wna tki tkw ri ok ii iii iv vi vii viii ix xi xii
+usd idr rp km kg cm mm ha pm am fyi ceo cfo coo cto mc dj mv ost ep lp cd dvd pc hd id sd
+share jakarta foto baca editor ktt idn
+""")
+
+# Verbs of speech: an unknown capitalised run right after them is a speaker.
+SPEECH_VERBS = _words("kata ujar ucap tutur jelas ungkap imbuh tegas terang sebut tandas papar katanya")

