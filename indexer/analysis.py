@@ -18,6 +18,7 @@ Two analyzers:
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -72,6 +73,7 @@ STEM_EXCEPTIONS: dict[str, str] = {
     "penyidikan": "sidik",
 }
 
+_WORD = re.compile(TOKEN_PATTERN)
 _stemmer = None
 _stem_cache: dict[str, str] = {}
 
@@ -100,6 +102,24 @@ def stem(word: str) -> str:
         result = _sastrawi().stem_word(word) or word
     _stem_cache[word] = result
     return result
+
+
+def unstemmed_words(texts: Iterable[str]) -> set[str]:
+    """The distinct tokens of ``texts`` that this process has not stemmed yet."""
+    found: set[str] = set()
+    for text in texts:
+        found.update(_WORD.findall(text.lower()))
+    return found.difference(_stem_cache)
+
+
+def stem_words(words: list[str]) -> dict[str, str]:
+    """Stems for a chunk of words: the unit of work a stemming process is given."""
+    return {word: stem(word) for word in words}
+
+
+def add_stems(stems: dict[str, str]) -> None:
+    """Adopt stems computed in another process, so this one only looks them up."""
+    _stem_cache.update(stems)
 
 
 class SastrawiStemFilter(Filter):

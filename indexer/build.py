@@ -10,18 +10,22 @@ killed build loses at most one batch and never committed data.
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
 import logging
+import multiprocessing
 import os
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from whoosh import index
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.writing import LockError
 
+from indexer.analysis import add_stems, stem_words, unstemmed_words
 from indexer.categories import canonical_category
 from indexer.extract import extract
 from indexer.schema import build_schema
@@ -31,6 +35,9 @@ log = logging.getLogger("telusur.indexer")
 
 DEFAULT_BATCH_SIZE = 5000
 WRITER_MEMORY_MB = 256
+BUILD_LOCK = "TELUSUR_BUILD_LOCK"
+# Whoosh's own lock is only contended by a foreign writer once ours is held.
+WHOOSH_LOCK_WAIT = 10.0
 
 
 @dataclass
@@ -82,8 +89,28 @@ def document_fields(article: Article) -> dict:
     return {name: value for name, value in fields.items() if value is not None}
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the build process dies.
+
+    Writer workers inherit the index's write lock (a ``flock`` on a file they
+    share with the parent); an orphan left by a killed build would hold it
+    forever and block the re-run that completes the build.
+    """
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: orphans exit when their job queue closes
+
+
 class _PreparingTask(SubWriterTask):
     """A writer process that prepares each article itself, so extraction runs in parallel."""
+
+    def run(self):
+        _die_with_parent()
+        super().run()
 
     def _process_file(self, filename, doc_count):
         import pickle
@@ -114,24 +141,42 @@ def open_or_create(index_dir: str | Path) -> index.Index:
     return index.create_in(str(path), build_schema())
 
 
-def _writer(ix: index.Index, workers: int, lock_wait: float, notify: Callable[[str], None]):
-    """Take the write lock, telling the user when another build holds it."""
-    deadline = time.monotonic() + lock_wait
-    told = False
-    while True:
-        try:
-            return _PreparingWriter(
-                ix, procs=workers, batchsize=100, multisegment=True, limitmb=WRITER_MEMORY_MB
-            )
-        except LockError:
-            if time.monotonic() >= deadline:
-                raise IndexLocked(
-                    f"the index at {ix.storage.folder} is being written by another build; try again later"
-                ) from None
-            if not told:
-                notify(f"index is locked by another build; waiting up to {lock_wait:.0f} s")
-                told = True
-            time.sleep(0.5)
+@contextmanager
+def exclusive(index_dir: str | Path, lock_wait: float, notify: Callable[[str], None]) -> Iterator[None]:
+    """Hold the index for one whole build or delete.
+
+    Whoosh's own write lock is taken per commit, so two builds would
+    interleave batch by batch; this lock spans the whole run. It is a
+    ``flock``: the kernel releases it when the process dies, so a killed build
+    never leaves a stale lock behind.
+    """
+    path = Path(index_dir) / BUILD_LOCK
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + lock_wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexLocked(
+                        f"the index at {index_dir} is being written by another build; try again later"
+                    ) from None
+                if not told:
+                    notify(f"the index is being written by another build; waiting up to {lock_wait:.0f} s")
+                    told = True
+                time.sleep(0.25)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _writer(ix: index.Index, workers: int) -> MpWriter:
+    return _PreparingWriter(
+        ix, procs=workers, batchsize=100, multisegment=True, limitmb=WRITER_MEMORY_MB, timeout=WHOOSH_LOCK_WAIT
+    )
 
 
 def build_index(
@@ -149,50 +194,79 @@ def build_index(
     workers = workers or min(2, os.cpu_count() or 1)
     started = time.monotonic()
     summary = BuildSummary()
-    ix = open_or_create(index_dir)
-    bar = _progress_bar() if progress else None
-
-    writer = None
-    batch_ids: set[str] = set()
-    try:
-        for item in iter_sources(sources):
-            if isinstance(item, Skipped):
-                summary.skipped += 1
-                warn(f"skipped {item.origin}: {item.reason}")
-                continue
-            if isinstance(item, Repaired):
-                summary.repaired += 1
-                warn(f"repaired {item.origin}: {item.reason}")
-                continue
-            if item.id in batch_ids or len(batch_ids) >= batch_size:
-                # A repeated id must see the earlier copy committed to replace it.
-                _commit(writer)
-                writer, batch_ids = None, set()
-            if writer is None:
-                writer = _writer(ix, workers, lock_wait, warn)
-            if writer.delete_by_term("id", item.id):
-                summary.updated += 1
-            else:
-                summary.indexed += 1
-            writer.add_document(article=item)
-            batch_ids.add(item.id)
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    _warm_up()
+    with exclusive(index_dir, lock_wait, warn):
+        ix = open_or_create(index_dir)
+        bar = _progress_bar() if progress else None
+        try:
+            with multiprocessing.Pool(workers, initializer=_die_with_parent) as stemmers:
+                batch: list[Article] = []
+                batch_ids: set[str] = set()
+                for item in iter_sources(sources):
+                    if isinstance(item, (Skipped, Repaired)):
+                        _report(item, summary, warn)
+                        continue
+                    # A repeated id must see the earlier copy committed to replace it.
+                    if len(batch) >= batch_size or item.id in batch_ids:
+                        _write_batch(ix, batch, summary, stemmers, workers, bar)
+                        batch, batch_ids = [], set()
+                    batch.append(item)
+                    batch_ids.add(item.id)
+                _write_batch(ix, batch, summary, stemmers, workers, bar)
+        finally:
             if bar is not None:
-                bar.update(1)
-        _commit(writer)
-        writer = None
-    finally:
-        if writer is not None:
-            writer.cancel()
-        if bar is not None:
-            bar.close()
+                bar.close()
+        summary.documents = ix.doc_count()
     summary.seconds = time.monotonic() - started
-    summary.documents = ix.doc_count()
     return summary
 
 
-def _commit(writer) -> None:
-    if writer is not None:
+def _report(item: Skipped | Repaired, summary: BuildSummary, warn: Callable[[str], None]) -> None:
+    if isinstance(item, Skipped):
+        summary.skipped += 1
+        warn(f"skipped {item.origin}: {item.reason}")
+    else:
+        summary.repaired += 1
+        warn(f"repaired {item.origin}: {item.reason}")
+
+
+def _warm_up() -> None:
+    """Load the stemmer dictionary and gazetteers before worker processes fork and share them."""
+    extract("Presiden Joko Widodo bertemu Gubernur Jawa Barat di Bandung, Rabu (11/9/2019).", dt.date(2019, 9, 11))
+    stem_words(["pertemuan"])
+
+
+def _prestem(batch: list[Article], stemmers, workers: int) -> None:
+    """Stem the batch's new words across processes, so each writer process only looks stems up."""
+    words = sorted(unstemmed_words(text for a in batch for text in (a.title, a.body)))
+    if not words:
+        return
+    size = max(500, len(words) // (workers * 4) + 1)
+    chunks = [words[i : i + size] for i in range(0, len(words), size)]
+    for stems in stemmers.imap_unordered(stem_words, chunks):
+        add_stems(stems)
+
+
+def _write_batch(ix, batch, summary, stemmers, workers, bar) -> None:
+    """One commit: a kill loses at most this batch, never what was committed before."""
+    if not batch:
+        return
+    _prestem(batch, stemmers, workers)
+    writer = _writer(ix, workers)
+    try:
+        for article in batch:
+            if writer.delete_by_term("id", article.id):
+                summary.updated += 1
+            else:
+                summary.indexed += 1
+            writer.add_document(article=article)
+            if bar is not None:
+                bar.update(1)
         writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
 
 
 def _progress_bar():
@@ -204,15 +278,8 @@ def _progress_bar():
 def delete_documents(index_dir: str | Path, ids: Iterable[str], lock_wait: float = 0.0) -> int:
     """Remove documents by id; returns how many were removed."""
     ix = index.open_dir(str(index_dir))
-    deadline = time.monotonic() + lock_wait
-    while True:
-        try:
-            writer = ix.writer()
-            break
-        except LockError:
-            if time.monotonic() >= deadline:
-                raise IndexLocked(f"the index at {index_dir} is being written by another build") from None
-            time.sleep(0.5)
-    removed = sum(writer.delete_by_term("id", doc_id) for doc_id in ids)
-    writer.commit()
+    with exclusive(index_dir, lock_wait, lambda msg: log.warning(msg)):
+        writer = ix.writer(timeout=WHOOSH_LOCK_WAIT)
+        removed = sum(writer.delete_by_term("id", doc_id) for doc_id in ids)
+        writer.commit()
     return removed

@@ -20,6 +20,12 @@ TEXT_FIELDS = ("title", "body")
 EXACT_SUFFIX = "_exact"
 
 
+class ValueListColumn(columns.VarBytesListColumn):
+    """A list column that a segment without any value reads as empty lists."""
+
+    _default = ()
+
+
 class FacetField(fields.KEYWORD):
     """A multi-valued, case-preserving facet whose column holds the value list.
 
@@ -30,7 +36,7 @@ class FacetField(fields.KEYWORD):
 
     def __init__(self, stored: bool = True):
         super().__init__(stored=stored, analyzer=IDTokenizer())
-        self.column_type = columns.VarBytesListColumn()
+        self.column_type = ValueListColumn()
 
     def index(self, value, **kwargs):
         for v in sorted(set(_as_list(value))):
