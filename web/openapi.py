@@ -15,6 +15,9 @@ from web.params import facet_limit_param, facet_prefix_param
 
 DEFAULTS = SearchRequest()
 
+# Text parameters may hold anything but NUL (refused with 400 `invalid_character`).
+NO_NUL = "^[^\\x00]*$"
+
 FACET_LABELS = {
     "entity": "people and organisations",
     "location": "places",
@@ -38,7 +41,7 @@ def _query(name: str, schema: dict[str, Any], description: str, **extra: Any) ->
 
 def parameters() -> list[dict[str, Any]]:
     """The query parameters of ``/api/search`` (and of the page ``/``)."""
-    text = {"type": "string", "maxLength": search_request.MAX_QUERY_CHARS}
+    text = {"type": "string", "maxLength": search_request.MAX_QUERY_CHARS, "pattern": NO_NUL}
     out = [
         _query("q", text, "Search words; `\"phrases\"`, `OR`, `-word` and `word*` are understood."),
     ]
@@ -49,7 +52,7 @@ def parameters() -> list[dict[str, Any]]:
                 {
                     "type": "array",
                     "maxItems": search_request.MAX_VALUES_PER_FACET,
-                    "items": {"type": "string", "maxLength": search_request.MAX_VALUE_CHARS},
+                    "items": {"type": "string", "maxLength": search_request.MAX_VALUE_CHARS, "pattern": NO_NUL},
                 },
                 f"Select values of the {name} facet ({FACET_LABELS[name]}); repeat to select several: "
                 "values of one facet are ORed, facets are ANDed.",
@@ -59,7 +62,11 @@ def parameters() -> list[dict[str, Any]]:
         )
     out += [
         _query("date_from", {"type": "string", "format": "date"}, "First publication day (YYYY-MM-DD), inclusive."),
-        _query("date_to", {"type": "string", "format": "date"}, "Last publication day (YYYY-MM-DD), inclusive."),
+        _query(
+            "date_to",
+            {"type": "string", "format": "date"},
+            "Last publication day (YYYY-MM-DD), inclusive; before `date_from` is a 400 `invalid_date_range`.",
+        ),
         _query("sort", {"type": "string", "enum": list(SORTS), "default": DEFAULTS.sort}, "Result order."),
         _query(
             "page",
@@ -84,7 +91,7 @@ def parameters() -> list[dict[str, Any]]:
         out.append(
             _query(
                 facet_prefix_param(name),
-                {"type": "string", "maxLength": search_request.MAX_VALUE_CHARS},
+                {"type": "string", "maxLength": search_request.MAX_VALUE_CHARS, "pattern": NO_NUL},
                 f"Only return {name} facet values starting with this text (case-insensitive).",
             )
         )
