@@ -1,14 +1,15 @@
 """``SearchEngine``: one open index, searched and counted.
 
-Per index generation the engine opens one searcher and reads the facet and
-date columns into numpy arrays (``_Snapshot``). A request then costs:
+Per index generation the engine opens one searcher and reads the facet,
+date and field-length columns into numpy arrays (``_Snapshot``). A request
+then costs:
 
-1. the query's full match set, unscored (``docs_for_query``), as a mask;
-2. facet counts from that mask and the arrays (``search.facets``): exact,
-   because they never depend on which documents a top-N collector scored
-   (whoosh-facts.md, "Traps");
-3. a top-N scored search restricted to the filtered matches, only as deep as
-   the requested page; stored fields and snippets for that page only.
+1. the query evaluated over cached posting arrays (``search.scoring``): the
+   full match set as a mask and a BM25F score for every match;
+2. facet counts from masks and the arrays (``search.facets``): exact,
+   because nothing depends on a top-N collector (whoosh-facts.md, "Traps");
+3. a numpy sort for the requested page; stored fields and snippets for that
+   page only.
 
 Threads (waitress) share the engine. Whoosh readers keep per-reader state, so
 Whoosh calls on one snapshot are serialised by its lock; the numpy work runs
@@ -175,10 +176,6 @@ class SearchEngine:
                 snap.users -= 1
                 if snap.retired and snap.users == 0:
                     snap.close()
-
-    @property
-    def generation(self) -> int:
-        return self._snapshot.generation
 
     # -- search --------------------------------------------------------------------
 

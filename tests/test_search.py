@@ -315,3 +315,14 @@ def test_cli_json_and_errors(tiny_index, capsys):
     assert "invalid_date" in capsys.readouterr().err
     assert cli_main(["pertemuan", "--index", str(tiny_index)]) == 0
     assert "[pertemuan]" in capsys.readouterr().out
+
+
+def test_concurrent_searches_agree(sample):
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = ["presiden", "banjir jakarta", "harga", "entity:jokowi", "korupsi -kpk", ""] * 5
+    expected = {t: sample.search(parse_request(q(q=t))).to_dict() for t in set(queries)}
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda t: (t, sample.search(parse_request(q(q=t))).to_dict()), queries))
+    for t, d in results:
+        assert (d["total"], d["hits"], d["facets"]) == (expected[t]["total"], expected[t]["hits"], expected[t]["facets"])
