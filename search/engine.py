@@ -251,7 +251,7 @@ class _Search:
         with snap.lock:
             compiled = compile_query(request.query, snap)
             matched, full_count = self._match(compiled)
-        if compiled.plain:
+        if compiled.plain and self.notice is None:  # "partial" says more about the hits
             self.notice = "plain"
 
         filters = {name: f.filter(request, snap.n_docs) for name, f in snap.facets.items()}
@@ -270,8 +270,8 @@ class _Search:
 
         start = (request.page - 1) * request.per_page
         end = start + request.per_page
+        ranked = self._rank(compiled, hits, total, end)[start:end]
         with snap.lock:
-            ranked = self._rank(compiled, hits, total, end)[start:end]
             stored = [snap.searcher.stored_fields(d) for d, _ in ranked]
             suggestion = None
             if full_count < FEW_HITS and compiled.words:

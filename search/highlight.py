@@ -19,6 +19,9 @@ from typing import Collection
 from indexer.analysis import TOKEN_PATTERN, stem, stop_words
 
 SNIPPET_CHARS = 200
+# Only this much of a body is searched for the snippet: bodies may reach 1M
+# characters, and the best window of a news article is near its start anyway.
+SCAN_CHARS = 20_000
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _SPACE_RE = re.compile(r"\s+")
 
@@ -28,11 +31,13 @@ def snippet(text: str, stems: Collection[str], forms: Collection[str], size: int
 
     Falls back to the start of the text when nothing matches (a title-only hit).
     """
-    text = _SPACE_RE.sub(" ", text or "").strip()
+    whole = text or ""
+    text = _SPACE_RE.sub(" ", whole[:SCAN_CHARS]).strip()
+    truncated = len(whole) > SCAN_CHARS
     matches = _matches(text, stems, forms)
     if not matches:
         end = _cut_end(text, size)
-        return html.escape(text[:end]) + (" …" if end < len(text) else "")
+        return html.escape(text[:end]) + (" …" if end < len(text) or truncated else "")
     first, last = _densest(matches, size)
     span_start, span_end = matches[first][0], matches[last][1]
     slack = max(0, size - (span_end - span_start))
@@ -47,7 +52,7 @@ def snippet(text: str, stems: Collection[str], forms: Collection[str], size: int
         out.append("<mark>" + html.escape(text[m_start:m_end]) + "</mark>")
         pos = m_end
     out.append(html.escape(text[pos:end]))
-    if end < len(text):
+    if end < len(text) or truncated:
         out.append(" …")
     return "".join(out)
 
