@@ -235,6 +235,14 @@ def test_odd_queries_are_answered_fast(seed, text):
     assert time.perf_counter() - start < 3
 
 
+@pytest.mark.parametrize("text", ["(" * 1000, "-(" * 500, "(a OR " * 160, "NOT (" * 200])
+def test_deeply_nested_queries_are_not_500(seed, text):
+    """A maximal-length query of open groups must not exhaust the parser's recursion."""
+    assert len(text) <= search_request.MAX_QUERY_CHARS
+    response = seed.get("/api/search?q=" + quote(text))
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+
+
 def test_unknown_paths_and_methods_answer_json(seed):
     assert seed.get("/api/tidak-ada").get_json()["error"]["code"] == "not_found"
     response = seed.post("/api/search")
