@@ -37,12 +37,13 @@ def extract(text: str, published: dt.date | None = None) -> Extraction:
     """
     from indexer.extract.dates import find_dates
     from indexer.extract.names import extract_names
+    from indexer.extract.tokens import repair_mojibake
 
     if not text:
         return Extraction()
     if isinstance(published, dt.datetime):
         published = published.date()
-    text = text[:MAX_CHARS]
+    text = repair_mojibake(text[:MAX_CHARS])
     people, orgs, places = extract_names(text)
     return Extraction(people, orgs, places, find_dates(text, published))
 

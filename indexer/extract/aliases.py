@@ -76,11 +76,12 @@ PERSON_ALIASES: dict[str, str] = {
     "BTP": "Basuki Tjahaja Purnama", "Gus Dur": "Abdurrahman Wahid", "Suharto": "Soeharto",
     "Sukarno": "Soekarno", "Bung Karno": "Soekarno", "Kim Jong-un": "Kim Jong Un",
     "Megawati": "Megawati Soekarnoputri", "Prabowo": "Prabowo Subianto",
-    "Ma'ruf": "Ma'ruf Amin", "Maruf Amin": "Ma'ruf Amin", "Anies": "Anies Baswedan",
+    "BJ Habibie": "BJ Habibie", "Habibie": "BJ Habibie", "Ma'ruf": "Ma'ruf Amin", "Maruf Amin": "Ma'ruf Amin", "Anies": "Anies Baswedan",
 }
 
 ORG_ALIASES: dict[str, str] = {
     "Perserikatan Bangsa-Bangsa": "PBB", "Komisi Pemberantasan Korupsi": "KPK",
+    "Komisi Pemberantasan Tindak Pidana Korupsi": "KPK",
     "Dewan Perwakilan Rakyat": "DPR", "Tentara Nasional Indonesia": "TNI",
     "Kepolisian Republik Indonesia": "Polri", "Kepolisian Negara Republik Indonesia": "Polri",
     "Kantor Berita Pusat Korea": "KCNA", "Majelis Permusyawaratan Rakyat": "MPR",
@@ -90,7 +91,7 @@ ORG_ALIASES: dict[str, str] = {
     "Ria Novosti": "RIA Novosti", "RIA": "RIA Novosti", "POLRI": "Polri",
     "Channel News Asia": "Channel News Asia", "CNA": "Channel News Asia",
     "DK PBB": "Dewan Keamanan PBB", "Dewan Keamanan PBB": "Dewan Keamanan PBB",
-    "Gedung Putih": "Gedung Putih",
+    "Gedung Putih": "Gedung Putih", "BI": "Bank Indonesia", "OJK": "OJK",
 }
 
 PERSON_KEYS = {merge_key(k): v for k, v in PERSON_ALIASES.items()}

@@ -34,15 +34,19 @@ MONTH_NAMES = ("", "januari", "februari", "maret", "april", "mei", "juni", "juli
 WEEKDAY = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)"
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 
+# Every form starts with a digit, so the regex engine only tries at digits.
 DATE_RE = re.compile(
     rf"""
-    \b(?P<d1>\d{{1,2}})\s*(?P<mon>{_MONTH_ALT})\.?(?![a-z])(?:\s*,?\s*(?P<y1>\d{{4}})\b)?   # 13 September 2023
-    | \b(?P<d2>\d{{1,2}})[/.-](?P<m2>\d{{1,2}})[/.-](?P<y2>\d{{4}}|\d{{2}})(?![\d/.-]\d)    # 13/9/2023
-    | \b{WEEKDAY}\s*,?\s*\(\s*(?P<d3>\d{{1,2}})/(?P<m3>\d{{1,2}})\s*\)                     # Minggu (10/9)
-    | \b(?P<y4>\d{{4}})-(?P<m4>\d{{2}})-(?P<d4>\d{{2}})\b                                   # 2023-09-13
+    (?<![\d/.-])(?:
+      (?P<d1>\d{{1,2}})\s*(?P<mon>{_MONTH_ALT})\.?(?![a-z])(?:\s*,?\s*(?P<y1>\d{{4}})\b)?  # 13 September 2023
+    | (?P<d2>\d{{1,2}})[/.-](?P<m2>\d{{1,2}})(?:[/.-](?P<y2>\d{{4}}|\d{{2}}))?(?![\d/.-]*\d)  # 13/9/2023, 10/9
+    | (?P<y4>\d{{4}})-(?P<m4>\d{{2}})-(?P<d4>\d{{2}})\b                                    # 2023-09-13
+    )
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+# A year-less `d/m` counts only as `Hari (d/m)`.
+_WEEKDAY_PAREN_RE = re.compile(rf"\b{WEEKDAY}\s*,?\s*\($", re.IGNORECASE)
 
 # Years we accept: the corpus spans history pieces and forecasts, not geology.
 MIN_YEAR, MAX_YEAR = 1800, 2100
@@ -57,8 +61,10 @@ def find_dates(text: str, published: dt.date | None = None) -> list[str]:
             day, month, year = int(g["d1"]), MONTHS[g["mon"].lower()], g["y1"]
         elif g["d2"]:
             day, month, year = int(g["d2"]), int(g["m2"]), g["y2"]
-        elif g["d3"]:
-            day, month, year = int(g["d3"]), int(g["m3"]), None
+            if year is None and not (
+                text.startswith(")", m.end()) and _WEEKDAY_PAREN_RE.search(text, max(0, m.start() - 12), m.start())
+            ):
+                continue
         else:
             day, month, year = int(g["d4"]), int(g["m4"]), g["y4"]
         if year is None:

@@ -114,6 +114,23 @@ def places() -> dict[str, tuple[str, str]]:
     return table
 
 
+@lru_cache(maxsize=1)
+def place_index() -> tuple[dict[str, tuple[str, str]], dict[str, int]]:
+    """``places()`` plus, per first word, the longest entry's length in words: most
+    capitalised words start no place at all, and then cost one dict lookup."""
+    table = places()
+    return table, longest_by_first(table)
+
+
+def longest_by_first(table: dict) -> dict[str, int]:
+    """First word of each key -> the most words any key starting with it has."""
+    longest: dict[str, int] = {}
+    for key in table:
+        words = key.split(" ")
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return longest
+
+
 def canonical_place(name: str) -> str:
     """The gazetteer's name for a place (`Korut` -> `Korea Utara`), else the name as written."""
     hit = places().get(norm_key(name))

@@ -19,7 +19,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.extract.tokens import tokenize
+from indexer.extract.tokens import WORD_RE, sentence_start
 
 LEXICON_PATH = Path(__file__).with_name("data") / "lexicon.txt"
 DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "berita-22k.jsonl"
@@ -42,14 +42,55 @@ def common_words() -> frozenset[str]:
         return frozenset(line.rstrip("\n") for line in f if line.strip()) | stop_words()
 
 
+@lru_cache(maxsize=1)
+def _roots() -> frozenset[str]:
+    """Sastrawi's ~30k Indonesian root words (a list in the package: no stemmer is built)."""
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return frozenset(StemmerFactory().get_words())
+
+
+_PREFIXES = (
+    ("meng", "k"), ("meny", "s"), ("mem", "p"), ("men", "t"), ("peng", "k"), ("peny", "s"),
+    ("pem", "p"), ("pen", "t"), ("meng", ""), ("mem", ""), ("men", ""), ("me", ""), ("peng", ""),
+    ("pem", ""), ("pen", ""), ("per", ""), ("pe", ""), ("ber", ""), ("be", ""), ("ter", ""),
+    ("di", ""), ("ke", ""), ("se", ""), ("", ""),
+)
+_SUFFIXES = ("nya", "kan", "lah", "kah", "an", "i", "")
+# Roots shorter than this match too many names once affixes are peeled (`Dimas` = di+mas).
+MIN_ROOT = 4
+
+
+@lru_cache(maxsize=32768)
+def affixed_word(word: str) -> bool:
+    """Whether a lowercase word is an Indonesian root with affixes (`kontribusinya`,
+    `pembicaraan`), which a sentence start capitalises but which is never a name.
+
+    A cheap stand-in for a stemmer: peel one suffix and one prefix, restore the
+    consonant a nasal prefix swallowed, look the root up.
+    """
+    roots = _roots()
+    for suffix in _SUFFIXES:
+        if suffix and not word.endswith(suffix):
+            continue
+        body = word[: len(word) - len(suffix)] if suffix else word
+        for prefix, restore in _PREFIXES:
+            if not (prefix or suffix) or not body.startswith(prefix):
+                continue
+            root = restore + body[len(prefix):]
+            if len(root) >= MIN_ROOT and root in roots:
+                return True
+    return False
+
+
 def count_case(texts) -> tuple[Counter, Counter, Counter]:
     """Per lowercased word: lowercase uses, mid-sentence capitalised uses, any capitalised use."""
     lower: Counter = Counter()
     cap_mid: Counter = Counter()
     cap_any: Counter = Counter()
     for text in texts:
-        for tok in tokenize(text):
-            w = tok.text
+        for m in WORD_RE.finditer(text):
+            w = m.group()
             if w.isdigit():
                 continue
             key = w.lower()
@@ -57,7 +98,7 @@ def count_case(texts) -> tuple[Counter, Counter, Counter]:
                 lower[key] += 1
             elif w[0].isupper():
                 cap_any[key] += 1
-                if not tok.sentence_start:
+                if not sentence_start(text, m.start()):
                     cap_mid[key] += 1
     return lower, cap_mid, cap_any
 

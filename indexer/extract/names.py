@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from indexer.extract import vocab
 from indexer.extract.aliases import ORG_KEYS, PERSON_KEYS, display_name, merge_key, norm_key
-from indexer.extract.gazetteer import REGENCY, canonical_place, places
-from indexer.extract.lexicon import common_words
-from indexer.extract.tokens import Token, tokenize
+from indexer.extract.gazetteer import REGENCY, longest_by_first, canonical_place, place_index
+from indexer.extract.lexicon import affixed_word, common_words
+from indexer.extract.tokens import Token, find_runs
 
 PERSON, ORG, PLACE = "person", "organization", "location"
 
@@ -58,47 +59,39 @@ class Mention:
 
 def find_mentions(text: str) -> list[Mention]:
     """Every typed mention in text order, before merging."""
-    tokens = tokenize(text)
-    skip_spans = _skip_spans(text)
+    skip = _skip_spans(text)
     out: list[Mention] = []
-    i, n = 0, len(tokens)
     common = common_words()
-    while i < n:
-        tok = tokens[i]
-        if not _capital(tok.text) or (skip_spans and _skipped(tok.start, skip_spans)):
-            i += 1
+    place_table = place_index()[0]
+    for run in find_runs(text, vocab.NUMBERED_HEADS):
+        tokens = run.tokens
+        if len(tokens) == 1:
+            # Most runs are one capitalised word, and most of those an ordinary word
+            # opening a sentence (`Namun`, `Dia`): drop those before any real work.
+            low = tokens[0].text.lower()
+            if low in common and low not in place_table and low not in vocab.KNOWN_ORGS:
+                continue
+        if not _capital(tokens[0].text) or not all(_capital(t.text) or t.text.isdigit() or t.text in vocab.CONNECTORS for t in tokens):
+            tokens = [t for t in tokens if _capital(t.text) or t.text.isdigit() or t.text in vocab.CONNECTORS]
+            if not tokens or not _capital(tokens[0].text):
+                continue
+        if skip and any(a <= tokens[0].start < b for a, b in skip):
             continue
-        if tok.text.lower() in vocab.CREDIT_CUES:
-            i = _skip_credit(text, tokens, i)
-            continue
-        j = _run_end(tokens, i)
-        after = tokens[j].text.lower() if j < n and tokens[j].joined else ""
-        _segment(tokens[i:j], _cue_before(tokens, i), after in vocab.SPEAKER_VERBS, common, out)
-        i = j
+        _segment(tokens, _cue(run.before), run.after in vocab.SPEAKER_VERBS, common, out)
     return out
 
 
-def _run_end(tokens: list[Token], i: int) -> int:
-    """End of the capitalised run starting at i: joined capitalised words, inner connectors,
-    and numbers once a head word announced a name that takes them (`SMA Negeri 24 Bandung`)."""
-    n = len(tokens)
-    j = i + 1
-    headed = tokens[i].text.lower() in vocab.NUMBERED_HEADS
-    while j < n and tokens[j].joined:
-        word = tokens[j].text
-        if _capital(word):
-            headed = headed or word.lower() in vocab.NUMBERED_HEADS
-            j += 1
-        elif headed and word.isdigit():
-            j += 1
-        elif word in vocab.CONNECTORS and j + 1 < n and tokens[j + 1].joined and _capital(tokens[j + 1].text):
-            j += 2
-        else:
-            break
-    return j
+# Credits (`Foto: Sputnik`, `(dok. Twitter @nknewsorg)`, `Editor: X`): the rest of the line
+# or parenthesis names who made the picture or the page, not what it shows.
+CREDIT_RE = re.compile(
+    r"\b(?:foto|dok|sumber foto|ilustrasi|kredit|editor|penulis|reporter|pewarta|fotografer)"
+    r"[^\S\n]*[:.][^\n)]*",
+    re.IGNORECASE,
+)
 
 
 _CAMEL_RE = re.compile(r"[a-z][A-Z]")
+_NOMINAL_RE = re.compile(r"(?:pe|ke)[a-z]{4,}an$")
 
 
 def _capital(word: str) -> bool:
@@ -110,64 +103,40 @@ def _capital(word: str) -> bool:
 
 
 def _skip_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in DATELINE_RE.finditer(text[:DATELINE_WINDOW])]
+    spans = [m.span() for m in DATELINE_RE.finditer(text, 0, DATELINE_WINDOW)]
+    spans += [m.span() for m in CREDIT_RE.finditer(text)]
+    return spans
 
 
-def _skipped(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
-
-
-def _skip_credit(text: str, tokens: list[Token], i: int) -> int:
-    """After `Foto:` / `dok.` the rest of the line (or parenthesis) is a credit: skip it."""
-    end_tok = tokens[i].end
-    gap = text[end_tok:end_tok + 2]
-    if ":" not in gap and "." not in gap:
-        return i + 1
-    stop = len(text)
-    for ch in "\n)":
-        k = text.find(ch, end_tok)
-        if k != -1:
-            stop = min(stop, k)
-    i += 1
-    while i < len(tokens) and tokens[i].start < stop:
-        i += 1
-    return i
-
-
-def _cue_before(tokens: list[Token], i: int) -> str:
-    """What the lowercase word right before a run says about it."""
-    if i == 0:
-        return ""
-    if not tokens[i].joined:
-        return ""
-    low = tokens[i - 1].text.lower()
-    if low in vocab.TITLES:
+def _cue(before: str) -> str:
+    """What the word right before a run says about it."""
+    if before in vocab.TITLES:
         return PERSON
-    if low in vocab.SPEECH_VERBS:
+    if before in vocab.SPEECH_VERBS:
         return "speech"
-    if low in ORG_CUES:
+    if before in ORG_CUES:
         return ORG
-    if low in PLACE_CUES:
+    if before in PLACE_CUES:
         return PLACE
     return ""
 
 
-def _match_place(run: list[Token], k: int) -> tuple[int, str, str] | None:
-    table = places()
-    for length in range(min(MAX_PLACE_TOKENS, len(run) - k), 0, -1):
-        key = norm_key(" ".join(t.text for t in run[k:k + length]))
-        hit = table.get(key)
+def _match(keys: list[str], k: int, index: tuple[dict, dict[str, int]]) -> tuple[int, object] | None:
+    """Longest entry of a (table, longest-entry-per-first-word) index starting at token k."""
+    table, longest = index
+    most = longest.get(keys[k], 0)
+    for length in range(min(most, len(keys) - k), 0, -1):
+        hit = table.get(" ".join(keys[k:k + length]))
         if hit is not None:
-            return length, hit[0], hit[1]
+            return length, hit
     return None
 
 
-def _match_org(run: list[Token], k: int) -> int:
-    """Length of the known multi-word organisation (`Channel News Asia`) starting at k, or 0."""
-    for length in range(min(MAX_PLACE_TOKENS, len(run) - k), 1, -1):
-        if norm_key(" ".join(t.text for t in run[k:k + length])) in ORG_KEYS:
-            return length
-    return 0
+@lru_cache(maxsize=1)
+def _org_index() -> tuple[dict[str, str], dict[str, int]]:
+    """Known multi-word organisations (`Channel News Asia`), indexed like places."""
+    table = {k: v for k, v in ORG_KEYS.items() if " " in k}
+    return table, longest_by_first(table)
 
 
 def _is_acronym(word: str) -> bool:
@@ -180,6 +149,7 @@ class _Cutter:
     def __init__(self, run: list[Token], cue: str, speaker: bool, common: frozenset[str], out: list[Mention]):
         self.run, self.cue, self.speaker, self.common, self.out = run, cue, speaker, common, out
         self.lows = [t.text.lower() for t in run]
+        self.keys = [norm_key(w) if ("-" in w or "." in w) else w for w in self.lows]
         self.pending: list[Token] = []
 
     def text(self, a: int, b: int) -> str:
@@ -211,20 +181,25 @@ class _Cutter:
                 self.flush(PERSON)
                 k += 2 if (k + 1 < n and (low, lows[k + 1]) in vocab.TITLE_PAIRS) else 1
                 # A title's portfolio (`Menteri Sumber Daya Alam`) is ordinary words: skip them.
-                while k < n and (lows[k] in self.common or lows[k] in vocab.TITLES) and _match_place(run, k) is None:
+                while k < n and (_ordinary(run[k], self.common) or lows[k] in vocab.TITLES) and self.place(k) is None:
                     k += 1
-            elif (low in vocab.ORG_HEADS and k + 1 < n) or low in vocab.KNOWN_ORGS:
+            elif (low in vocab.ORG_HEADS and k + 1 < n) or low in vocab.KNOWN_ORGS or (
+                k + 2 < n and (low, lows[k + 1]) in vocab.ORG_HEAD_PAIRS
+            ):
                 end = k + 1
-                if low in vocab.ORG_HEADS:
+                if low not in vocab.KNOWN_ORGS:
+                    # The name runs on to the next title (`Polres Anambas AKBP X`), but a
+                    # title word right after the head is part of it (`Direktorat Jenderal`).
+                    end += 1
                     while end < n and lows[end] not in vocab.TITLES:
                         end += 1
                 self.flush()
                 self.org(k, end)
                 k = end
-            elif (length := _match_org(run, k)):
+            elif (hit := _match(self.keys, k, _org_index())) is not None:
                 self.flush()
-                self.org(k, k + length)
-                k += length
+                self.org(k, k + hit[0])
+                k += hit[0]
             else:
                 k = self.place_or_word(k)
         _flush(self.pending, self.cue, self.speaker, self.common, self.out)
@@ -237,9 +212,9 @@ class _Cutter:
 
     def place_or_word(self, k: int) -> int:
         run, lows, n, tok = self.run, self.lows, len(self.run), self.run[k]
-        hit = _match_place(run, k)
+        hit = self.place(k)
         if hit is not None:
-            length, canonical, level = hit
+            length, (canonical, level) = hit
             end = k + length
             if end < n and lows[end] in vocab.ORG_TAILS:
                 # `Manchester City`, `Persib Bandung FC`: a club named after its town.
@@ -249,7 +224,7 @@ class _Cutter:
                 return end + 1
             glued = level == REGENCY and (
                 (self.pending and lows[k - 1] not in self.common)
-                or (end < n and lows[end] not in self.common and _match_place(run, end) is None)
+                or (end < n and lows[end] not in self.common and self.place(end) is None)
             )
             if not glued:
                 self.flush()
@@ -258,7 +233,17 @@ class _Cutter:
                     end += 1
                 return end
         low = lows[k]
-        if _is_acronym(tok.text) and low not in vocab.NOT_ORG_ACRONYMS and low not in self.common:
+        if low in vocab.ORG_TAILS and self.pending:
+            start = run.index(self.pending[0])  # `Arema FC`
+            self.pending = []
+            self.org(start, k + 1)
+            return k + 1
+        if len(tok.text) == 2 and tok.text.isupper() and k + 1 < n and self.is_name_word(k + 1):
+            self.pending.append(tok)  # initials: `BJ Habibie`, `HM Prasetyo`
+            return k + 1
+        if _is_acronym(tok.text) and not (
+            low in vocab.NOT_ORG_ACRONYMS or low in self.common or low in vocab.ORG_HEADS or low in vocab.ORG_TAILS
+        ):
             self.flush()
             person = PERSON_KEYS.get(merge_key(tok.text))
             if person:
@@ -270,7 +255,7 @@ class _Cutter:
             self.flush("")
             end = k + 1
             while end < n and lows[end] not in vocab.TITLES and lows[end] not in vocab.NEVER:
-                if end > k + 1 and _match_place(run, end) is not None:
+                if end > k + 1 and self.place(end) is not None:
                     break  # `Wilayah Amur Timur Jauh`: a second place starts here
                 end += 1
             name = self.text(k + (1 if low in vocab.ADMIN_HEADS else 0), end)
@@ -278,6 +263,18 @@ class _Cutter:
             return end
         self.pending.append(tok)
         return k + 1
+
+
+    def place(self, k: int) -> tuple[int, tuple[str, str]] | None:
+        return _match(self.keys, k, place_index())
+
+    def is_name_word(self, k: int) -> bool:
+        """A capitalised word that is nothing but a possible name part."""
+        low, word = self.lows[k], self.run[k].text
+        return not (
+            word.isupper() or low in self.common or low in vocab.TITLES or low in vocab.ORG_HEADS
+            or low in vocab.NEVER or self.place(k) is not None
+        )
 
 
 def _segment(run: list[Token], cue: str, speaker: bool, common: frozenset[str], out: list[Mention]) -> None:
@@ -311,12 +308,14 @@ def _ordinary(tok: Token, common: frozenset[str]) -> bool:
     low = tok.text.lower()
     if low in common or low in vocab.CONNECTORS or tok.text.isdigit() or len(tok.text) < 2:
         return True
-    if tok.text.isupper():  # an acronym that is not an organisation (`KTT`), or shouting
+    if tok.text.isupper() and len(tok.text) > 3:  # shouting, or a long non-organisation acronym
         return True
+    if low in vocab.TITLES or low in vocab.ORG_HEADS or low in vocab.PLACE_HEADS:
+        return True  # a head word left alone at the end of a run (`Direktorat`, `PT`)
+    if _NOMINAL_RE.match(low):
+        return True  # a pe-/ke-...-an noun (`Perhubungan`, `Keuangan`): a portfolio, not a name
     if tok.sentence_start:
-        from indexer.analysis import stem
-
-        return stem(low) != low  # an affixed Indonesian word (`Kontribusinya`), not a name
+        return affixed_word(low)  # `Kontribusinya`, `Pembicaraan`: a word, not a name
     return False
 
 
@@ -335,7 +334,7 @@ def _emit_piece(piece: list[Token], cue: str, out: list[Mention]) -> None:
     if cue == PLACE:
         out.append(Mention(PLACE, canonical_place(text), pos, "cued"))
         return
-    if len(piece) > MAX_NAME_TOKENS or last in vocab.ORG_TAILS:
+    if len(piece) > MAX_NAME_TOKENS or last in vocab.ORG_TAILS or all(t.text.isupper() for t in piece):
         return
     mention = _person(display_name(text), pos)
     mention.weak = len(piece) == 1 and not cue

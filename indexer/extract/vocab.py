@@ -29,6 +29,7 @@ mayjen brigjen laksamana marsekal kolonel letkol mayor kapten lettu letda serma 
 prada pratu akbp akp kompol kombes irjen komjen iptu ipda aiptu aipda bripka brigpol briptu bripda
 bharada inspektur komisaris ceo pendiri plt plh pj penjabat kades lurah camat sekda almarhum
 almarhumah mendiang founder chairman direktris manajer kapten penasihat penasehat staf
+koordinator humas kabidhumas kasubbidpenmas kapendam kadispen danlanud danpuspom karutan kalapas
 """)
 
 # A title that ends in a place word: `Wali Kota Bandung` is a title then a place.
@@ -39,14 +40,18 @@ ORG_HEADS = _words("""
 partai kementerian kemenko universitas institut sekolah akademi politeknik sma smp sd smk sman
 smpn sdn smkn mts madrasah pesantren ponpes pt cv bank badan dinas komisi dewan majelis mahkamah
 pengadilan kejaksaan kejati kejari kejagung kepolisian polres polresta polrestabes polda polsek
+rspad rsia
 kodam kodim korem koramil lanud lantamal pemkab pemkot pemprov pemerintah pemda dprd rsud rsup
 rs klub persatuan asosiasi ikatan himpunan serikat yayasan lembaga organisasi direktorat ditjen
 biro satuan satpol satreskrim satresnarkoba densus fakultas departemen kabinet koalisi fraksi
-timnas liga grup kantor harian majalah tim gerakan front pusat balai persekutuan forum
+timnas grup kantor harian majalah tim gerakan front pusat balai persekutuan forum
 """)
 
 # Heads whose names take numbers (`SMA Negeri 24 Bandung`, `Polsek 3`).
 NUMBERED_HEADS = _words("sma smp sd smk sman smpn sdn smkn mts negeri jalan jl nomor no kompi batalyon")
+
+# Two-word organisation heads (`Rumah Sakit X`) whose words are ordinary on their own.
+ORG_HEAD_PAIRS = {("rumah", "sakit"), ("kantor", "berita"), ("surat", "kabar")}
 
 # Words that end an organisation name (`Manchester United`, `SM Entertainment`).
 ORG_TAILS = _words("""
@@ -62,7 +67,7 @@ xinhua bernama antara bloomberg
 """)
 
 # Words that head the name of an event or award: not a person, organisation or place.
-EVENT_HEADS = _words("piala olimpiade festival pekan kejuaraan turnamen penghargaan award awards operasi")
+EVENT_HEADS = _words("piala olimpiade festival pekan kejuaraan turnamen penghargaan award awards operasi liga")
 
 # Verbs after a name that make it a speaker (`Putin mengatakan`).
 SPEAKER_VERBS = _words("""
@@ -103,11 +108,9 @@ tahun bulan minggu pekan pagi siang sore malam tapi namun dan atau yang ini itu 
 the a an idn times kompas com tempo okezone sindonews wowkeren tribunnews tribun kapanlagi
 fimela republika posmetro viva merdeka detik detikcom liputan liputan6 cnn antara bisnis
 suara jpnn kumparan tirto carapandang inews metrotv okz kompascom instagram twitter facebook
-youtube whatsapp tiktok getty images shutterstock anda kamu beliau mereka kami kita
+youtube whatsapp tiktok getty images shutterstock anda kamu beliau mereka kami kita rp
 """) | WEEKDAYS | MONTHS
 
-# Tokens after which the rest of the line is a credit (`Foto: Sputnik`, `dok. Twitter`).
-CREDIT_CUES = _words("foto dok sumber editor penulis reporter kredit ilustrasi pewarta fotografer")
 
 # Acronyms in capitals that are not organisations.
 NOT_ORG_ACRONYMS = _words("""
@@ -115,7 +118,8 @@ wib wita wit tkp ott cctv hp bbm pns asn covid phk apbn apbd ruu uu kuhp sim stn
 ham pr mou vip dna gps it tv ac suv mrt lrt krl rt rw psk odgj odp pdp otg psbb ppkm lgbt hiv
 aids ispa dbd tbc atm sms wa nkri ri wni wna tki tkw ri ok ii iii iv vi vii viii ix xi xii
 usd idr rp km kg cm mm ha pm am fyi ceo cfo coo cto mc dj mv ost ep lp cd dvd pc hd id sd
-share jakarta foto baca editor ktt idn
+share jakarta foto baca editor ktt idn sdm rkuhp bumn pilkada pilpres pileg hut lsm bpjs nik npwp
+kpr dp ojol ott pt pp perpres perppu permen perda dpp
 """)
 
 # Verbs of speech: an unknown capitalised run right after them is a speaker.
