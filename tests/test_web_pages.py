@@ -268,9 +268,18 @@ def test_pagination_and_sort(sample):
     assert "Sebelumnya" in second.visible
 
 
+NOTICE_TEXT = {"plain": "dicari sebagai kata biasa", "partial": "memuat sebagian kata"}
+
+
 def test_notices_and_suggestion(sample):
-    plain = Page(get_page(sample, "/?q=" + quote('"kim jong')))
-    assert "dicari sebagai kata biasa" in plain.visible
+    seen = set()
+    for query in ("OR", "putin)", '"kim jong', "presiden kucingzzz"):
+        notice = sample.get("/api/search?q=" + quote(query)).get_json()["notice"]
+        page = Page(get_page(sample, "/?q=" + quote(query)))
+        for kind, text in NOTICE_TEXT.items():
+            assert (text in page.visible) == (notice == kind), (query, notice)
+        seen.add(notice)
+    assert {"plain", "partial"} <= seen
     suggested = Page(get_page(sample, "/?q=presidem"))
     assert "Mungkin maksud Anda" in suggested.visible
     assert suggested.find("a", href="/?q=presiden")

@@ -40,6 +40,7 @@ def page_constants() -> dict:
         "sort_labels": view.SORT_LABELS,
         "width": view.CHART_WIDTH,
         "height": view.CHART_HEIGHT,
+        "labelled_bars": view.LABELLED_BARS,
         "tag_limits": view.TAG_LIMITS,
         "query": "",
     }

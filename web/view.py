@@ -44,6 +44,8 @@ SHOWN_VALUES = 8
 CHART_WIDTH, CHART_HEIGHT = 600, 90
 # Entity / location tags shown under a hit (an article can name dozens).
 TAG_LIMITS = {"entity": 6, "location": 4}
+# Up to this many bars each get an axis label; more get only the first and last.
+LABELLED_BARS = 10
 # How many page numbers either side of the current one.
 PAGE_WINDOW = 2
 
@@ -92,6 +94,12 @@ def human_date(iso: str | None) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def short_date(iso: str) -> str:
+    """Axis label: ``2019-09`` -> ``Sep 2019``, ``2019-09-10`` -> ``10 Sep``."""
+    label = human_date(iso)
+    return label if len(iso) == 7 else label.rsplit(" ", 1)[0]
+
+
 @dataclass
 class FacetBlock:
     name: str
@@ -125,6 +133,7 @@ class Bar:
     width: float
     height: float
     label: str
+    short: str  # axis label under the bar
     count: int
     selected: bool
     url: str
@@ -204,6 +213,7 @@ def histogram(buckets: list[dict[str, Any]], links: Links) -> list[Bar]:
                 width=round(slot - gap, 2),
                 height=round(height, 2),
                 label=human_date(bucket["value"]),
+                short=short_date(bucket["value"]),
                 count=bucket["count"],
                 selected=links.date_selected(bucket["value"]),
                 url=bucket["toggle_url"],
