@@ -76,7 +76,8 @@ PERSON_ALIASES: dict[str, str] = {
     "BTP": "Basuki Tjahaja Purnama", "Gus Dur": "Abdurrahman Wahid", "Suharto": "Soeharto",
     "Sukarno": "Soekarno", "Bung Karno": "Soekarno", "Kim Jong-un": "Kim Jong Un",
     "Megawati": "Megawati Soekarnoputri", "Prabowo": "Prabowo Subianto",
-    "BJ Habibie": "BJ Habibie", "Habibie": "BJ Habibie", "Ma'ruf": "Ma'ruf Amin", "Maruf Amin": "Ma'ruf Amin", "Anies": "Anies Baswedan",
+    "BJ Habibie": "BJ Habibie", "Habibie": "BJ Habibie", "Bacharuddin Jusuf Habibie": "BJ Habibie",
+    "Nahrawi": "Imam Nahrawi", "Ma'ruf": "Ma'ruf Amin", "Maruf Amin": "Ma'ruf Amin", "Anies": "Anies Baswedan",
 }
 
 ORG_ALIASES: dict[str, str] = {
@@ -91,7 +92,9 @@ ORG_ALIASES: dict[str, str] = {
     "Ria Novosti": "RIA Novosti", "RIA": "RIA Novosti", "POLRI": "Polri",
     "Channel News Asia": "Channel News Asia", "CNA": "Channel News Asia",
     "DK PBB": "Dewan Keamanan PBB", "Dewan Keamanan PBB": "Dewan Keamanan PBB",
-    "Gedung Putih": "Gedung Putih", "BI": "Bank Indonesia", "OJK": "OJK",
+    "Gedung Putih": "Gedung Putih", "RSPAD": "RSPAD Gatot Soebroto",
+    "RSPAD Gatot Subroto": "RSPAD Gatot Soebroto", "Rumah Sakit Pusat Angkatan Darat": "RSPAD Gatot Soebroto",
+    "Rumah Sakit Pusat Angkatan Darat Gatot Soebroto": "RSPAD Gatot Soebroto", "BI": "Bank Indonesia", "OJK": "OJK",
 }
 
 PERSON_KEYS = {merge_key(k): v for k, v in PERSON_ALIASES.items()}

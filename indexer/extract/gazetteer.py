@@ -74,7 +74,8 @@ Ohio, Virginia, Oregon, Nevada, Arizona, Michigan, Jawa, Sumatera, Kalimantan, B
 Lombok, Madura, Flores, Timor, Sumba, Sumbawa, Bangka, Belitung, Bintan, Mentawai, Halmahera,
 Seram, Raja Ampat, Labuan Bajo, Komodo, Bromo, Merapi, Semeru, Rinjani, Krakatau, Danau Toba,
 Kuta, Nusa Dua, Ubud, Puncak, Solo, Jogja, Palangka Raya, Pangkal Pinang, Jabodetabek, Senayan,
-Monas, Kemayoran, Tanjung Priok, Cengkareng, Menteng, Kebayoran, Nusantara, Papua Nugini
+Monas, Kemayoran, Tanjung Priok, Cengkareng, Menteng, Kebayoran, Nusantara, Papua Nugini,
+New York City, Hindia Belanda, Pennsylvania, Dublin, Fukuoka, New South Wales, Prambanan, Borobudur
 """
 
 

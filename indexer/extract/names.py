@@ -242,7 +242,8 @@ class _Cutter:
             self.pending.append(tok)  # initials: `BJ Habibie`, `HM Prasetyo`
             return k + 1
         if _is_acronym(tok.text) and not (
-            low in vocab.NOT_ORG_ACRONYMS or low in self.common or low in vocab.ORG_HEADS or low in vocab.ORG_TAILS
+            low in vocab.NOT_ORG_ACRONYMS or low in self.common or low in vocab.ORG_HEADS
+            or low in vocab.ORG_TAILS or low in vocab.PLACE_HEADS
         ):
             self.flush()
             person = PERSON_KEYS.get(merge_key(tok.text))
@@ -255,7 +256,7 @@ class _Cutter:
             self.flush("")
             end = k + 1
             while end < n and lows[end] not in vocab.TITLES and lows[end] not in vocab.NEVER:
-                if end > k + 1 and self.place(end) is not None:
+                if end > k + 1 and low not in vocab.SCHOOL_HEADS and self.place(end) is not None:
                     break  # `Wilayah Amur Timur Jauh`: a second place starts here
                 end += 1
             name = self.text(k + (1 if low in vocab.ADMIN_HEADS else 0), end)
@@ -331,10 +332,15 @@ def _emit_piece(piece: list[Token], cue: str, out: list[Mention]) -> None:
     if org or cue == ORG or (last in vocab.ORG_TAILS and len(piece) > 1):
         out.append(Mention(ORG, org or text, pos))
         return
-    if cue == PLACE:
+    if cue == PLACE or (last in vocab.PLACE_TAILS and len(piece) > 1):
         out.append(Mention(PLACE, canonical_place(text), pos, "cued"))
         return
-    if len(piece) > MAX_NAME_TOKENS or last in vocab.ORG_TAILS or all(t.text.isupper() for t in piece):
+    if (
+        len(piece) > MAX_NAME_TOKENS
+        or last in vocab.ORG_TAILS
+        or last in vocab.PLACE_TAILS
+        or all(t.text.isupper() for t in piece)
+    ):
         return
     mention = _person(display_name(text), pos)
     mention.weak = len(piece) == 1 and not cue

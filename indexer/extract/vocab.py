@@ -37,8 +37,7 @@ TITLE_PAIRS = {("wali", "kota"), ("perdana", "menteri"), ("juru", "bicara")}
 
 # Words that head an organisation name: the rest of the capitalised run belongs to it.
 ORG_HEADS = _words("""
-partai kementerian kemenko universitas institut sekolah akademi politeknik sma smp sd smk sman
-smpn sdn smkn mts madrasah pesantren ponpes pt cv bank badan dinas komisi dewan majelis mahkamah
+partai kementerian kemenko universitas institut akademi politeknik pesantren ponpes pt cv bank badan dinas komisi dewan majelis mahkamah
 pengadilan kejaksaan kejati kejari kejagung kepolisian polres polresta polrestabes polda polsek
 rspad rsia
 kodam kodim korem koramil lanud lantamal pemkab pemkot pemprov pemerintah pemda dprd rsud rsup
@@ -57,8 +56,11 @@ ORG_HEAD_PAIRS = {("rumah", "sakit"), ("kantor", "berita"), ("surat", "kabar")}
 ORG_TAILS = _words("""
 fc united city inc corp corporation ltd group entertainment records news airlines airways tbk
 university institute foundation club ministry agency association council committee company
-bank times post journal daily tv
+bank times post journal daily tv pictures sports band
 """)
+
+# English tails that make a name a place (`Hawkesbury River`, `Sonoma County`).
+PLACE_TAILS = _words("river county mountains mountain beach island islands lake valley bay street avenue square")
 
 # Metonyms and names the news treats as organisations, not places or people.
 KNOWN_ORGS = _words("""
@@ -82,6 +84,11 @@ dusun kawasan bandara pelabuhan kosmodrom stasiun provinsi kabupaten kota distri
 wilayah stadion museum bandara bandar candi masjid gereja pura pantai republik kerajaan kesultanan
 situs
 """)
+
+# Schools: places in the NERGRIT convention, and named with numbers and towns that
+# stay part of the name (`SMA Negeri 24 Bandung`).
+SCHOOL_HEADS = _words("sekolah sma smp sd smk sman smpn sdn smkn smu mts madrasah")
+PLACE_HEADS |= SCHOOL_HEADS
 # Heads that are dropped from the canonical name: `Kota Bandung` is `Bandung`.
 ADMIN_HEADS = _words("provinsi kabupaten kota wilayah republik")
 
@@ -119,7 +126,7 @@ ham pr mou vip dna gps it tv ac suv mrt lrt krl rt rw psk odgj odp pdp otg psbb 
 aids ispa dbd tbc atm sms wa nkri ri wni wna tki tkw ri ok ii iii iv vi vii viii ix xi xii
 usd idr rp km kg cm mm ha pm am fyi ceo cfo coo cto mc dj mv ost ep lp cd dvd pc hd id sd
 share jakarta foto baca editor ktt idn sdm rkuhp bumn pilkada pilpres pileg hut lsm bpjs nik npwp
-kpr dp ojol ott pt pp perpres perppu permen perda dpp
+kpr dp ojol ott pt pp perpres perppu permen perda dpp tmp
 """)
 
 # Verbs of speech: an unknown capitalised run right after them is a speaker.
