@@ -311,7 +311,8 @@ def test_bad_parameters_show_a_friendly_400(sample, query):
 
 
 def test_unknown_page_and_article_are_friendly_404s(sample):
-    for url in ("/tidak-ada", "/dokumen/tidak-ada"):
+    assert sample.get("/api/documents/%ff").status_code == 404
+    for url in ("/tidak-ada", "/dokumen/tidak-ada", "/dokumen/%ff%00"):
         page = Page(get_page(sample, url, status=404))
         assert "404" in page.visible and page.find("a", href="/")
 

@@ -1,11 +1,11 @@
 // Progressive enhancement only: the page works without this file.
-// A ticked facet, a chosen sort order or a picked date submits the search form at once.
+// A ticked facet or a chosen sort order submits the search form at once. Dates are
+// left alone: typing one fires "change" at every digit; Enter or "Terapkan" applies them.
 "use strict";
-document.documentElement.classList.add("js");
 document.addEventListener("change", function (event) {
   var input = event.target;
   if (!input.form || input.form.id !== "search") return;
-  if (input.type === "checkbox" || input.type === "date" || input.tagName === "SELECT") {
+  if (input.type === "checkbox" || input.tagName === "SELECT") {
     input.form.requestSubmit ? input.form.requestSubmit() : input.form.submit();
   }
 });
