@@ -66,18 +66,22 @@ def percentiles(ms: list[float]) -> tuple[float, float]:
     return statistics.median(ms), ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
 
 
-def bench_telusur(index_dir: Path) -> list[float]:
+def bench_telusur(index_dir: Path) -> tuple[list[float], list[float]]:
+    """(first pass on a fresh engine: stem and posting caches cold, then the warm rounds)."""
     engine = SearchEngine(index_dir)
     requests = [parse_request(p) for p in cases()]
-    for r in requests:  # warm-up: stem cache, posting arrays
+    cold = []
+    for r in requests:
+        t = time.perf_counter()
         engine.search(r)
+        cold.append((time.perf_counter() - t) * 1000)
     times = []
     for _ in range(ROUNDS):
         for r in requests:
             t = time.perf_counter()
             engine.search(r)
             times.append((time.perf_counter() - t) * 1000)
-    return times
+    return cold, times
 
 
 def build_fts(corpus: Path) -> sqlite3.Connection:
@@ -184,7 +188,9 @@ def main() -> None:
     index_dir = args.index or ensure_index(CORPUS, OUT / "index-22k")
     n = len(cases())
     print(f"{n} requests x {ROUNDS} rounds, page 1 with all facets")
-    telusur = percentiles(bench_telusur(index_dir))
+    cold, warm = bench_telusur(index_dir)
+    first, telusur = percentiles(cold), percentiles(warm)
+    print(f"Telusur 22k first pass (caches cold): p50 {first[0]:.1f} ms, p95 {first[1]:.1f} ms")
     print(f"Telusur 22k: p50 {telusur[0]:.1f} ms, p95 {telusur[1]:.1f} ms (target p95 <= 50)")
     t = time.perf_counter()
     db = build_fts(CORPUS)
@@ -195,7 +201,9 @@ def main() -> None:
 
     if args.scale > 1:
         big = ensure_index(scaled_corpus(args.scale), OUT / f"index-22k-x{args.scale}")
-        scaled = percentiles(bench_telusur(big))
+        cold, warm = bench_telusur(big)
+        first, scaled = percentiles(cold), percentiles(warm)
+        print(f"Telusur {args.scale}x first pass: p50 {first[0]:.1f} ms, p95 {first[1]:.1f} ms")
         print(f"Telusur {args.scale}x: p50 {scaled[0]:.1f} ms, p95 {scaled[1]:.1f} ms (target p95 <= 250)")
 
 
