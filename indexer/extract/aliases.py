@@ -25,13 +25,29 @@ def merge_key(name: str) -> str:
 
 
 def display_name(name: str) -> str:
-    """The canonical display of a person's name: hyphens as spaces, each part capitalised.
+    """The canonical display of a person's name: one spelling per merge key, so the
+    whole corpus agrees on the facet value.
 
-    `Kim Jong-un` -> `Kim Jong Un`; `KIM JONG UN` -> `Kim Jong Un`. Parts that
-    are lowercase particles (`bin`, `van`, `de`) stay lowercase.
+    Hyphens become spaces and each part is capitalised (`Kim Jong-un` -> `Kim
+    Jong Un`, `KIM JONG UN` -> `Kim Jong Un`); a part written in mixed case
+    keeps it (`McDonald`), initials stay capitals (`BJ Habibie`) and particles
+    stay lowercase (`bin`, `van`).
     """
-    parts = norm_key(name).split()
-    return " ".join(p if p in NAME_PARTICLES else p[:1].upper() + p[1:] for p in parts)
+    if name.isupper():  # shouted: no part is an initial we could tell apart
+        name = name.lower()
+    parts = _SEP_RE.sub(" ", name).split()
+    return " ".join(_display_part(p) for p in parts)
+
+
+def _display_part(part: str) -> str:
+    low = part.lower()
+    if low in NAME_PARTICLES:
+        return low
+    if part.isupper() and len(part) <= 3:
+        return part
+    if part.islower() or part.isupper():
+        return part[:1].upper() + low[1:]
+    return part[:1].upper() + part[1:]
 
 
 NAME_PARTICLES = frozenset("bin binti van von der den de da di dos del la le al".split())

@@ -92,6 +92,7 @@ CREDIT_RE = re.compile(
 
 _CAMEL_RE = re.compile(r"[a-z][A-Z]")
 _NOMINAL_RE = re.compile(r"(?:pe|ke)[a-z]{4,}an$")
+_CLUB_RE = re.compile(vocab.CLUB_RE_TEXT)
 
 
 def _capital(word: str) -> bool:
@@ -185,9 +186,11 @@ class _Cutter:
                     k += 1
             elif (low in vocab.ORG_HEADS and k + 1 < n) or low in vocab.KNOWN_ORGS or (
                 k + 2 < n and (low, lows[k + 1]) in vocab.ORG_HEAD_PAIRS
-            ):
+            ) or self.club(k):
                 end = k + 1
-                if low not in vocab.KNOWN_ORGS:
+                if self.club(k):
+                    end += self.place(k + 1)[0]
+                elif low not in vocab.KNOWN_ORGS:
                     # The name runs on to the next title (`Polres Anambas AKBP X`), but a
                     # title word right after the head is part of it (`Direktorat Jenderal`).
                     end += 1
@@ -249,6 +252,9 @@ class _Cutter:
             person = PERSON_KEYS.get(merge_key(tok.text))
             if person:
                 self.out.append(_person(person, tok.start))
+            elif k + 1 < n and lows[k + 1] in vocab.BRANCH_SUFFIXES:
+                self.org(k, k + 2)  # `TNI AU`
+                return k + 2
             else:
                 self.org(k, k + 1)
             return k + 1
@@ -259,12 +265,25 @@ class _Cutter:
                 if end > k + 1 and low not in vocab.SCHOOL_HEADS and self.place(end) is not None:
                     break  # `Wilayah Amur Timur Jauh`: a second place starts here
                 end += 1
+            if end == k + 1:
+                return end  # a head with no name after it (`Jalan`, `Stadion`)
             name = self.text(k + (1 if low in vocab.ADMIN_HEADS else 0), end)
             self.out.append(Mention(PLACE, canonical_place(name), tok.start, "cued"))
             return end
         self.pending.append(tok)
         return k + 1
 
+
+    def club(self, k: int) -> bool:
+        """`Persib Bandung`, `PSM Makassar`: a club word followed by a place."""
+        low = self.lows[k]
+        return (
+            k + 1 < len(self.run)
+            and _CLUB_RE.match(low) is not None
+            and low not in self.common
+            and self.place(k) is None
+            and self.place(k + 1) is not None
+        )
 
     def place(self, k: int) -> tuple[int, tuple[str, str]] | None:
         return _match(self.keys, k, place_index())
@@ -309,8 +328,8 @@ def _ordinary(tok: Token, common: frozenset[str]) -> bool:
     low = tok.text.lower()
     if low in common or low in vocab.CONNECTORS or tok.text.isdigit() or len(tok.text) < 2:
         return True
-    if tok.text.isupper() and len(tok.text) > 3:  # shouting, or a long non-organisation acronym
-        return True
+    if tok.text.isupper() and (len(tok.text) > 3 or low in vocab.NOT_ORG_ACRONYMS):
+        return True  # shouting, a degree (`SH`) or another acronym that names nobody
     if low in vocab.TITLES or low in vocab.ORG_HEADS or low in vocab.PLACE_HEADS:
         return True  # a head word left alone at the end of a run (`Direktorat`, `PT`)
     if _NOMINAL_RE.match(low):
@@ -338,6 +357,7 @@ def _emit_piece(piece: list[Token], cue: str, out: list[Mention]) -> None:
     if (
         len(piece) > MAX_NAME_TOKENS
         or last in vocab.ORG_TAILS
+        or last in vocab.EVENT_TAILS
         or last in vocab.PLACE_TAILS
         or all(t.text.isupper() for t in piece)
     ):

@@ -69,7 +69,16 @@ xinhua bernama antara bloomberg
 """)
 
 # Words that head the name of an event or award: not a person, organisation or place.
-EVENT_HEADS = _words("piala olimpiade festival pekan kejuaraan turnamen penghargaan award awards operasi liga")
+EVENT_HEADS = _words("piala olimpiade festival pekan kejuaraan turnamen penghargaan operasi liga")
+
+# Words that end the name of an event or award (`Teen Choice Awards`, `Soccer Championship`).
+EVENT_TAILS = _words("championship championships award awards cup games festival open prize trophy")
+
+# Football clubs named `Persib`, `PSM`, ... followed by their town: organisations.
+CLUB_RE_TEXT = r"(?:pers[a-z]{2,7}|ps[a-z]{1,3})$"
+
+# Service branches after `TNI` that belong to the name (`TNI AU`).
+BRANCH_SUFFIXES = _words("au ad al")
 
 # Verbs after a name that make it a speaker (`Putin mengatakan`).
 SPEAKER_VERBS = _words("""
@@ -82,6 +91,7 @@ PLACE_HEADS = _words("""
 pulau kepulauan gunung sungai danau teluk selat tanjung jalan jl desa kelurahan kecamatan kampung
 dusun kawasan bandara pelabuhan kosmodrom stasiun provinsi kabupaten kota distrik negara benua
 wilayah stadion museum bandara bandar candi masjid gereja pura pantai republik kerajaan kesultanan
+kawedanan
 situs
 """)
 
@@ -126,7 +136,8 @@ ham pr mou vip dna gps it tv ac suv mrt lrt krl rt rw psk odgj odp pdp otg psbb 
 aids ispa dbd tbc atm sms wa nkri ri wni wna tki tkw ri ok ii iii iv vi vii viii ix xi xii
 usd idr rp km kg cm mm ha pm am fyi ceo cfo coo cto mc dj mv ost ep lp cd dvd pc hd id sd
 share jakarta foto baca editor ktt idn sdm rkuhp bumn pilkada pilpres pileg hut lsm bpjs nik npwp
-kpr dp ojol ott pt pp perpres perppu permen perda dpp tmp
+kpr dp ojol ott pt pp perpres perppu permen perda dpp tmp sk mipa kkn uud gbhn ufo rsbi skck
+sh se mh msi mkom spd mpd sked ssos sip mba phd
 """)
 
 # Verbs of speech: an unknown capitalised run right after them is a speaker.
