@@ -132,10 +132,15 @@ def _read_phrase(text: str, i: int) -> tuple[str, int]:
     return text[i + 1 : j], j + 1
 
 
+# Deeper nesting than a person writes is read as plain words, not recursed into.
+MAX_NESTING = 16
+
+
 class _Parser:
     def __init__(self, tokens: list[tuple]):
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0
 
     def peek(self) -> str:
         return self.tokens[self.pos][0] if self.pos < len(self.tokens) else "EOF"
@@ -171,12 +176,19 @@ class _Parser:
 
     def unary(self):
         kind = self.peek()
+        if kind in ("NOT", "(") and self.depth >= MAX_NESTING:
+            raise ParseError("nesting deeper than %d levels" % MAX_NESTING)
         if kind == "NOT":
             self.take()
-            return NotNode(self.unary())
+            self.depth += 1
+            node = NotNode(self.unary())
+            self.depth -= 1
+            return node
         if kind == "(":
             self.take()
+            self.depth += 1
             items = self.sequence()
+            self.depth -= 1
             if self.peek() != ")":
                 raise ParseError("an unbalanced '('")
             self.take()
