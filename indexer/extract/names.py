@@ -18,14 +18,12 @@ from functools import lru_cache
 
 from indexer.extract import vocab
 from indexer.extract.aliases import ORG_KEYS, PERSON_KEYS, display_name, merge_key, norm_key
-from indexer.extract.gazetteer import REGENCY, longest_by_first, canonical_place, place_index
+from indexer.extract.gazetteer import REGENCY, canonical_place, longest_by_first, place_index
 from indexer.extract.lexicon import affixed_word, common_words
 from indexer.extract.tokens import Token, find_runs
 
 PERSON, ORG, PLACE = "person", "organization", "location"
 
-# Longest place name in tokens we look up (`Laut China Selatan`, `Republik Demokratik Rakyat Korea`).
-MAX_PLACE_TOKENS = 5
 # A lone unknown capitalised word (`Floyd`, `Stadion`) is a person only with a
 # cue (a title, a speech verb) or when the article repeats it this often.
 MIN_WEAK_MENTIONS = 2
@@ -41,10 +39,6 @@ DATELINE_RE = re.compile(
 )
 # Datelines open an article; only its first lines are searched.
 DATELINE_WINDOW = 600
-
-# Lowercase words before a run that type it: `kantor berita Yonhap`, `surat kabar Chosun Ilbo`.
-ORG_CUES = frozenset("berita kabar media harian televisi maskapai klub band grup partai situs laman portal koran majalah tabloid".split())
-PLACE_CUES = vocab.PLACE_HEADS
 
 
 @dataclass(slots=True)
@@ -115,9 +109,9 @@ def _cue(before: str) -> str:
         return PERSON
     if before in vocab.SPEECH_VERBS:
         return "speech"
-    if before in ORG_CUES:
+    if before in vocab.ORG_CUES:
         return ORG
-    if before in PLACE_CUES:
+    if before in vocab.PLACE_HEADS:
         return PLACE
     return ""
 

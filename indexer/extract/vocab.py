@@ -49,6 +49,10 @@ timnas grup kantor harian majalah tim gerakan front pusat balai persekutuan foru
 # Heads whose names take numbers (`SMA Negeri 24 Bandung`, `Polsek 3`).
 NUMBERED_HEADS = _words("sma smp sd smk sman smpn sdn smkn mts negeri jalan jl nomor no kompi batalyon")
 
+# Lowercase words right before a run that make it an organisation
+# (`kantor berita Yonhap`, `surat kabar Chosun Ilbo`, `laman BBC`).
+ORG_CUES = _words("berita kabar media harian televisi maskapai klub band grup partai situs laman portal koran majalah tabloid")
+
 # Two-word organisation heads (`Rumah Sakit X`) whose words are ordinary on their own.
 ORG_HEAD_PAIRS = {("rumah", "sakit"), ("kantor", "berita"), ("surat", "kabar")}
 
