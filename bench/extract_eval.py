@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import re
 import sys
 import time
 from collections import Counter
@@ -30,116 +29,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer.extract import extract  # noqa: E402
-from indexer.extract.aliases import ORG_KEYS, PERSON_KEYS, display_name, merge_key, norm_key  # noqa: E402
-from indexer.extract.gazetteer import places  # noqa: E402
+from indexer.extract.nergrit import held_out, prf, read_bio, score  # noqa: E402
 
-TYPES = {"PERSON": "people", "ORGANISATION": "organizations", "PLACE": "locations"}
 HELD_OUT = "every 3rd sentence (index % 3 == 0)"
-
-
-def read_bio(path: Path) -> list[list[tuple[str, str]]]:
-    sentences, cur = [], []
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line.strip():
-                if cur:
-                    sentences.append(cur)
-                    cur = []
-                continue
-            token, tag = line.split("\t")
-            cur.append((token, tag))
-    if cur:
-        sentences.append(cur)
-    return sentences
-
-
-_NO_SPACE_BEFORE = re.compile(r" ([,.;:!?)\]%])")
-_NO_SPACE_AFTER = re.compile(r"([(\[]) ")
-_HYPHEN = re.compile(r" ?- ?")
-
-
-def detokenize(tokens: list[str]) -> str:
-    """Undo NERGRIT's tokenisation: `Jakarta , ( DKI )` -> `Jakarta, (DKI)`; quotes hug their text."""
-    out: list[str] = []
-    open_quote = False
-    for tok in tokens:
-        if tok in {'"', "``", "''"}:
-            if open_quote:
-                out[-1:] = [out[-1] + '"'] if out else ['"']
-            else:
-                out.append('"')
-            open_quote = not open_quote
-            continue
-        if out and out[-1].endswith('"') and open_quote and out[-1] == '"':
-            out[-1] = '"' + tok
-        else:
-            out.append(tok)
-    text = " ".join(out)
-    text = _NO_SPACE_BEFORE.sub(r"\1", text)
-    text = _NO_SPACE_AFTER.sub(r"\1", text)
-    return _HYPHEN.sub("-", text)
-
-
-def gold_entities(sentence: list[tuple[str, str]]) -> dict[str, set[str]]:
-    found: dict[str, list[list[str]]] = {t: [] for t in TYPES}
-    current: list[str] | None = None
-    for token, tag in sentence:
-        if tag.startswith("B-") or (tag.startswith("I-") and current is None):
-            current = [token]
-            found[tag[2:]].append(current)
-        elif tag.startswith("I-"):
-            current.append(token)
-        else:
-            current = None
-    return {t: {canonical(t, detokenize(e)) for e in ents} for t, ents in found.items()}
-
-
-def canonical(kind: str, name: str) -> str:
-    """The comparison key of a gold or predicted name, through our own canonical tables."""
-    key = norm_key(name)
-    if kind == "PLACE":
-        hit = places().get(key)
-        name = hit[0] if hit else name
-    elif kind == "PERSON":
-        name = PERSON_KEYS.get(merge_key(name), display_name(name))
-    else:
-        name = ORG_KEYS.get(key, name)
-    return merge_key(name)
-
-
-def evaluate(sentences: list[list[tuple[str, str]]]) -> tuple[dict[str, Counter], float]:
-    counts = {t: Counter() for t in TYPES}
-    texts = [detokenize([tok for tok, _ in s]) for s in sentences]
-    golds = [gold_entities(s) for s in sentences]
-    start = time.perf_counter()
-    preds = [extract(text) for text in texts]
-    seconds = time.perf_counter() - start
-    for gold, pred in zip(golds, preds):
-        for t, attr in TYPES.items():
-            got = {canonical(t, name) for name in getattr(pred, attr)}
-            counts[t]["tp"] += len(got & gold[t])
-            counts[t]["fp"] += len(got - gold[t])
-            counts[t]["fn"] += len(gold[t] - got)
-    return counts, len(sentences) / seconds
-
-
-def prf(c: Counter) -> tuple[float, float, float]:
-    p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 0.0
-    r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def ner_report(path: Path, split: str) -> None:
     sentences = read_bio(path)
     if split == "test":
-        chosen = [s for i, s in enumerate(sentences) if i % 3 == 0]
+        chosen = [s for i, s in enumerate(sentences) if held_out(i)]
         label = f"held-out: {HELD_OUT}"
     else:
-        chosen = [s for i, s in enumerate(sentences) if i % 3 != 0]
+        chosen = [s for i, s in enumerate(sentences) if not held_out(i)]
         label = "development part (index % 3 != 0), the part rules were tuned on"
     extract("Pemanasan: Presiden Joko Widodo di Jakarta, Rabu (13/9/2023).", dt.date(2023, 9, 13))
-    counts, rate = evaluate(chosen)
+    counts, seconds = score(chosen)
+    rate = len(chosen) / seconds
     print(f"NERGRIT {path.name}: {len(chosen)} of {len(sentences)} sentences, {label}")
     total = Counter()
     print(f"  {'type':<13} {'P':>6} {'R':>6} {'F1':>6}   tp/fp/fn")

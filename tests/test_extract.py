@@ -20,6 +20,7 @@ from indexer.extract.cli import run
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
 CORPUS = ROOT.parent / "shared" / "corpus" / "berita-22k.jsonl"
+NER_DATA = ROOT.parent / "shared" / "ner" / "nergrit-train.bio"
 
 WEEKDAYS = {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu"}
 MONTHS = {
@@ -248,3 +249,16 @@ def test_compounds_clubs_degrees_and_mojibake():
     assert {"Persib Bandung", "PSM Makassar", "TNI AU"} <= set(e.organizations)
     assert e.people == ["Budi Santoso"]
     assert not any("Ä" in v for v in all_values(e))
+
+
+@pytest.mark.skipif(not NER_DATA.exists(), reason="shared NER data not present")
+def test_nergrit_held_out_floor():
+    """A regression floor on the held-out third (the bench prints the full table)."""
+    from collections import Counter
+
+    from indexer.extract.nergrit import held_out, prf, read_bio, score
+
+    sentences = [s for i, s in enumerate(read_bio(NER_DATA)) if held_out(i)]
+    counts, _ = score(sentences)
+    assert prf(sum(counts.values(), Counter()))[2] >= 0.5
+    assert prf(counts["PLACE"])[2] >= 0.6
