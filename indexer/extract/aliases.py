@@ -108,10 +108,42 @@ ORG_ALIASES: dict[str, str] = {
     "Ria Novosti": "RIA Novosti", "RIA": "RIA Novosti", "POLRI": "Polri",
     "Channel News Asia": "Channel News Asia", "CNA": "Channel News Asia",
     "DK PBB": "Dewan Keamanan PBB", "Dewan Keamanan PBB": "Dewan Keamanan PBB",
-    "Gedung Putih": "Gedung Putih", "RSPAD": "RSPAD Gatot Soebroto",
+    "Gedung Putih": "Gedung Putih", "PDI Perjuangan": "PDIP", "PDI-P": "PDIP",
+    "Real Madrid": "Real Madrid", "Real Sociedad": "Real Sociedad", "Real Betis": "Real Betis",
+    "Atletico Madrid": "Atletico Madrid", "Inter Milan": "Inter Milan", "AC Milan": "AC Milan",
+    "Manchester City": "Manchester City", "Bayern Munchen": "Bayern Munchen",
+    "Borussia Dortmund": "Borussia Dortmund", "Paris Saint-Germain": "PSG", "RSPAD": "RSPAD Gatot Soebroto",
     "RSPAD Gatot Subroto": "RSPAD Gatot Soebroto", "Rumah Sakit Pusat Angkatan Darat": "RSPAD Gatot Soebroto",
     "Rumah Sakit Pusat Angkatan Darat Gatot Soebroto": "RSPAD Gatot Soebroto", "BI": "Bank Indonesia", "OJK": "OJK",
 }
 
 PERSON_KEYS = {merge_key(k): v for k, v in PERSON_ALIASES.items()}
 ORG_KEYS = {norm_key(k): v for k, v in ORG_ALIASES.items()}
+
+
+# Long forms of local governments, written either way in the news.
+_GOVERNMENT_PREFIXES = {
+    "pemerintah provinsi": "Pemprov", "pemerintah kabupaten": "Pemkab", "pemerintah kota": "Pemkot",
+}
+# Suffixes that do not make another organisation (`Komisi III DPR RI` is `Komisi III DPR`).
+_COUNTRY_SUFFIXES = ("RI", "Republik Indonesia")
+
+
+def org_name(name: str) -> str:
+    """The canonical display of an organisation: the alias table, else the name with the
+    variations the news plays on one body normalised (`DPR RI`, `Pemerintah Provinsi DKI`)."""
+    hit = ORG_KEYS.get(norm_key(name))
+    if hit:
+        return hit
+    for suffix in _COUNTRY_SUFFIXES:
+        if name.endswith(" " + suffix):
+            name = name[: -len(suffix) - 1]
+            break
+    words = name.split()
+    head = " ".join(words[:2]).lower()
+    if head in _GOVERNMENT_PREFIXES:
+        words = [_GOVERNMENT_PREFIXES[head]] + words[2:]
+    if words[-1] == "DKI":
+        words.append("Jakarta")
+    name = " ".join(words)
+    return ORG_KEYS.get(norm_key(name), name)

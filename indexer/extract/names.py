@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from indexer.extract import vocab
-from indexer.extract.aliases import ORG_KEYS, PERSON_KEYS, display_name, merge_key, norm_key
+from indexer.extract.aliases import ORG_KEYS, PERSON_KEYS, display_name, merge_key, norm_key, org_name
 from indexer.extract.gazetteer import REGENCY, canonical_place, longest_by_first, place_index
 from indexer.extract.lexicon import affixed_word, common_words
 from indexer.extract.tokens import Token, find_runs
@@ -49,6 +49,7 @@ class Mention:
     level: str = ""  # places: gazetteer level, or "cued" for `Pulau X`-style names
     tokens: tuple[str, ...] = field(default=())
     weak: bool = False  # a lone unknown word with no cue: kept only if the article confirms it
+    group: int = 0  # mentions in one list (`A, B dan C`) share a group
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -57,8 +58,11 @@ def find_mentions(text: str) -> list[Mention]:
     out: list[Mention] = []
     common = common_words()
     place_table = place_index()[0]
+    group, prev_end = 0, 0
     for run in find_runs(text, vocab.NUMBERED_HEADS):
         tokens = run.tokens
+        if run.before in vocab.INITIALS_CUES:
+            continue  # `pelaku berinisial AS`: initials, not a country or a name
         if len(tokens) == 1:
             # Most runs are one capitalised word, and most of those an ordinary word
             # opening a sentence (`Namun`, `Dia`): drop those before any real work.
@@ -71,8 +75,19 @@ def find_mentions(text: str) -> list[Mention]:
                 continue
         if skip and any(a <= tokens[0].start < b for a, b in skip):
             continue
-        _segment(tokens, _cue(run.before), run.after in vocab.SPEAKER_VERBS, common, out)
+        if not LIST_GAP_RE.fullmatch(text, prev_end, tokens[0].start):
+            group += 1
+        prev_end = tokens[-1].start + len(tokens[-1].text)
+        first_new = len(out)
+        _segment(tokens, _cue(run.before), run.after in vocab.PERSON_VERBS, common, out)
+        for m in out[first_new:]:
+            m.group = group
     return out
+
+
+# What separates the items of a list of names (`Ariel, Uki, Lukman dan Reza`): a lone
+# name in a list with a sure person is a person too.
+LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s*(?:dan|serta|atau|&))\s*")
 
 
 # Credits (`Foto: Sputnik`, `(dok. Twitter @nknewsorg)`, `Editor: X`): the rest of the line
@@ -107,7 +122,7 @@ def _cue(before: str) -> str:
     """What the word right before a run says about it."""
     if before in vocab.TITLES:
         return PERSON
-    if before in vocab.SPEECH_VERBS:
+    if before in vocab.SPEECH_VERBS or before in vocab.PERSON_CUES:
         return "speech"
     if before in vocab.ORG_CUES:
         return ORG
@@ -135,7 +150,8 @@ def _org_index() -> tuple[dict[str, str], dict[str, int]]:
 
 
 def _is_acronym(word: str) -> bool:
-    return 2 <= len(word) <= 6 and word.isupper() and word.isalpha()
+    """`KCNA`, `PDI-P`: capitals only, short."""
+    return 2 <= len(word) <= 6 and word.isupper() and word.replace("-", "").isalpha()
 
 
 class _Cutter:
@@ -176,14 +192,17 @@ class _Cutter:
                 self.flush(PERSON)
                 k += 2 if (k + 1 < n and (low, lows[k + 1]) in vocab.TITLE_PAIRS) else 1
                 # A title's portfolio (`Menteri Sumber Daya Alam`) is ordinary words: skip them.
-                while k < n and (_ordinary(run[k], self.common) or lows[k] in vocab.TITLES) and self.place(k) is None:
+                while k < n and self.portfolio(k):
                     k += 1
             elif (low in vocab.ORG_HEADS and k + 1 < n) or low in vocab.KNOWN_ORGS or (
                 k + 2 < n and (low, lows[k + 1]) in vocab.ORG_HEAD_PAIRS
             ) or self.club(k):
                 end = k + 1
+                name = None
                 if self.club(k):
+                    # `Persija Jakarta` is `Persija`: the town belongs to the club's name.
                     end += self.place(k + 1)[0]
+                    name = run[k].text
                 elif low not in vocab.KNOWN_ORGS:
                     # The name runs on to the next title (`Polres Anambas AKBP X`), but a
                     # title word right after the head is part of it (`Direktorat Jenderal`).
@@ -191,7 +210,7 @@ class _Cutter:
                     while end < n and lows[end] not in vocab.TITLES:
                         end += 1
                 self.flush()
-                self.org(k, end)
+                self.org(k, end, name)
                 k = end
             elif (hit := _match(self.keys, k, _org_index())) is not None:
                 self.flush()
@@ -201,9 +220,8 @@ class _Cutter:
                 k = self.place_or_word(k)
         _flush(self.pending, self.cue, self.speaker, self.common, self.out)
 
-    def org(self, a: int, b: int) -> None:
-        name = self.text(a, b)
-        self.out.append(Mention(ORG, ORG_KEYS.get(norm_key(name), name), self.run[a].start))
+    def org(self, a: int, b: int, name: str | None = None) -> None:
+        self.out.append(Mention(ORG, org_name(name or self.text(a, b)), self.run[a].start))
         if self.cue != PERSON:
             self.cue = ""
 
@@ -220,8 +238,8 @@ class _Cutter:
                 self.org(start, end + 1)
                 return end + 1
             glued = level == REGENCY and (
-                (self.pending and lows[k - 1] not in self.common)
-                or (end < n and lows[end] not in self.common and self.place(end) is None)
+                (self.pending and self.is_name_word(k - 1))
+                or (end < n and self.is_name_word(end))
             )
             if not glued:
                 self.flush()
@@ -282,6 +300,17 @@ class _Cutter:
     def place(self, k: int) -> tuple[int, tuple[str, str]] | None:
         return _match(self.keys, k, place_index())
 
+    def portfolio(self, k: int) -> bool:
+        """A word of a title's portfolio (`Menteri Sumber Daya Alam`, `Kasat Reskrim`),
+        skipped; an organisation or place after the title is not."""
+        low = self.lows[k]
+        return (
+            (_ordinary(self.run[k], self.common) or low in vocab.TITLES)
+            and low not in vocab.ORG_HEADS
+            and low not in vocab.PLACE_HEADS
+            and self.place(k) is None
+        )
+
     def is_name_word(self, k: int) -> bool:
         """A capitalised word that is nothing but a possible name part."""
         low, word = self.lows[k], self.run[k].text
@@ -320,7 +349,9 @@ def _flush(pending: list[Token], cue: str, speaker: bool, common: frozenset[str]
 def _ordinary(tok: Token, common: frozenset[str]) -> bool:
     """An ordinary word capitalised by position or style, not a name part."""
     low = tok.text.lower()
-    if low in common or low in vocab.CONNECTORS or tok.text.isdigit() or len(tok.text) < 2:
+    if len(tok.text) < 2:
+        return not tok.text.isupper()  # an initial (`Laode M Syarif`) stays inside the name
+    if low in common or low in vocab.CONNECTORS or tok.text.isdigit():
         return True
     if tok.text.isupper() and (len(tok.text) > 3 or low in vocab.NOT_ORG_ACRONYMS):
         return True  # shouting, a degree (`SH`) or another acronym that names nobody
@@ -343,7 +374,7 @@ def _emit_piece(piece: list[Token], cue: str, out: list[Mention]) -> None:
     org = ORG_KEYS.get(norm_key(text))
     last = piece[-1].text.lower()
     if org or cue == ORG or (last in vocab.ORG_TAILS and len(piece) > 1):
-        out.append(Mention(ORG, org or text, pos))
+        out.append(Mention(ORG, org_name(text), pos))
         return
     if cue == PLACE or (last in vocab.PLACE_TAILS and len(piece) > 1):
         out.append(Mention(PLACE, canonical_place(text), pos, "cued"))
@@ -385,6 +416,7 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
     }
     seen = Counter(merge_key(m.name) for m in mentions if m.kind == PERSON)
     confirmed = {merge_key(m.name) for m in mentions if m.kind == PERSON and not m.weak}
+    sure_groups = {m.group for m in mentions if m.kind == PERSON and not m.weak}
     people: list[tuple[str, int]] = []
     orgs: list[tuple[str, int]] = []
     locs: list[tuple[str, int]] = []
@@ -398,7 +430,7 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
                 orgs.append((org_keys[key], m.pos))
             elif len(m.tokens) == 1 and key in place_parts:
                 locs.append((place_parts[key], m.pos))
-            elif not m.weak or key in confirmed or seen[key] >= MIN_WEAK_MENTIONS:
+            elif not m.weak or key in confirmed or seen[key] >= MIN_WEAK_MENTIONS or m.group in sure_groups:
                 people.append((m.name, m.pos))
         elif m.kind == PLACE:
             if m.level == REGENCY and merge_key(m.name) in part_of:

@@ -145,7 +145,7 @@ def _compound_parts(word: str) -> list[str] | None:
     parts = word.split("-")
     if len({p.lower() for p in parts}) == 1:  # reduplication: `Bangsa-Bangsa`
         return None
-    if parts[0].lower() in _PARTICLES:
+    if parts[0].lower() in _PARTICLES or len(parts[-1]) == 1:  # `Al-Azhar`, `PDI-P`
         return None
     if any(p[:1].isupper() for p in parts[1:]):
         return parts

@@ -30,6 +30,7 @@ prada pratu akbp akp kompol kombes irjen komjen iptu ipda aiptu aipda bripka bri
 bharada inspektur komisaris ceo pendiri plt plh pj penjabat kades lurah camat sekda almarhum
 almarhumah mendiang founder chairman direktris manajer kapten penasihat penasehat staf
 koordinator humas kabidhumas kasubbidpenmas kapendam kadispen danlanud danpuspom karutan kalapas
+deputi reskrim reskrimum reskrimsus resnarkoba lantas intelkam binmas sabhara
 """)
 
 # A title that ends in a place word: `Wali Kota Bandung` is a title then a place.
@@ -43,7 +44,7 @@ rspad rsia
 kodam kodim korem koramil lanud lantamal pemkab pemkot pemprov pemerintah pemda dprd rsud rsup
 rs klub persatuan asosiasi ikatan himpunan serikat yayasan lembaga organisasi direktorat ditjen
 biro satuan satpol satreskrim satresnarkoba densus fakultas departemen kabinet koalisi fraksi
-timnas grup kantor harian majalah tim gerakan front pusat balai persekutuan forum
+timnas kantor harian majalah tim gerakan front pusat balai persekutuan forum
 """)
 
 # Heads whose names take numbers (`SMA Negeri 24 Bandung`, `Polsek 3`).
@@ -84,11 +85,23 @@ CLUB_RE_TEXT = r"(?:pers[a-z]{2,7}|ps[a-z]{1,3})$"
 # Service branches after `TNI` that belong to the name (`TNI AU`).
 BRANCH_SUFFIXES = _words("au ad al")
 
-# Verbs after a name that make it a speaker (`Putin mengatakan`).
-SPEAKER_VERBS = _words("""
+# Verbs after a name that only a person does (`Putin mengatakan`, `Williams lahir`).
+PERSON_VERBS = _words("""
 mengatakan menegaskan menjelaskan mengungkapkan menyatakan berkata menambahkan menuturkan
-menyebutkan mengaku menilai meminta berharap mengucapkan
+menyebutkan mengaku menilai meminta berharap mengucapkan lahir meninggal wafat tewas menikah
+berperan mengisi bernyanyi
 """)
+
+# Lowercase words before a run that make it a person (`bernama Ariel`, `vokalis Ariel`).
+PERSON_CUES = _words("""
+bernama oleh sang pasangan kakaknya adiknya istrinya suaminya ayahnya ibunya anaknya putranya
+putrinya personel vokalis gitaris drummer bassis pemain pebulutangkis petenis pembalap sutradara
+produser pelukis sastrawan penyair wartawan jurnalis tersangka terdakwa terpidana korban pelaku
+saksi dokter pria wanita perempuan gadis nenek kakek
+""")
+
+# Words before initials (`pelaku berinisial AS`): the run is not a name at all.
+INITIALS_CUES = _words("inisial berinisial")
 
 # Words that make the capitalised run after them a place (`Pulau Russky`).
 PLACE_HEADS = _words("""
