@@ -263,3 +263,11 @@ def test_nergrit_held_out_floor():
     counts, _ = score(sentences)
     assert prf(sum(counts.values(), Counter()))[2] >= 0.5
     assert prf(counts["PLACE"])[2] >= 0.6
+
+
+def test_numbered_school_names_and_lists():
+    e = extract("Siswa SMA Negeri 24 Bandung dan SMP 3 Malang hadir di Bandung.")
+    assert e.locations == ["SMA Negeri 24 Bandung", "SMP 3 Malang", "Bandung"]
+    e = extract("Band itu beranggotakan vokalis Ariel, Uki, Lukman dan Reza.")
+    assert e.people == ["Ariel", "Uki", "Lukman", "Reza"]
+    assert extract("Polisi menangkap pelaku berinisial AS di rumahnya.").locations == []

@@ -82,12 +82,16 @@ def find_runs(text: str, numbered_heads: frozenset[str] = frozenset()) -> list[R
     follow it (`SMA Negeri 24 Bandung`).
     """
     runs: list[Run] = []
+    consumed = 0  # a numbered name may have swallowed the runs that follow its number
     for m in RUN_RE.finditer(text):
         start, end = m.span(2)
+        if start < consumed:
+            continue
         tokens = _run_tokens(text, m.group(2), start)
         after = m.group(3)
-        if numbered_heads and not numbered_heads.isdisjoint(t.text.lower() for t in tokens):
-            while (num := _NUMBER_RE.match(text, end)) is not None:
+        num = _NUMBER_RE.match(text, end) if numbered_heads else None
+        if num is not None and not numbered_heads.isdisjoint(t.text.lower() for t in tokens):
+            while num is not None:
                 tokens.append(Token(num.group(1), num.start(1), False))
                 end, after = num.end(), None
                 more = _CONTINUE_RE.match(text, end)
@@ -95,6 +99,8 @@ def find_runs(text: str, numbered_heads: frozenset[str] = frozenset()) -> list[R
                     break
                 tokens += _run_tokens(text, more.group(1), more.start(1))
                 end = more.end()
+                num = _NUMBER_RE.match(text, end)
+        consumed = end
         before = (m.group(1) or "").lower()
         after = (after or "").lower()
         parts = _split_at_compounds(tokens)
