@@ -271,3 +271,13 @@ def test_numbered_school_names_and_lists():
     e = extract("Band itu beranggotakan vokalis Ariel, Uki, Lukman dan Reza.")
     assert e.people == ["Ariel", "Uki", "Lukman", "Reza"]
     assert extract("Polisi menangkap pelaku berinisial AS di rumahnya.").locations == []
+
+
+def test_title_organisation_person_and_organisation_variants():
+    e = extract(
+        "Ketua Umum Partai Gerindra Prabowo Subianto bertemu Gubernur Bank Indonesia Perry Warjiyo. "
+        "Komisi III DPR RI rapat; Ketua Komisi III Herman Hery hadir bersama Pemerintah Provinsi DKI."
+    )
+    assert e.people == ["Prabowo Subianto", "Perry Warjiyo", "Herman Hery"]
+    assert set(e.organizations) == {"Partai Gerindra", "Bank Indonesia", "Komisi III DPR", "Pemprov DKI Jakarta"}
+    assert extract("Rektor Universitas Gadjah Mada hadir.").organizations == ["Universitas Gadjah Mada"]

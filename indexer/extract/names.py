@@ -210,7 +210,9 @@ class _Cutter:
                     while end < n and lows[end] not in vocab.TITLES:
                         end += 1
                 self.flush()
-                self.org(k, end, name)
+                org_end = self.person_after_org(k, end) if self.cue == PERSON and name is None else end
+                self.org(k, org_end, name)
+                self.pending = run[org_end:end]  # typed as a person by the title's cue
                 k = end
             elif (hit := _match(self.keys, k, _org_index())) is not None:
                 self.flush()
@@ -299,6 +301,23 @@ class _Cutter:
 
     def place(self, k: int) -> tuple[int, tuple[str, str]] | None:
         return _match(self.keys, k, place_index())
+
+    def person_after_org(self, head: int, end: int) -> int:
+        """Where an organisation named after a title ends and the titled person begins:
+        `Ketua Umum Partai Gerindra | Prabowo Subianto`, `Ketua Komisi III | Herman Hery`.
+
+        The person is the trailing run of name-like words (at most three). When the
+        organisation would keep no word of its own that is not name-like (`Universitas
+        Gadjah Mada`), only a run of three or more is split, leaving it one word.
+        """
+        trailing = 0
+        while end - trailing - 1 > head and self.is_name_word(end - trailing - 1):
+            trailing += 1
+        if end - head - 1 > trailing:
+            return end - min(3, trailing)
+        if trailing >= 3:
+            return end - min(3, trailing - 1)
+        return end
 
     def portfolio(self, k: int) -> bool:
         """A word of a title's portfolio (`Menteri Sumber Daya Alam`, `Kasat Reskrim`),
@@ -403,7 +422,8 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
     part of (`Vladimir Putin`, `Kim Jong Un`); a regency name that is part of
     a person's name in the same article (`Bima` beside `Bima Arya`) is that
     person; a "person" spelt like an organisation or a cued place of the same
-    article (`Chosun Ilbo`, `Vostochny` beside `Kosmodrom Vostochny`) is that.
+    article (`Chosun Ilbo`, `Vostochny` beside `Kosmodrom Vostochny`) is that;
+    an organisation's short form joins its one longer form (`Komisi III DPR`).
     """
     part_of: dict[str, Counter] = {}
     for m in mentions:
@@ -439,7 +459,22 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
                 locs.append((m.name, m.pos))
         else:
             orgs.append((m.name, m.pos))
+    fuller = _fuller_orgs({name for name, _ in orgs})
+    orgs = [(fuller.get(name, name), pos) for name, pos in orgs]
     return _rank(people, merge_key), _rank(orgs, norm_key), _rank(locs, norm_key)
+
+
+def _fuller_orgs(names: set[str]) -> dict[str, str]:
+    """Short forms that one longer organisation of the article starts with:
+    `Komisi III` -> `Komisi III DPR`, `Dewan Pengawas` -> `Dewan Pengawas KPK`."""
+    out = {}
+    for name in names:
+        if " " not in name:
+            continue  # `Bank`-like heads never get here; single words are acronyms or brands
+        longer = [other for other in names if other.startswith(name + " ")]
+        if len(longer) == 1:
+            out[name] = longer[0]
+    return out
 
 
 def _owner(parts: tuple[str, ...], part_of: dict[str, Counter]) -> str | None:
