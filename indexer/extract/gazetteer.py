@@ -75,7 +75,10 @@ Lombok, Madura, Flores, Timor, Sumba, Sumbawa, Bangka, Belitung, Bintan, Mentawa
 Seram, Raja Ampat, Labuan Bajo, Komodo, Bromo, Merapi, Semeru, Rinjani, Krakatau, Danau Toba,
 Kuta, Nusa Dua, Ubud, Puncak, Solo, Jogja, Palangka Raya, Pangkal Pinang, Jabodetabek, Senayan,
 Monas, Kemayoran, Tanjung Priok, Cengkareng, Menteng, Kebayoran, Nusantara, Papua Nugini,
-New York City, Hindia Belanda, Pennsylvania, Dublin, Fukuoka, New South Wales, Prambanan, Borobudur
+New York City, Hindia Belanda, Pennsylvania, Dublin, Fukuoka, New South Wales, Prambanan, Borobudur,
+Kalibata, Cawang, Salemba, Tebet, Cipinang, Slipi, Ancol, Sunter, Cikini, Kelapa Gading, Pluit,
+Misano, Sepang, Mandalika, Mugello, Silverstone, Suzuka, Motegi, Sirkuit Sentul, Sentul, Aragon,
+Changzhou
 """
 
 

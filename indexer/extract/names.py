@@ -94,8 +94,10 @@ LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s*(?:dan|serta|atau|&))\s*")
 # or parenthesis names who made the picture or the page, not what it shows.
 CREDIT_RE = re.compile(
     r"\b(?:foto|dok|sumber foto|ilustrasi|kredit|editor|penulis|reporter|pewarta|fotografer)"
-    r"[^\S\n]*[:.][^\n)]*",
-    re.IGNORECASE,
+    r"[^\S\n]*[:.][^\n)]*"
+    # A credit heading on a line of its own names the staff on the next line.
+    r"|^[^\S\n]*(?:editorial team|editor|penulis|reporter|pewarta)[^\S\n]*\n[^\n]*",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
@@ -194,15 +196,18 @@ class _Cutter:
                 # A title's portfolio (`Menteri Sumber Daya Alam`) is ordinary words: skip them.
                 while k < n and self.portfolio(k):
                     k += 1
+            elif (hit := _match(self.keys, k, _org_index())) is not None:
+                self.flush()  # a known name first: `Garuda Indonesia`, `Partai Buruh Korea Utara`
+                self.org(k, k + hit[0])
+                k += hit[0]
             elif (low in vocab.ORG_HEADS and k + 1 < n) or low in vocab.KNOWN_ORGS or (
                 k + 2 < n and (low, lows[k + 1]) in vocab.ORG_HEAD_PAIRS
             ) or self.club(k):
                 end = k + 1
                 name = None
-                if self.club(k):
-                    # `Persija Jakarta` is `Persija`: the town belongs to the club's name.
-                    end += self.place(k + 1)[0]
-                    name = run[k].text
+                if club := self.club(k):
+                    end = k + club
+                    name = run[k].text  # `Persija Jakarta` is `Persija`
                 elif low not in vocab.KNOWN_ORGS:
                     # The name runs on to the next title (`Polres Anambas AKBP X`), but a
                     # title word right after the head is part of it (`Direktorat Jenderal`).
@@ -214,10 +219,6 @@ class _Cutter:
                 self.org(k, org_end, name)
                 self.pending = run[org_end:end]  # typed as a person by the title's cue
                 k = end
-            elif (hit := _match(self.keys, k, _org_index())) is not None:
-                self.flush()
-                self.org(k, k + hit[0])
-                k += hit[0]
             else:
                 k = self.place_or_word(k)
         _flush(self.pending, self.cue, self.speaker, self.common, self.out)
@@ -288,16 +289,16 @@ class _Cutter:
         return k + 1
 
 
-    def club(self, k: int) -> bool:
-        """`Persib Bandung`, `PSM Makassar`: a club word followed by a place."""
+    def club(self, k: int) -> int:
+        """Words taken by a football club named at k (`Persib`, `Persib Bandung`,
+        `PSM Makassar`), else 0. The town belongs to the club's name."""
         low = self.lows[k]
-        return (
-            k + 1 < len(self.run)
-            and _CLUB_RE.match(low) is not None
-            and low not in self.common
-            and self.place(k) is None
-            and self.place(k + 1) is not None
-        )
+        if _CLUB_RE.match(low) is None or low in self.common or self.place(k) is not None:
+            return 0
+        town = self.place(k + 1) if k + 1 < len(self.run) else None
+        if town is not None:
+            return 1 + town[0]
+        return 1 if low.startswith("pers") else 0  # `PSx` alone is any acronym
 
     def place(self, k: int) -> tuple[int, tuple[str, str]] | None:
         return _match(self.keys, k, place_index())
@@ -306,14 +307,15 @@ class _Cutter:
         """Where an organisation named after a title ends and the titled person begins:
         `Ketua Umum Partai Gerindra | Prabowo Subianto`, `Ketua Komisi III | Herman Hery`.
 
-        The person is the trailing run of name-like words (at most three). When the
+        The person is the trailing run of name-like words: two or three of them, as a
+        lone word is as likely the organisation's own (`Polda Metro Jaya`). When the
         organisation would keep no word of its own that is not name-like (`Universitas
         Gadjah Mada`), only a run of three or more is split, leaving it one word.
         """
         trailing = 0
         while end - trailing - 1 > head and self.is_name_word(end - trailing - 1):
             trailing += 1
-        if end - head - 1 > trailing:
+        if end - head - 1 > trailing and trailing >= 2:
             return end - min(3, trailing)
         if trailing >= 3:
             return end - min(3, trailing - 1)
@@ -370,8 +372,8 @@ def _ordinary(tok: Token, common: frozenset[str]) -> bool:
     low = tok.text.lower()
     if len(tok.text) < 2:
         return not tok.text.isupper()  # an initial (`Laode M Syarif`) stays inside the name
-    if low in common or low in vocab.CONNECTORS or tok.text.isdigit():
-        return True
+    if low in common or low in vocab.CONNECTORS or low in vocab.DIRECTIONS or any(c.isdigit() for c in low):
+        return True  # ordinary, a compass word alone (`Barat`), or a code (`Rp14`, `SP3`)
     if tok.text.isupper() and (len(tok.text) > 3 or low in vocab.NOT_ORG_ACRONYMS):
         return True  # shouting, a degree (`SH`) or another acronym that names nobody
     if low in vocab.TITLES or low in vocab.ORG_HEADS or low in vocab.PLACE_HEADS:

@@ -151,8 +151,8 @@ def _compound_parts(word: str) -> list[str] | None:
     parts = word.split("-")
     if len({p.lower() for p in parts}) == 1:  # reduplication: `Bangsa-Bangsa`
         return None
-    if parts[0].lower() in _PARTICLES or len(parts[-1]) == 1:  # `Al-Azhar`, `PDI-P`
-        return None
+    if parts[0].lower() in _PARTICLES or len(parts[0]) == 1 or len(parts[-1]) == 1:
+        return None  # `Al-Azhar`, `K-Pop`, `PDI-P`
     if any(p[:1].isupper() for p in parts[1:]):
         return parts
     return None

@@ -30,7 +30,9 @@ prada pratu akbp akp kompol kombes irjen komjen iptu ipda aiptu aipda bripka bri
 bharada inspektur komisaris ceo pendiri plt plh pj penjabat kades lurah camat sekda almarhum
 almarhumah mendiang founder chairman direktris manajer kapten penasihat penasehat staf
 koordinator humas kabidhumas kasubbidpenmas kapendam kadispen danlanud danpuspom karutan kalapas
-deputi reskrim reskrimum reskrimsus resnarkoba lantas intelkam binmas sabhara
+deputi reskrim reskrimum reskrimsus resnarkoba lantas intelkam binmas sabhara dirjen sesjen
+irjen sekjen dirut dirreskrimum dirreskrimsus dirresnarkoba pol purn bendahara kasubdit kadiv
+director manager marketing chief officer executive general
 """)
 
 # A title that ends in a place word: `Wali Kota Bandung` is a title then a place.
@@ -38,12 +40,13 @@ TITLE_PAIRS = {("wali", "kota"), ("perdana", "menteri"), ("juru", "bicara")}
 
 # Words that head an organisation name: the rest of the capitalised run belongs to it.
 ORG_HEADS = _words("""
-partai kementerian kemenko universitas institut akademi politeknik pesantren ponpes pt cv bank badan dinas komisi dewan majelis mahkamah
+partai kementerian kemenko universitas institut akademi politeknik pesantren ponpes pt cv bank komite badan dinas komisi dewan majelis mahkamah
 pengadilan kejaksaan kejati kejari kejagung kepolisian polres polresta polrestabes polda polsek
 rspad rsia
 kodam kodim korem koramil lanud lantamal pemkab pemkot pemprov pemerintah pemda dprd rsud rsup
 rs klub persatuan asosiasi ikatan himpunan serikat yayasan lembaga organisasi direktorat ditjen
 biro satuan satpol satreskrim satresnarkoba densus fakultas departemen kabinet koalisi fraksi
+sekretariat pemda pemdaprov
 timnas kantor harian majalah tim gerakan front pusat balai persekutuan forum
 """)
 
@@ -70,14 +73,26 @@ PLACE_TAILS = _words("river county mountains mountain beach island islands lake 
 # Metonyms and names the news treats as organisations, not places or people.
 KNOWN_ORGS = _words("""
 kremlin pentagon nasa fifa uefa opec nato asean kcna tass yonhap kyodo afp reuters sputnik
-xinhua bernama antara bloomberg
+xinhua bernama antara bloomberg houthi taliban hamas hizbullah garuda komnas
+golkar gerindra nasdem demokrat pks pkb ppp hanura perindo berkarya
+bawaslu bappenas basarnas bakamla bulog kadin kominfo gaikindo apindo hipmi kontras walhi ylbhi
+baleg bamus banggar kemenpora kemenkes kemenkeu kemendagri kemenlu kemenhan kemenag kemenhub
+kemendikbud kemenkumham kementan kemnaker kemensos kemenpar kemenperin kemendag kemenristekdikti
+kemenpupr kemenparekraf kemenkominfo kemenko pemkab pemkot pemprov
+arsenal chelsea juventus napoli atletico tottenham everton leicester watford ajax bayern dortmund
+lazio aramco pertamina pln telkomsel gojek grab tokopedia bukalapak shopee traveloka huawei xiaomi
+samsung toyota honda yamaha suzuki daihatsu mitsubishi hyundai apple transjakarta ombudsman
+valencia inter fiorentina sevilla
 """)
 
-# Words that head the name of an event or award: not a person, organisation or place.
-EVENT_HEADS = _words("piala olimpiade festival pekan kejuaraan turnamen penghargaan operasi liga")
+# Words that head the name of an event, award or law: not a person, organisation or place.
+EVENT_HEADS = _words("""
+piala olimpiade festival pekan kejuaraan turnamen penghargaan operasi liga kitab undang peraturan
+keputusan instruksi grand
+""")
 
 # Words that end the name of an event or award (`Teen Choice Awards`, `Soccer Championship`).
-EVENT_TAILS = _words("championship championships award awards cup games festival open prize trophy")
+EVENT_TAILS = _words("championship championships award awards cup games festival open prize trophy week")
 
 # Football clubs named `Persib`, `PSM`, ... followed by their town: organisations.
 CLUB_RE_TEXT = r"(?:pers[a-z]{2,7}|ps[a-z]{1,3})$"
@@ -142,7 +157,8 @@ tahun bulan minggu pekan pagi siang sore malam tapi namun dan atau yang ini itu 
 the a an idn times kompas com tempo okezone sindonews wowkeren tribunnews tribun kapanlagi
 fimela republika posmetro viva merdeka detik detikcom liputan liputan6 cnn antara bisnis
 suara jpnn kumparan tirto carapandang inews metrotv okz kompascom instagram twitter facebook
-youtube whatsapp tiktok getty images shutterstock anda kamu beliau mereka kami kita rp
+youtube whatsapp tiktok getty images shutterstock anda kamu beliau mereka kami kita rp no
+k-pop kpop android ios
 """) | WEEKDAYS | MONTHS
 
 
