@@ -127,6 +127,10 @@ ORG_KEYS = {norm_key(k): v for k, v in ORG_ALIASES.items()}
 _GOVERNMENT_PREFIXES = {
     "pemerintah provinsi": "Pemprov", "pemerintah kabupaten": "Pemkab", "pemerintah kota": "Pemkot",
 }
+# Region abbreviations (`Jabar`, `NTT`) that an organisation's name spells out elsewhere.
+_REGION_ABBREVIATIONS = frozenset(
+    k for k, v in PLACE_ALIASES.items() if " " not in k and k != v and k not in ("DKI", "AS", "Amerika")
+)
 # Suffixes that do not make another organisation (`Komisi III DPR RI` is `Komisi III DPR`).
 _COUNTRY_SUFFIXES = ("RI", "Republik Indonesia")
 
@@ -147,5 +151,7 @@ def org_name(name: str) -> str:
         words = [_GOVERNMENT_PREFIXES[head]] + words[2:]
     if words[-1] == "DKI":
         words.append("Jakarta")
+    elif len(words) > 1 and words[-1] in _REGION_ABBREVIATIONS:
+        words[-1:] = PLACE_ALIASES[words[-1]].split()  # `Polda Jatim` is `Polda Jawa Timur`
     name = " ".join(words)
     return ORG_KEYS.get(norm_key(name), name)

@@ -184,7 +184,11 @@ class _Cutter:
         k = 0
         while k < n:
             low = lows[k]
-            if low in vocab.NEVER:
+            if (hit := _match(self.keys, k, _org_index())) is not None:
+                self.flush()  # a known name first: `Garuda Indonesia`, `Partai Buruh Korea Utara`
+                self.org(k, k + hit[0])
+                k += hit[0]
+            elif low in vocab.NEVER:
                 self.flush("")
                 k += 1
             elif low in vocab.EVENT_HEADS:
@@ -196,10 +200,6 @@ class _Cutter:
                 # A title's portfolio (`Menteri Sumber Daya Alam`) is ordinary words: skip them.
                 while k < n and self.portfolio(k):
                     k += 1
-            elif (hit := _match(self.keys, k, _org_index())) is not None:
-                self.flush()  # a known name first: `Garuda Indonesia`, `Partai Buruh Korea Utara`
-                self.org(k, k + hit[0])
-                k += hit[0]
             elif (low in vocab.ORG_HEADS and k + 1 < n) or low in vocab.KNOWN_ORGS or (
                 k + 2 < n and (low, lows[k + 1]) in vocab.ORG_HEAD_PAIRS
             ) or self.club(k):

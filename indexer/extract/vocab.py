@@ -73,12 +73,12 @@ PLACE_TAILS = _words("river county mountains mountain beach island islands lake 
 # Metonyms and names the news treats as organisations, not places or people.
 KNOWN_ORGS = _words("""
 kremlin pentagon nasa fifa uefa opec nato asean kcna tass yonhap kyodo afp reuters sputnik
-xinhua bernama antara bloomberg houthi taliban hamas hizbullah garuda komnas
+xinhua bernama antara bloomberg houthi taliban hamas hizbullah komnas
 golkar gerindra nasdem demokrat pks pkb ppp hanura perindo berkarya
 bawaslu bappenas basarnas bakamla bulog kadin kominfo gaikindo apindo hipmi kontras walhi ylbhi
 baleg bamus banggar kemenpora kemenkes kemenkeu kemendagri kemenlu kemenhan kemenag kemenhub
 kemendikbud kemenkumham kementan kemnaker kemensos kemenpar kemenperin kemendag kemenristekdikti
-kemenpupr kemenparekraf kemenkominfo kemenko pemkab pemkot pemprov
+kemenpupr kemenparekraf kemenkominfo
 arsenal chelsea juventus napoli atletico tottenham everton leicester watford ajax bayern dortmund
 lazio aramco pertamina pln telkomsel gojek grab tokopedia bukalapak shopee traveloka huawei xiaomi
 samsung toyota honda yamaha suzuki daihatsu mitsubishi hyundai apple transjakarta ombudsman
@@ -158,7 +158,7 @@ the a an idn times kompas com tempo okezone sindonews wowkeren tribunnews tribun
 fimela republika posmetro viva merdeka detik detikcom liputan liputan6 cnn antara bisnis
 suara jpnn kumparan tirto carapandang inews metrotv okz kompascom instagram twitter facebook
 youtube whatsapp tiktok getty images shutterstock anda kamu beliau mereka kami kita rp no
-k-pop kpop android ios
+k-pop kpop android ios garuda
 """) | WEEKDAYS | MONTHS
 
 
