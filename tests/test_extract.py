@@ -125,6 +125,10 @@ def test_date_forms():
     assert extract(text, pub).dates == ["2019-04-25", "2023-09-10", "2023-09-11", "2023-09-12", "2023-09-13"]
 
 
+def test_date_ranges_mention_both_ends():
+    assert extract("Pameran digelar 17-21 September 2019.").dates == ["2019-09-17", "2019-09-21"]
+
+
 def test_yearless_date_takes_publication_year_and_never_the_clock():
     assert extract("Dia tiba 15 Agustus.", dt.date(2019, 9, 1)).dates == ["2019-08-15"]
     assert extract("Dia tiba Minggu (10/9).", dt.datetime(2015, 9, 12, 8, 0)).dates == ["2015-09-10"]

@@ -38,6 +38,7 @@ _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATE_RE = re.compile(
     rf"""
     (?<![\d/.-])(?:
+      (?:(?P<d0>\d{{1,2}})\s*[-–]\s*)?                                                     # 12-
       (?P<d1>\d{{1,2}})\s*(?P<mon>{_MONTH_ALT})\.?(?![a-z])(?:\s*,?\s*(?P<y1>\d{{4}})\b)?  # 13 September 2023
     | (?P<d2>\d{{1,2}})[/.-](?P<m2>\d{{1,2}})(?:[/.-](?P<y2>\d{{4}}|\d{{2}}))?(?![\d/.-]*\d)  # 13/9/2023, 10/9
     | (?P<y4>\d{{4}})-(?P<m4>\d{{2}})-(?P<d4>\d{{2}})\b                                    # 2023-09-13
@@ -53,34 +54,43 @@ MIN_YEAR, MAX_YEAR = 1800, 2100
 
 
 def find_dates(text: str, published: dt.date | None = None) -> list[str]:
-    """Sorted distinct ISO days mentioned in text; year-less ones in the publication year."""
+    """Sorted distinct ISO days mentioned in text; year-less ones in the publication year.
+
+    A range (`17-21 September 2019`) mentions both of its ends.
+    """
     found: set[str] = set()
     for m in DATE_RE.finditer(text):
         g = m.groupdict()
         if g["d1"]:
-            day, month, year = int(g["d1"]), MONTHS[g["mon"].lower()], g["y1"]
+            month, year = MONTHS[g["mon"].lower()], g["y1"]
+            days = [int(g["d1"])] + ([int(g["d0"])] if g["d0"] else [])
         elif g["d2"]:
-            day, month, year = int(g["d2"]), int(g["m2"]), g["y2"]
+            month, year, days = int(g["m2"]), g["y2"], [int(g["d2"])]
             if year is None and not (
                 text.startswith(")", m.end()) and _WEEKDAY_PAREN_RE.search(text, max(0, m.start() - 12), m.start())
             ):
                 continue
         else:
-            day, month, year = int(g["d4"]), int(g["m4"]), g["y4"]
-        if year is None:
-            if published is None:
-                continue
-            year_num = published.year
-        else:
-            year_num = int(year)
-            if len(year) == 2:
-                year_num += 2000 if year_num < 50 else 1900
-        if not (1 <= month <= 12 and 1 <= day <= 31 and MIN_YEAR <= year_num <= MAX_YEAR):
+            month, year, days = int(g["m4"]), g["y4"], [int(g["d4"])]
+        year_num = _year(year, published)
+        if year_num is None or not 1 <= month <= 12:
             continue
-        iso = _parse(f"{day} {MONTH_NAMES[month]} {year_num}", published.year if published else year_num)
-        if iso:
-            found.add(iso)
+        for day in days:
+            if 1 <= day <= 31:
+                iso = _parse(f"{day} {MONTH_NAMES[month]} {year_num}", published.year if published else year_num)
+                if iso:
+                    found.add(iso)
     return sorted(found)
+
+
+def _year(year: str | None, published: dt.date | None) -> int | None:
+    """The year of a mention: as written (two digits are 19xx/20xx), else the publication year."""
+    if year is None:
+        return published.year if published else None
+    value = int(year)
+    if len(year) == 2:
+        value += 2000 if value < 50 else 1900
+    return value if MIN_YEAR <= value <= MAX_YEAR else None
 
 
 @lru_cache(maxsize=65536)
