@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.extract import Extraction, extract
 from indexer.extract.cli import run
@@ -285,3 +287,20 @@ def test_title_organisation_person_and_organisation_variants():
     assert e.people == ["Prabowo Subianto", "Perry Warjiyo", "Herman Hery"]
     assert set(e.organizations) == {"Partai Gerindra", "Bank Indonesia", "Komisi III DPR", "Pemprov DKI Jakarta"}
     assert extract("Rektor Universitas Gadjah Mada hadir.").organizations == ["Universitas Gadjah Mada"]
+
+
+_WORDS = st.sampled_from(
+    "Presiden Joko Widodo Rabu (13/9/2023) Korut di Bandung , . - Tuan Kim AS dan Persib "
+    "Foto: 31/2/2023 JAKARTA Kementerian PT 12 September ‚Äù \\n Bima Arya SMA Negeri 3".split()
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_WORDS, st.text(max_size=12)), max_size=60), st.one_of(st.none(), st.dates()))
+def test_any_text_gives_a_well_formed_extraction(words, published):
+    e = extract(" ".join(words), published)
+    for values in (e.people, e.organizations, e.locations, e.dates):
+        assert all(isinstance(v, str) and v.strip() == v and v for v in values)
+        assert len({v.lower() for v in values}) == len(values)
+    assert e.dates == sorted(e.dates)
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in e.dates)
