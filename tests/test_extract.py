@@ -287,6 +287,8 @@ def test_title_organisation_person_and_organisation_variants():
     assert e.people == ["Prabowo Subianto", "Perry Warjiyo", "Herman Hery"]
     assert set(e.organizations) == {"Partai Gerindra", "Bank Indonesia", "Komisi III DPR", "Pemprov DKI Jakarta"}
     assert extract("Rektor Universitas Gadjah Mada hadir.").organizations == ["Universitas Gadjah Mada"]
+    # An ordinary word inside a titled name stays in it.
+    assert extract("Menteri Perhubungan Budi Karya Sumadi meninjau.").people == ["Budi Karya Sumadi"]
 
 
 _WORDS = st.sampled_from(

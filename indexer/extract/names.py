@@ -351,8 +351,9 @@ def _flush(pending: list[Token], cue: str, speaker: bool, common: frozenset[str]
     a speech verb after the run (`speaker`) the last."""
     pieces: list[list[Token]] = []
     piece: list[Token] = []
-    for tok in pending:
-        if _ordinary(tok, common):
+    plain = [_ordinary(tok, common) for tok in pending]
+    for i, tok in enumerate(pending):
+        if plain[i] and not (cue == PERSON and not pieces and _inner_name_word(pending, plain, i)):
             if piece:
                 pieces.append(piece)
             piece = []
@@ -365,6 +366,21 @@ def _flush(pending: list[Token], cue: str, speaker: bool, common: frozenset[str]
         if speaker and idx == len(pieces) - 1 and not piece_cue:
             piece_cue = "speech"
         _emit_piece(piece, piece_cue, out)
+
+
+def _inner_name_word(tokens: list[Token], plain: list[bool], i: int) -> bool:
+    """An ordinary word inside a titled person's name (`Menteri Budi Karya Sumadi`):
+    one such word between two name words, written like a name part."""
+    low = tokens[i].text.lower()
+    return (
+        0 < i < len(tokens) - 1
+        and not plain[i - 1]
+        and not plain[i + 1]
+        and tokens[i].text[1:].islower()
+        and low not in vocab.NEVER
+        and low not in vocab.CONNECTORS
+        and low not in vocab.TITLES
+    )
 
 
 def _ordinary(tok: Token, common: frozenset[str]) -> bool:
