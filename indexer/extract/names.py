@@ -69,10 +69,10 @@ def find_mentions(text: str) -> list[Mention]:
             low = tokens[0].text.lower()
             if low in common and low not in place_table and low not in vocab.KNOWN_ORGS:
                 continue
-        if not _capital(tokens[0].text) or not all(_capital(t.text) or t.text.isdigit() or t.text in vocab.CONNECTORS for t in tokens):
-            tokens = [t for t in tokens if _capital(t.text) or t.text.isdigit() or t.text in vocab.CONNECTORS]
-            if not tokens or not _capital(tokens[0].text):
-                continue
+        if not all(map(_run_word, tokens)):
+            tokens = [t for t in tokens if _run_word(t)]  # drop `EditorSonya`-style glue
+        if not tokens or not _capital(tokens[0].text):
+            continue
         if skip and any(a <= tokens[0].start < b for a, b in skip):
             continue
         if not LIST_GAP_RE.fullmatch(text, prev_end, tokens[0].start):
@@ -112,6 +112,10 @@ def _capital(word: str) -> bool:
         return False
     camel = _CAMEL_RE.search(word)
     return camel is None or word.startswith(("Mc", "Mac")) and camel.start() <= 2
+
+
+def _run_word(tok: Token) -> bool:
+    return _capital(tok.text) or tok.text.isdigit() or tok.text in vocab.CONNECTORS
 
 
 def _skip_spans(text: str) -> list[tuple[int, int]]:

@@ -40,14 +40,13 @@ TITLE_PAIRS = {("wali", "kota"), ("perdana", "menteri"), ("juru", "bicara")}
 
 # Words that head an organisation name: the rest of the capitalised run belongs to it.
 ORG_HEADS = _words("""
-partai kementerian kemenko universitas institut akademi politeknik pesantren ponpes pt cv bank komite badan dinas komisi dewan majelis mahkamah
-pengadilan kejaksaan kejati kejari kejagung kepolisian polres polresta polrestabes polda polsek
-rspad rsia
-kodam kodim korem koramil lanud lantamal pemkab pemkot pemprov pemerintah pemda dprd rsud rsup
-rs klub persatuan asosiasi ikatan himpunan serikat yayasan lembaga organisasi direktorat ditjen
-biro satuan satpol satreskrim satresnarkoba densus fakultas departemen kabinet koalisi fraksi
-sekretariat pemda pemdaprov
-timnas kantor harian majalah tim gerakan front pusat balai persekutuan forum
+partai kementerian kemenko universitas institut akademi politeknik pesantren ponpes pt cv bank komite
+badan dinas komisi dewan majelis mahkamah pengadilan kejaksaan kejati kejari kejagung kepolisian
+polres polresta polrestabes polda polsek rspad rsia kodam kodim korem koramil lanud lantamal pemkab
+pemkot pemprov pemerintah pemda pemdaprov dprd rsud rsup rs klub persatuan asosiasi ikatan himpunan
+serikat yayasan lembaga organisasi direktorat ditjen biro satuan satpol satreskrim satresnarkoba
+densus fakultas departemen kabinet koalisi fraksi sekretariat timnas kantor harian majalah tim
+gerakan front pusat balai persekutuan forum
 """)
 
 # Heads whose names take numbers (`SMA Negeri 24 Bandung`, `Polsek 3`).
@@ -55,7 +54,9 @@ NUMBERED_HEADS = _words("sma smp sd smk sman smpn sdn smkn mts negeri jalan jl n
 
 # Lowercase words right before a run that make it an organisation
 # (`kantor berita Yonhap`, `surat kabar Chosun Ilbo`, `laman BBC`).
-ORG_CUES = _words("berita kabar media harian televisi maskapai klub band grup partai situs laman portal koran majalah tabloid")
+ORG_CUES = _words(
+    "berita kabar media harian televisi maskapai klub band grup partai situs laman portal koran majalah tabloid"
+)
 
 # Two-word organisation heads (`Rumah Sakit X`) whose words are ordinary on their own.
 ORG_HEAD_PAIRS = {("rumah", "sakit"), ("kantor", "berita"), ("surat", "kabar")}
