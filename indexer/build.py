@@ -27,7 +27,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 
 from indexer.analysis import add_stems, stem_words, unstemmed_words
 from indexer.categories import canonical_category
-from indexer.extract import extract
+from indexer.extract import Extraction, extract
 from indexer.schema import build_schema
 from indexer.sources import Article, Repaired, Skipped, iter_sources
 
@@ -65,7 +65,11 @@ class IndexLocked(RuntimeError):
 def document_fields(article: Article) -> dict:
     """The Whoosh fields of one article: text, facets and what extraction finds."""
     published = article.date.date() if article.date else None
-    found = extract(f"{article.title}\n{article.body}", published)
+    try:
+        found = extract(f"{article.title}\n{article.body}", published)
+    except Exception as exc:  # a faulty rule must not cost the article its place in the index
+        _worker_warning(f"{article.origin}: facet extraction failed ({exc!r}); indexed without extracted facets")
+        found = Extraction()
     mentioned = set(found.dates)
     if published:
         mentioned.add(published.isoformat())
@@ -87,6 +91,11 @@ def document_fields(article: Article) -> dict:
         "mentioned": sorted(mentioned),
     }
     return {name: value for name, value in fields.items() if value is not None}
+
+
+def _worker_warning(message: str) -> None:
+    """Worker processes cannot reach the build's ``warn``; stderr is where the user looks."""
+    print(f"warning: {message}", file=sys.stderr, flush=True)
 
 
 def _die_with_parent() -> None:
@@ -119,7 +128,11 @@ class _PreparingTask(SubWriterTask):
         with tempstorage.open_file(filename).raw_file() as f:
             for _ in range(doc_count):
                 _code, args = pickle.load(f)
-                self.writer.add_document(**document_fields(args["article"]))
+                article = args["article"]
+                try:
+                    self.writer.add_document(**document_fields(article))
+                except Exception as exc:  # one bad document must not kill the worker and stall the build
+                    _worker_warning(f"skipped {article.origin}: could not be indexed ({exc!r})")
         tempstorage.delete_file(filename)
 
 
@@ -209,11 +222,11 @@ def build_index(
                         continue
                     # A repeated id must see the earlier copy committed to replace it.
                     if len(batch) >= batch_size or item.id in batch_ids:
-                        _write_batch(ix, batch, summary, stemmers, workers, bar)
+                        _write_batch(ix, batch, summary, stemmers, workers, bar, warn)
                         batch, batch_ids = [], set()
                     batch.append(item)
                     batch_ids.add(item.id)
-                _write_batch(ix, batch, summary, stemmers, workers, bar)
+                _write_batch(ix, batch, summary, stemmers, workers, bar, warn)
         finally:
             if bar is not None:
                 bar.close()
@@ -248,15 +261,17 @@ def _prestem(batch: list[Article], stemmers, workers: int) -> None:
         add_stems(stems)
 
 
-def _write_batch(ix, batch, summary, stemmers, workers, bar) -> None:
+def _write_batch(ix, batch, summary, stemmers, workers, bar, warn) -> None:
     """One commit: a kill loses at most this batch, never what was committed before."""
     if not batch:
         return
     _prestem(batch, stemmers, workers)
+    before, indexed_before = ix.doc_count(), summary.indexed
     writer = _writer(ix, workers)
     try:
+        committed = writer.searcher()
         for article in batch:
-            if writer.delete_by_term("id", article.id):
+            if writer.delete_by_term("id", article.id, searcher=committed):
                 summary.updated += 1
             else:
                 summary.indexed += 1
@@ -267,6 +282,11 @@ def _write_batch(ix, batch, summary, stemmers, workers, bar) -> None:
     except BaseException:
         writer.cancel()
         raise
+    missing = before + summary.indexed - indexed_before - ix.doc_count()
+    if missing > 0:  # a worker skipped a document, or died
+        summary.indexed -= missing
+        summary.skipped += missing
+        warn(f"{missing} article(s) of the last batch were not indexed (see the warnings above); run the build again to retry them")
 
 
 def _progress_bar():
