@@ -2,9 +2,24 @@
 
 ``extract(text, published)`` is the one entry point (the indexer calls it per
 article; ``indexer.extract.cli`` is its JSON-lines face). Rules and gazetteers,
-no model: see ``names`` (capitalised runs cut at titles and cues), ``gazetteer``
-(countries, Indonesian regions, world cities), ``aliases`` (one value per
-real thing), ``dates`` (regex spans parsed by dateparser).
+no model: ``tokens`` finds capitalised runs, ``names`` cuts them at titles and
+cues and merges an article's mentions, ``gazetteer`` knows countries, Indonesian
+regions and world cities, ``aliases`` gives one value per real thing,
+``dates`` parses regex-found spans with dateparser.
+
+Decisions a facet user will notice:
+
+* Values are canonical: `Korut`/`DPRK` -> `Korea Utara`, `Kim Jong-un`/`Tuan Kim`
+  -> `Kim Jong Un`, `Jabar` -> `Jawa Barat`, `Kota Bandung` -> `Bandung`,
+  `Komisi III DPR RI` -> `Komisi III DPR`, `Persija Jakarta` -> `Persija`.
+* A lone unknown capitalised word is a person only with a cue (a title, a
+  speech verb, a list with a sure person) or when the article repeats it, or
+  when it joins a fuller name of the same article; otherwise it is dropped.
+* Datelines (`JAKARTA, KOMPAS.com -`), photo and staff credits (`Foto: Sputnik`,
+  `Editor: ...`) and outlet names are not facet values.
+* Schools (`SMA Negeri 24 Bandung`) are places, as in the NERGRIT annotation.
+* Dates are days: month-only mentions (`April 2019`, `bulan Juli`) are skipped,
+  a year-less day takes the publication year (and is skipped without one).
 
 Work is bounded: only the first ``MAX_CHARS`` characters are read, so a 1 MB
 paste costs the same as a long article.

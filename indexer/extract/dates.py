@@ -34,7 +34,7 @@ MONTH_NAMES = ("", "januari", "februari", "maret", "april", "mei", "juni", "juli
 WEEKDAY = r"(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu|ahad)"
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 
-# Every form starts with a digit, so the regex engine only tries at digits.
+# Every form starts with a digit: ``_candidates`` tries it only where digits start.
 DATE_RE = re.compile(
     rf"""
     (?<![\d/.-])(?:

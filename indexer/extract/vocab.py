@@ -24,7 +24,7 @@ panglima pangdam danrem dandim danramil kasad kasal kasau jaksa hakim rektor dek
 pengamat politikus politisi anggota pelatih striker gelandang kiper penyanyi aktor aktris artis
 rapper komedian presenter pedangdut raja ratu pangeran sultan paus perdana kanselir pm pemimpin
 tuan nyonya nona bapak ibu pak bu mas mbak bang kak tn ny sdr dr prof ir drs dra haji hj kh
-ustaz ustadz habib syekh kiai mr mrs ms sir lord pastor romo uskup kardinal imam jenderal letjen
+ustaz ustadz habib syekh kiai mr mrs ms sir lord pastor romo uskup kardinal jenderal letjen
 mayjen brigjen laksamana marsekal kolonel letkol mayor kapten lettu letda serma serka sertu kopral
 prada pratu akbp akp kompol kombes irjen komjen iptu ipda aiptu aipda bripka brigpol briptu bripda
 bharada inspektur komisaris ceo pendiri plt plh pj penjabat kades lurah camat sekda almarhum
