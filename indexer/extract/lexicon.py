@@ -6,7 +6,7 @@ news corpus mostly writes in lowercase mid-sentence (`sumber`, `pembicaraan`,
 `menurut`) is an ordinary word; a word it nearly always capitalises
 (`putin`, `kozlov`, `malang`) is a name. The list is derived once from
 `../shared/corpus/berita-22k.jsonl` by ``python -m indexer.extract.lexicon``
-and committed (``data/lexicon.txt``, ~100 KB) so nothing reads the corpus at
+and committed (``data/lexicon.txt``, ~135 KB) so nothing reads the corpus at
 run time.
 """
 
@@ -30,6 +30,9 @@ DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "be
 # are never a name on their own, while names (`Malang` 9%, `Budi` 5%) stay out.
 MIN_LOWER = 3
 MIN_LOWER_SHARE = 0.25
+# One- and two-letter words are name parts as often as words (`Kim Jong Un`, `Ir`); the
+# stop list covers the short function words.
+MIN_LENGTH = 3
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +109,9 @@ def count_case(texts) -> tuple[Counter, Counter, Counter]:
 def derive(lower: Counter, cap_mid: Counter, cap_any: Counter) -> list[str]:
     """Ordinary words that the corpus also capitalises somewhere (the only ones worth listing)."""
     return sorted(
-        w for w, n in lower.items() if n >= MIN_LOWER and n >= MIN_LOWER_SHARE * cap_mid[w] and cap_any[w] > 0
+        w
+        for w, n in lower.items()
+        if len(w) >= MIN_LENGTH and n >= MIN_LOWER and n >= MIN_LOWER_SHARE * cap_mid[w] and cap_any[w] > 0
     )
 
 
