@@ -84,6 +84,8 @@ PLACE_ALIASES: dict[str, str] = {
     "Tangsel": "Tangerang Selatan", "Jakpus": "Jakarta Pusat", "Jaksel": "Jakarta Selatan", "Jakbar": "Jakarta Barat",
     "Jaktim": "Jakarta Timur", "Jakut": "Jakarta Utara",
     "Surakarta": "Solo", "Solo": "Solo", "Kiev": "Kyiv", "Kyiv": "Kyiv",
+    "GBK": "Gelora Bung Karno", "SUGBK": "Gelora Bung Karno", "Gelora Bung Karno": "Gelora Bung Karno",
+    "Stadion Utama Gelora Bung Karno": "Gelora Bung Karno", "Stadion Gelora Bung Karno": "Gelora Bung Karno",
 }
 
 PERSON_ALIASES: dict[str, str] = {
@@ -111,6 +113,15 @@ ORG_ALIASES: dict[str, str] = {
     "Gedung Putih": "Gedung Putih", "PDI Perjuangan": "PDIP", "PDI-P": "PDIP", "Bea Cukai": "Bea Cukai",
     "Bea dan Cukai": "Bea Cukai", "Garuda Indonesia": "Garuda Indonesia", "Lion Air": "Lion Air",
     "Komnas HAM": "Komnas HAM", "Inter Milan": "Inter Milan",
+    "Partai Golkar": "Golkar", "Partai Gerindra": "Gerindra", "Partai Demokrat": "Demokrat",
+    "Partai NasDem": "NasDem", "Partai Nasdem": "NasDem", "Nasdem": "NasDem", "Partai Hanura": "Hanura",
+    "Partai Perindo": "Perindo", "Partai Keadilan Sejahtera": "PKS", "Partai Kebangkitan Bangsa": "PKB",
+    "Partai Persatuan Pembangunan": "PPP", "Partai Amanat Nasional": "PAN",
+    "Partai Demokrasi Indonesia Perjuangan": "PDIP", "Partai Solidaritas Indonesia": "PSI",
+    "Dewan Pengawas": "Dewan Pengawas KPK", "Badan Meteorologi": "BMKG",
+    "Badan Meteorologi Klimatologi dan Geofisika": "BMKG", "Komite Olahraga Nasional Indonesia": "KONI",
+    "Komite Olahraga Nasional": "KONI", "Komisi Perlindungan Anak Indonesia": "KPAI",
+    "Komisi Perlindungan Anak": "KPAI", "Indonesia Corruption Watch": "ICW",
     "Real Madrid": "Real Madrid", "Real Sociedad": "Real Sociedad", "Real Betis": "Real Betis",
     "Atletico Madrid": "Atletico Madrid", "AC Milan": "AC Milan",
     "Manchester City": "Manchester City", "Bayern Munchen": "Bayern Munchen",

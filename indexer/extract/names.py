@@ -18,11 +18,13 @@ from functools import lru_cache
 
 from indexer.extract import vocab
 from indexer.extract.aliases import ORG_KEYS, PERSON_KEYS, display_name, merge_key, norm_key, org_name
-from indexer.extract.gazetteer import REGENCY, canonical_place, districts, longest_by_first, place_index
+from indexer.extract.gazetteer import DISTRICT, REGENCY, canonical_place, districts, longest_by_first, place_index
 from indexer.extract.lexicon import affixed_word, common_words
 from indexer.extract.tokens import Run, Token, find_runs
 
 PERSON, ORG, PLACE = "person", "organization", "location"
+# A weak cue: `di`/`ke`/`dari` before a run. Only a district name takes it as a place.
+AT = "at"
 
 # A lone unknown capitalised word (`Floyd`, `Stadion`) is a person only with a
 # cue (a title, a speech verb) or when the article repeats it this often.
@@ -158,6 +160,8 @@ def _cue(before: str) -> str:
         return ORG
     if before in vocab.PLACE_HEADS:
         return PLACE
+    if before in vocab.AT_WORDS:
+        return AT
     return ""
 
 
@@ -308,10 +312,15 @@ class _Cutter:
                 if end > k + 1 and low not in vocab.SCHOOL_HEADS and self.place(end) is not None:
                     break  # `Wilayah Amur Timur Jauh`: a second place starts here
                 end += 1
-            if end == k + 1:
-                return end  # a head with no name after it (`Jalan`, `Stadion`)
-            name = self.text(k + (1 if low in vocab.ADMIN_HEADS else 0), end)
-            self.out.append(Mention(PLACE, canonical_place(name), tok.start, "cued"))
+            if all(lows[i] in self.common for i in range(k + 1, end)):
+                if low in vocab.FACILITY_HEADS:
+                    return end  # no name after the head: `Jalan Raya`, `Bandara Internasional`
+                name = self.text(k, end)  # `Kota Baru`, `Pulau Panjang`: the head is in the name
+            elif end - k == 2 and low in vocab.ADMIN_HEADS | vocab.ISLAND_HEADS and self.place(k + 1):
+                name = self.place(k + 1)[1][0]  # `Pulau Jawa`, `Kota Bandung`: the known place
+            else:
+                name = canonical_place(self.text(k + (1 if low in vocab.ADMIN_HEADS else 0), end))
+            self.out.append(Mention(PLACE, name, tok.start, "cued"))
             return end
         self.pending.append(tok)
         return k + 1
@@ -441,7 +450,10 @@ def _emit_piece(piece: list[Token], cue: str, out: list[Mention]) -> None:
     if org or cue == ORG or (last in vocab.ORG_TAILS and len(piece) > 1):
         out.append(Mention(ORG, org_name(text), pos))
         return
-    if cue == PLACE or (last in vocab.PLACE_TAILS and len(piece) > 1) or (not cue and merge_key(text) in districts()):
+    if cue in ("", AT) and merge_key(text) in districts():
+        out.append(Mention(PLACE, canonical_place(text), pos, DISTRICT))
+        return
+    if cue == PLACE or (last in vocab.PLACE_TAILS and len(piece) > 1):
         out.append(Mention(PLACE, canonical_place(text), pos, "cued"))
         return
     if (
@@ -453,7 +465,7 @@ def _emit_piece(piece: list[Token], cue: str, out: list[Mention]) -> None:
     ):
         return
     mention = _person(display_name(text), pos)
-    mention.weak = len(piece) == 1 and not cue
+    mention.weak = len(piece) == 1 and cue in ("", AT)
     out.append(mention)
 
 
@@ -466,9 +478,10 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
 
     A one- or two-word person (`Putin`, `Kim`) joins the fuller name it is
     part of (`Vladimir Putin`, `Kim Jong Un`); a regency name that is part of
-    a person's name in the same article (`Bima` beside `Bima Arya`) is that
-    person; a "person" spelt like an organisation or a cued place of the same
-    article (`Chosun Ilbo`, `Vostochny` beside `Kosmodrom Vostochny`) is that;
+    a person's name in the same article (`Bima` beside `Bima Arya`, the district
+    `Bambang` beside `Bambang Soesatyo`) is that person; a "person" spelt like an
+    organisation or a cued place of the same article (`Chosun Ilbo`, `Vostochny`
+    beside `Kosmodrom Vostochny`) is that;
     an organisation's short form joins its one longer form (`Komisi III DPR`).
     """
     part_of: dict[str, Counter] = {}
@@ -499,7 +512,7 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
             elif not m.weak or key in confirmed or seen[key] >= MIN_WEAK_MENTIONS or m.group in sure_groups:
                 people.append((m.name, m.pos))
         elif m.kind == PLACE:
-            if m.level == REGENCY and merge_key(m.name) in part_of:
+            if m.level in (REGENCY, DISTRICT) and merge_key(m.name) in part_of:
                 people.append((part_of[merge_key(m.name)].most_common(1)[0][0], m.pos))
             else:
                 locs.append((m.name, m.pos))

@@ -134,6 +134,14 @@ SCHOOL_HEADS = _words("sekolah sma smp sd smk sman smpn sdn smkn smu mts madrasa
 PLACE_HEADS |= SCHOOL_HEADS
 # Heads that are dropped from the canonical name: `Kota Bandung` is `Bandung`.
 ADMIN_HEADS = _words("provinsi kabupaten kota wilayah republik")
+# Place heads that ordinary words after them do not make a name (`Jalan Raya`), unlike
+# natural and administrative heads (`Pulau Panjang`, `Desa Baru`).
+FACILITY_HEADS = _words("jalan jl bandara bandar stasiun pelabuhan kawasan stadion museum")
+
+# Heads dropped when a known place follows (`Pulau Jawa` is `Jawa`).
+ISLAND_HEADS = _words("pulau negara benua")
+# Prepositions of place: a lone district name after them (`di Cilincing`) is that district.
+AT_WORDS = _words("di ke dari menuju")
 
 # Compass words after a place name (`Rusia Timur`) that do not make it another place.
 DIRECTIONS = _words("utara selatan timur barat tengah tenggara timur laut barat daya raya")
@@ -159,7 +167,7 @@ the a an idn times kompas com tempo okezone sindonews wowkeren tribunnews tribun
 fimela republika posmetro viva merdeka detik detikcom liputan liputan6 cnn antara bisnis
 suara jpnn kumparan tirto carapandang inews metrotv okz kompascom instagram twitter facebook
 youtube whatsapp tiktok getty images shutterstock anda kamu beliau mereka kami kita rp no
-k-pop kpop android ios garuda
+k-pop kpop android ios garuda co
 """) | WEEKDAYS | MONTHS
 
 
@@ -171,6 +179,7 @@ aids ispa dbd tbc atm sms wa nkri ri wni wna tki tkw ri ok ii iii iv vi vii viii
 usd idr rp km kg cm mm ha pm am fyi ceo cfo coo cto mc dj mv ost ep lp cd dvd pc hd id sd
 share jakarta foto baca editor ktt idn sdm rkuhp bumn pilkada pilpres pileg hut lsm bpjs nik npwp
 kpr dp ojol ott pt pp perpres perppu permen perda dpp tmp sk mipa kkn uud gbhn ufo rsbi skck
+gp dpo dpc bj ram led pmk icu mp
 sh se mh msi mkom spd mpd sked ssos sip mba phd
 """)
 
