@@ -10,15 +10,18 @@ the tables below.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SEP_RE = re.compile(r"[\s\-‐.]+")
 
 
+@lru_cache(maxsize=65536)
 def norm_key(name: str) -> str:
     """Lowercase, hyphens and dots as spaces, whitespace collapsed: the lookup key of a surface form."""
     return _SEP_RE.sub(" ", name.lower()).strip()
 
 
+@lru_cache(maxsize=65536)
 def merge_key(name: str) -> str:
     """`Kim Jong-un`, `Kim Jong Un` and `kim jongun` all give `kimjongun`."""
     return norm_key(name).replace(" ", "")

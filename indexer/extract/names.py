@@ -59,18 +59,11 @@ def find_mentions(text: str) -> list[Mention]:
     skip = _skip_spans(text)
     out: list[Mention] = []
     common = common_words()
-    place_table = place_index()[0]
     group, prev_end = 0, 0
-    for run in find_runs(text, vocab.NUMBERED_HEADS):
+    for run in find_runs(text, vocab.NUMBERED_HEADS, _lone_ordinary_words()):
         tokens = run.tokens
         if run.before in vocab.INITIALS_CUES:
             continue  # `pelaku berinisial AS`: initials, not a country or a name
-        if len(tokens) == 1:
-            # Most runs are one capitalised word, and most of those an ordinary word
-            # opening a sentence (`Namun`, `Dia`): drop those before any real work.
-            low = tokens[0].text.lower()
-            if low in common and low not in place_table and low not in vocab.KNOWN_ORGS:
-                continue
         if not all(map(_run_word, tokens)):
             tokens = [t for t in tokens if _run_word(t)]  # drop `EditorSonya`-style glue
         if not tokens or not _capital(tokens[0].text):
@@ -136,6 +129,14 @@ def _capital(word: str) -> bool:
         return False
     camel = _CAMEL_RE.search(word)
     return camel is None or word.startswith(("Mc", "Mac")) and camel.start() <= 2
+
+
+@lru_cache(maxsize=1)
+def _lone_ordinary_words() -> frozenset[str]:
+    """Words that, alone in a run, are dropped unbuilt: most runs are one capitalised
+    word and most of those an ordinary word opening a sentence (`Namun`, `Dia`)."""
+    places = place_index()[0]
+    return frozenset(w for w in common_words() if w not in places and w not in vocab.KNOWN_ORGS)
 
 
 def _run_word(tok: Token) -> bool:

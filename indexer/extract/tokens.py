@@ -19,9 +19,10 @@ _ABBR = rf"(?:Tn|Ny|Nn|Dr|Drs|Dra|Prof|Ir|Hj|KH|St|Jl|Jln|Mr|Mrs|Ms|Jr|Sr|Bpk|Sd
 _CONNECT = r"(?:bin|binti|van|von|der|den|de|da|dos|del|la|le|al|of|the|for|and)"
 _SP = r"[ \t\u00a0]+"
 _RUN = rf"(?<![\w'’-])(?:{_ABBR}|{_CAP_WORD})(?:(?:{_SP}{_CONNECT})?{_SP}(?:{_ABBR}|{_CAP_WORD}))*"
-# A run with the lowercase word before it (the cue: `presiden`, `kata`) and a peek at the
-# word after it (`mengatakan`), found in one C-speed pass.
-RUN_RE = re.compile(rf"(?:\b([a-z][^\W_]*){_SP})?({_RUN})(?={_SP}([^\W_]+))?")
+# The leading lookahead lets the engine skip every position that is not a capital.
+RUN_RE = re.compile(rf"(?=[{_UPPER}]){_RUN}")
+_NEXT_WORD_RE = re.compile(rf"{_SP}([^\W_]+)")
+_SPACES = " \t\u00a0"
 _NUMBER_RE = re.compile(rf"{_SP}(\d+)\b")
 _CONTINUE_RE = re.compile(rf"{_SP}({_RUN})")
 
@@ -75,20 +76,27 @@ def sentence_start(text: str, pos: int) -> bool:
     return i < 0 or text[i] in SENTENCE_BREAKS
 
 
-def find_runs(text: str, numbered_heads: frozenset[str] = frozenset()) -> list[Run]:
+def find_runs(
+    text: str, numbered_heads: frozenset[str] = frozenset(), skip_word: frozenset[str] = frozenset()
+) -> list[Run]:
     """Every run of capitalised words, split where a hyphen joins two names (`Korea Utara-Rusia`).
 
     A run whose words include one of ``numbered_heads`` takes the numbers that
-    follow it (`SMA Negeri 24 Bandung`).
+    follow it (`SMA Negeri 24 Bandung`). A one-word run whose lowercase form is
+    in ``skip_word`` (`Namun`, `Dia`: half of all runs) is dropped unbuilt.
     """
     runs: list[Run] = []
     consumed = 0  # a numbered name may have swallowed the runs that follow its number
     for m in RUN_RE.finditer(text):
-        start, end = m.span(2)
+        start, end = m.span()
         if start < consumed:
             continue
-        tokens = _run_tokens(text, m.group(2), start)
-        after = m.group(3)
+        word = m.group()
+        if word.lower() in skip_word:
+            continue
+        tokens = _run_tokens(text, word, start)
+        after = _NEXT_WORD_RE.match(text, end)
+        after = after.group(1) if after else None
         num = _NUMBER_RE.match(text, end) if numbered_heads else None
         if num is not None and not numbered_heads.isdisjoint(t.text.lower() for t in tokens):
             while num is not None:
@@ -101,12 +109,26 @@ def find_runs(text: str, numbered_heads: frozenset[str] = frozenset()) -> list[R
                 end = more.end()
                 num = _NUMBER_RE.match(text, end)
         consumed = end
-        before = (m.group(1) or "").lower()
+        before = _word_before(text, start)
         after = (after or "").lower()
-        parts = _split_at_compounds(tokens)
+        parts = _split_at_compounds(tokens) if "-" in word else [tokens]
         for i, part in enumerate(parts):
             runs.append(Run(part, before if i == 0 else "", after if i == len(parts) - 1 else ""))
     return runs
+
+
+def _word_before(text: str, start: int) -> str:
+    """The lowercase word right before ``start`` if only spaces separate them, else ""."""
+    i = start - 1
+    while i >= 0 and text[i] in _SPACES:
+        i -= 1
+    if i == start - 1:
+        return ""
+    j = i
+    while j >= 0 and text[j].isalnum():
+        j -= 1
+    word = text[j + 1:i + 1]
+    return word if word[:1].islower() else ""
 
 
 def _run_tokens(text: str, run: str, start: int) -> list[Token]:
