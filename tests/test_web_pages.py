@@ -301,11 +301,21 @@ def test_tags_filter_when_clicked(sample):
 # --- failures are friendly -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["page=-1", "date_from=kemarin", "q=%ff", "facet_limit.warna=3", "q=a%00b"])
-def test_bad_parameters_show_a_friendly_400(sample, query):
+@pytest.mark.parametrize(
+    "query,explanation",
+    [
+        ("page=-1", "Nomor halaman harus bilangan bulat"),
+        ("date_from=kemarin", "Tanggal harus berformat TTTT-BB-HH"),
+        ("q=%ff", "Alamat berisi karakter yang rusak"),
+        ("facet_limit.warna=3", "Filter itu tidak dikenal"),
+        ("q=a%00b", "karakter yang tidak diizinkan"),
+    ],
+)
+def test_bad_parameters_show_a_friendly_400(sample, query, explanation):
     html = get_page(sample, "/?" + query, status=400)
     page = Page(html)
     assert "Permintaan tidak dapat diproses" in page.visible
+    assert explanation in page.visible
     assert "Traceback" not in html and "werkzeug" not in html.lower()
     assert page.find("form", id="search")
 
