@@ -269,15 +269,15 @@ def _write_batch(ix, batch, summary, stemmers, workers, bar, warn) -> None:
     before, indexed_before = ix.doc_count(), summary.indexed
     writer = _writer(ix, workers)
     try:
-        committed = writer.searcher()
-        for article in batch:
-            if writer.delete_by_term("id", article.id, searcher=committed):
-                summary.updated += 1
-            else:
-                summary.indexed += 1
-            writer.add_document(article=article)
-            if bar is not None:
-                bar.update(1)
+        with writer.searcher() as committed:
+            for article in batch:
+                if writer.delete_by_term("id", article.id, searcher=committed):
+                    summary.updated += 1
+                else:
+                    summary.indexed += 1
+                writer.add_document(article=article)
+                if bar is not None:
+                    bar.update(1)
         writer.commit()
     except BaseException:
         writer.cancel()

@@ -41,12 +41,31 @@ _INLINE_CREDIT = re.compile(
 
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
 
+# UTF-8 punctuation that went through Mac Roman on its way into the corpus
+# (~3,800 of the 22k articles): `‚Äù` is `”`. Left alone it shows in snippets
+# and `Äù` reads as a capitalised word to the name finder.
+_MOJIBAKE = re.compile("‚Ä.")
+
+
+def repair_mojibake(text: str) -> str:
+    """Turn `‚Äù`-style sequences back into the punctuation they were."""
+    if "‚Ä" not in text:
+        return text
+    return _MOJIBAKE.sub(_unmangle, text)
+
+
+def _unmangle(m: re.Match) -> str:
+    try:
+        return m.group().encode("mac_roman").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return " "
+
 
 def clean_lines(text: str) -> list[str]:
     """The article's meaningful lines, boilerplate and repeated lines removed."""
     out: list[str] = []
     seen: set[str] = set()
-    for raw in text.splitlines():
+    for raw in repair_mojibake(text).splitlines():
         line = _SPACES.sub(" ", raw).strip()
         if not line:
             continue

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Union
 
-from indexer.clean import clean_body, clean_lines
+from indexer.clean import clean_body, clean_lines, repair_mojibake
 
 MAX_RECORD_BYTES = 8 * 1024 * 1024  # one JSON line or CSV row
 MAX_TEXT_FILE_BYTES = 8 * 1024 * 1024  # one raw .txt article
@@ -116,7 +116,7 @@ def article_from_record(rec: object, origin: str) -> list[Item]:
     cleaned = clean_body(body)
     if not cleaned:
         return [Skipped(origin, "body is only boilerplate")]
-    title = _text(rec.get("title")) or _title_from_body(cleaned)
+    title = repair_mojibake(_text(rec.get("title")) or "") or _title_from_body(cleaned)
     article = Article(
         id=doc_id,
         title=title,

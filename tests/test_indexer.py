@@ -153,3 +153,10 @@ def test_affix_free_shortcut_agrees_with_sastrawi(sample_records):
     skipped = [w for w in words if w.isalpha() and len(w) >= 4 and not _MAY_HAVE_AFFIX.search(w)]
     assert len(skipped) > 1000
     assert [w for w in skipped if _sastrawi().stem_word(w) != w] == []
+
+
+def test_mac_roman_mojibake_is_repaired_in_stored_text(sample_index):
+    from indexer.clean import clean_body
+
+    assert clean_body("Ia berkata, ‚ÄúSaya yakin‚Äù dan pergi.") == "Ia berkata, “Saya yakin” dan pergi."
+    assert not [d["id"] for d in stored(sample_index).values() if "‚Ä" in d["body"] + d["title"]]

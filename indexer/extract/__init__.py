@@ -52,7 +52,7 @@ def extract(text: str, published: dt.date | None = None) -> Extraction:
     """
     from indexer.extract.dates import find_dates
     from indexer.extract.names import extract_names
-    from indexer.extract.tokens import repair_mojibake
+    from indexer.clean import repair_mojibake
 
     if not text:
         return Extraction()

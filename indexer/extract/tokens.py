@@ -35,11 +35,6 @@ SENTENCE_BREAKS = frozenset(".!?\n\"“”'‘:;•|–—([-")
 # Name particles that keep their hyphen: `Al-Azhar`, `El-Sisi`.
 _PARTICLES = frozenset("al el ar as at an ad ash bin abu".split())
 
-# UTF-8 punctuation that went through Mac Roman on its way into the corpus:
-# `‚Äù` is `”`. Left alone, `Äù` reads as a capitalised word.
-_MOJIBAKE_RE = re.compile("‚Ä.")
-
-
 @dataclass(slots=True)
 class Token:
     text: str
@@ -52,20 +47,6 @@ class Run:
     tokens: list[Token]
     before: str  # the word right before the run if only spaces separate them, else ""
     after: str  # the same for the word right after
-
-
-def repair_mojibake(text: str) -> str:
-    """Turn `‚Äù`-style sequences back into the punctuation they were."""
-    if "‚Ä" not in text:
-        return text
-    return _MOJIBAKE_RE.sub(_unmangle, text)
-
-
-def _unmangle(m: re.Match) -> str:
-    try:
-        return m.group().encode("mac_roman").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return " "
 
 
 def sentence_start(text: str, pos: int) -> bool:
