@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "berita-22k.jsonl"
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import HostMeter  # noqa: E402
+
 QUERIES = [
     "", "banjir", "gempa", "jokowi", "korupsi", "pertemuan presiden", "harga cabai", "banjir jakarta",
     "kebakaran hutan", "timnas indonesia", "pemilu", "kpk", "polisi menangkap", "artis menikah",
@@ -77,7 +79,8 @@ def main() -> int:
              "--batch-size", "500"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
-        latencies, errors = _load(base_url, args.clients, args.seconds)
+        with HostMeter() as host:
+            latencies, errors = _load(base_url, args.clients, args.seconds)
         build_out, build_err = build.communicate(timeout=600)
         time.sleep(1.5)  # the server notices the new generation on its next check
         after = _get_json(f"{base_url}/api/search?per_page=1")["total"]
@@ -94,6 +97,7 @@ def main() -> int:
     print(f"errors           {len(errors)}" + (f": {errors[:5]}" if errors else ""))
     print(f"concurrent build {build_out.strip() or build_err.strip()[-300:]}")
     print(f"documents seen   {before} before, {after} after (no restart)")
+    print(host.line())
     return 1 if errors else 0
 
 

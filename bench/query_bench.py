@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import HostMeter  # noqa: E402
 from indexer.analysis import analyze  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 from search.engine import SearchEngine  # noqa: E402
@@ -66,22 +67,39 @@ def percentiles(ms: list[float]) -> tuple[float, float]:
     return statistics.median(ms), ms[min(len(ms) - 1, int(round(0.95 * (len(ms) - 1))))]
 
 
-def bench_telusur(index_dir: Path) -> tuple[list[float], list[float]]:
+class Timings:
+    """Per-request wall-clock and CPU milliseconds: steal inflates the first, not the second."""
+
+    def __init__(self) -> None:
+        self.wall: list[float] = []
+        self.cpu: list[float] = []
+
+    def time(self, run, *args) -> None:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        run(*args)
+        self.cpu.append((time.thread_time() - cpu) * 1000)
+        self.wall.append((time.perf_counter() - wall) * 1000)
+
+    def line(self, label: str, target: str = "") -> str:
+        wall, cpu = percentiles(self.wall), percentiles(self.cpu)
+        return (
+            f"{label}: p50 {wall[0]:.1f} ms, p95 {wall[1]:.1f} ms wall;"
+            f" p50 {cpu[0]:.1f} ms, p95 {cpu[1]:.1f} ms CPU{target}"
+        )
+
+
+def bench_telusur(index_dir: Path) -> tuple[Timings, Timings]:
     """(first pass on a fresh engine: stem and posting caches cold, then the warm rounds)."""
     engine = SearchEngine(index_dir)
     requests = [parse_request(p) for p in cases()]
-    cold = []
+    cold = Timings()
     for r in requests:
-        t = time.perf_counter()
-        engine.search(r)
-        cold.append((time.perf_counter() - t) * 1000)
-    times = []
+        cold.time(engine.search, r)
+    warm = Timings()
     for _ in range(ROUNDS):
         for r in requests:
-            t = time.perf_counter()
-            engine.search(r)
-            times.append((time.perf_counter() - t) * 1000)
-    return cold, times
+            warm.time(engine.search, r)
+    return cold, warm
 
 
 def build_fts(corpus: Path) -> sqlite3.Connection:
@@ -108,7 +126,7 @@ def build_fts(corpus: Path) -> sqlite3.Connection:
     return db
 
 
-def bench_fts(db: sqlite3.Connection) -> list[float]:
+def bench_fts(db: sqlite3.Connection) -> Timings:
     def run(params: dict[str, list[str]]) -> None:
         text = params["q"][0]
         stems = analyze(text)
@@ -143,12 +161,10 @@ def bench_fts(db: sqlite3.Connection) -> list[float]:
     all_cases = cases()
     for p in all_cases:
         run(p)
-    times = []
+    times = Timings()
     for _ in range(ROUNDS):
         for p in all_cases:
-            t = time.perf_counter()
-            run(p)
-            times.append((time.perf_counter() - t) * 1000)
+            times.time(run, p)
     return times
 
 
@@ -188,24 +204,29 @@ def main() -> None:
     index_dir = args.index or ensure_index(CORPUS, OUT / "index-22k")
     n = len(cases())
     print(f"{n} requests x {ROUNDS} rounds, page 1 with all facets")
-    cold, warm = bench_telusur(index_dir)
-    first, telusur = percentiles(cold), percentiles(warm)
-    print(f"Telusur 22k first pass (caches cold): p50 {first[0]:.1f} ms, p95 {first[1]:.1f} ms")
-    print(f"Telusur 22k: p50 {telusur[0]:.1f} ms, p95 {telusur[1]:.1f} ms (target p95 <= 50)")
+    with HostMeter() as host:
+        cold, warm = bench_telusur(index_dir)
+    print(cold.line("Telusur 22k first pass (caches cold)"))
+    print(warm.line("Telusur 22k", " (target p95 <= 50)"))
     t = time.perf_counter()
     db = build_fts(CORPUS)
     print(f"FTS5 build (pre-stemmed): {time.perf_counter() - t:.1f} s")
-    fts = percentiles(bench_fts(db))
-    print(f"FTS5 22k:    p50 {fts[0]:.2f} ms, p95 {fts[1]:.2f} ms")
-    print(f"ratio Telusur/FTS5: p50 {telusur[0] / fts[0]:.1f}x, p95 {telusur[1] / fts[1]:.1f}x")
+    with HostMeter() as fts_host:
+        fts = bench_fts(db)
+    print(fts.line("FTS5 22k   "))
+    for kind in ("wall", "cpu"):
+        ours, theirs = percentiles(getattr(warm, kind)), percentiles(getattr(fts, kind))
+        print(f"ratio Telusur/FTS5 ({kind}): p50 {ours[0] / theirs[0]:.1f}x, p95 {ours[1] / theirs[1]:.1f}x")
+    print(f"{host.line()} [Telusur]")
+    print(f"{fts_host.line()} [FTS5]")
 
     if args.scale > 1:
         big = ensure_index(scaled_corpus(args.scale), OUT / f"index-22k-x{args.scale}")
-        cold, warm = bench_telusur(big)
-        first, scaled = percentiles(cold), percentiles(warm)
-        print(f"Telusur {args.scale}x first pass: p50 {first[0]:.1f} ms, p95 {first[1]:.1f} ms")
-        print(f"Telusur {args.scale}x: p50 {scaled[0]:.1f} ms, p95 {scaled[1]:.1f} ms (target p95 <= 250)")
-
+        with HostMeter() as host:
+            cold, warm = bench_telusur(big)
+        print(cold.line(f"Telusur {args.scale}x first pass"))
+        print(warm.line(f"Telusur {args.scale}x", " (target p95 <= 250)"))
+        print(f"{host.line()} [Telusur {args.scale}x]")
 
 if __name__ == "__main__":
     main()

@@ -9,7 +9,7 @@ index generation and count facets from them.
 
 from __future__ import annotations
 
-from whoosh import columns, fields
+from whoosh import columns, fields, formats
 from whoosh.analysis import IDTokenizer
 
 from indexer.analysis import exact_analyzer, stemmed_analyzer
@@ -37,6 +37,16 @@ class FacetField(fields.KEYWORD):
     def __init__(self, stored: bool = True):
         super().__init__(stored=stored, analyzer=IDTokenizer())
         self.column_type = ValueListColumn()
+        self.format = formats.Existence()
+
+    def __setstate__(self, state: dict) -> None:
+        # A posting only says "this document has this value": counts come from
+        # the column. Indexes written before this format was set pickled
+        # KEYWORD's Frequency format, whose 4-byte values their postings do
+        # not hold, and Whoosh failed merging their segments
+        # (``IndexError`` in ``value()``); read as Existence, they merge.
+        self.__dict__.update(state)
+        self.format = formats.Existence()
 
     def index(self, value, **kwargs):
         for v in sorted(set(_as_list(value))):

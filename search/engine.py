@@ -14,8 +14,9 @@ then costs:
 Threads (waitress) share the engine. Whoosh readers keep per-reader state, so
 Whoosh calls on one snapshot are serialised by its lock; the numpy work runs
 outside it. The generation is checked at most every ``check_interval``
-seconds; a new generation is loaded by one thread while the others keep
-answering from the old snapshot, which is closed when its last user is done.
+seconds; a new generation is loaded by a background thread while requests
+keep answering from the old snapshot, which is closed when its last user is
+done (with ``check_interval=0`` the request that notices it waits for it).
 """
 
 from __future__ import annotations
@@ -130,7 +131,11 @@ class SearchEngine:
     """Searches one index directory; safe to share between threads."""
 
     def __init__(self, index_dir: str | Path, check_interval: float = 1.0):
-        """``check_interval``: seconds between checks for a new index generation (0: every request)."""
+        """``check_interval``: seconds between checks for a new index generation.
+
+        0 checks on every request and makes that request wait for the new
+        generation, so each answer reflects every commit made before it.
+        """
         self.index_dir = Path(index_dir)
         if not windex.exists_in(str(self.index_dir)):
             raise SearchError("no_index", f"no index in {self.index_dir}; build one with `python -m indexer build`")
@@ -152,6 +157,15 @@ class SearchEngine:
             return
         if not self._refreshing.acquire(blocking=False):
             return  # another thread is loading it; answer from the current one
+        if self.check_interval == 0:
+            self._load_latest()  # "every request sees the latest commit": wait for it
+        else:
+            # Loading a generation reads every column (seconds on a large
+            # index); no reader should wait for that, so it happens aside.
+            threading.Thread(target=self._load_latest, name="telusur-reload", daemon=True).start()
+
+    def _load_latest(self) -> None:
+        """Load the newest generation and swap it in; runs holding ``_refreshing``."""
         try:
             if self._ix.latest_generation() != self._snapshot.generation:
                 fresh = _Snapshot(self._ix)

@@ -81,6 +81,29 @@ def test_updating_and_deleting_by_id(tmp_path, sample_index, sample_records):
         assert searcher.doc_count() == len(sample_records) - 1
 
 
+def test_many_small_commits_merge_segments_and_keep_every_facet(tmp_path, sample_jsonl, sample_index):
+    # Small batches leave small segments, which Whoosh merges on a later
+    # commit by re-reading their postings, facet postings included.
+    records = sample_jsonl.read_text(encoding="utf-8").splitlines(keepends=True)[:90]
+    src = tmp_path / "some.jsonl"
+    src.write_text("".join(records), encoding="utf-8")
+    summary = build_index([src], tmp_path / "ix", batch_size=6, workers=1)
+    assert (summary.indexed, summary.documents) == (90, 90)
+    stats = index_stats(tmp_path / "ix")
+    assert stats["segments"] < 15, "small segments were merged"
+    ids = {json.loads(r)["id"] for r in records}
+    merged, whole = stored(tmp_path / "ix"), stored(sample_index)
+    assert set(merged) == ids
+    for doc_id in ids:
+        for facet in ("entity", "location", "mentioned", "source", "category"):
+            assert sorted(merged[doc_id].get(facet) or []) == sorted(whole[doc_id].get(facet) or []), (doc_id, facet)
+    with index.open_dir(str(tmp_path / "ix")).searcher() as searcher:
+        some = next(doc for doc in merged.values() if doc.get("location"))
+        value = some["location"][0]
+        filtered = {d["id"] for d in searcher.search(Term("location", value), limit=None)}
+        assert filtered == {d for d, doc in merged.items() if value in (doc.get("location") or [])}
+
+
 def test_query_side_pertemuan_meets_index_side_bertemu():
     assert analyze("pertemuan") == analyze("bertemu") == ["temu"]
 

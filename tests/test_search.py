@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -305,6 +306,24 @@ def test_new_generation_picked_up_without_restart(tiny_index, tmp_path):
     src.write_text(json.dumps({"id": "t9", "title": "Gempa", "body": "Gempa mengguncang kota.", "source": "c.com"}) + "\n")
     build_index([src], copy)
     assert [h.id for h in engine.search(parse_request(q(q="gempa"))).hits] == ["t9"]
+
+
+def test_serving_engine_loads_a_new_generation_in_the_background(tiny_index, tmp_path):
+    from indexer.build import build_index
+
+    copy = tmp_path / "index"
+    shutil.copytree(tiny_index, copy)
+    engine = SearchEngine(copy, check_interval=0.01)
+    before = engine.search(parse_request(q())).total
+    src = tmp_path / "new.jsonl"
+    src.write_text(json.dumps({"id": "t9", "title": "Gempa", "body": "Gempa mengguncang kota.", "source": "c.com"}) + "\n")
+    build_index([src], copy)
+    seen = []
+    deadline = time.monotonic() + 10
+    while not seen or (seen[-1] == before and time.monotonic() < deadline):
+        time.sleep(0.02)
+        seen.append(engine.search(parse_request(q())).total)  # old or new, never a half-loaded one
+    assert set(seen) <= {before, before + 1} and seen[-1] == before + 1
 
 
 def test_cli_json_and_errors(tiny_index, capsys):
