@@ -5,8 +5,9 @@
 Builds an index of the 22k corpus minus its last ``--add`` articles (or reuses
 ``--index``), serves it with waitress (`python -m web`) on 127.0.0.1, and runs
 ``--clients`` threads of mixed queries with facet selections for ``--seconds``
-while `python -m indexer build` adds the held-back articles to the same index.
-Prints requests/s, p50/p95/p99 latency, the error count (must be 0) and
+twice: on a quiet server, then while `python -m indexer build` adds the
+held-back articles to the same index. Prints, per phase, requests/s,
+p50/p95/p99 latency, the error count (must be 0) and the host's CPU steal, then
 whether the server saw the new documents without a restart.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -56,7 +58,8 @@ def main() -> int:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="telusur-load-"))
-    lines = args.corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+    with args.corpus.open(encoding="utf-8") as f:
+        lines = f.readlines()  # not splitlines(): article text holds U+2028 and friends
     base, extra = work / "base.jsonl", work / "extra.jsonl"
     base.write_text("".join(lines[: -args.add]), encoding="utf-8")
     extra.write_text("".join(lines[-args.add :]), encoding="utf-8")
@@ -66,39 +69,72 @@ def main() -> int:
         _run([sys.executable, "-m", "indexer", "build", str(base), "--index", str(index_dir), "--quiet"])
 
     port = _free_port()
+    # The server's log goes to a file: a pipe nobody reads fills up with
+    # waitress's queue-depth warnings and then blocks the server.
+    server_log = work / "server.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "web", "--index", str(index_dir), "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=server_log.open("w"),
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(base_url)
-        before = _get_json(f"{base_url}/api/search?per_page=1")["total"]
+        before = _total(base_url)
+        # The same load twice: on a quiet server, then while a build takes the CPU.
+        idle = _Phase(base_url, args.clients, args.seconds)
         build = subprocess.Popen(
             [sys.executable, "-m", "indexer", "build", str(extra), "--index", str(index_dir), "--quiet",
              "--batch-size", "500"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
-        with HostMeter() as host:
-            latencies, errors = _load(base_url, args.clients, args.seconds)
-        build_out, build_err = build.communicate(timeout=600)
-        time.sleep(1.5)  # the server notices the new generation on its next check
-        after = _get_json(f"{base_url}/api/search?per_page=1")["total"]
+        busy = _Phase(base_url, args.clients, args.seconds)
+        build_out, build_err = build.communicate(timeout=3600)
+        in_index = re.search(r"(\d+) documents in the index", build_out)
+        after = _settled_total(base_url, int(in_index.group(1)) if in_index else None)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
-    total = len(latencies) + len(errors)
-    ordered = sorted(latencies)
-    pct = lambda p: ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000  # noqa: E731
-    print(f"clients          {args.clients} for {args.seconds:.0f} s, waitress on 127.0.0.1, build adding {args.add} articles")
-    print(f"requests         {total} ({total / args.seconds:.1f} requests/s)")
-    print(f"latency ms       p50 {pct(50):.1f}  p95 {pct(95):.1f}  p99 {pct(99):.1f}  mean {statistics.mean(ordered) * 1000:.1f}")
-    print(f"errors           {len(errors)}" + (f": {errors[:5]}" if errors else ""))
+    print(f"clients          {args.clients} for {args.seconds:.0f} s a phase, waitress on 127.0.0.1")
+    idle.report("no build")
+    busy.report(f"build adding {args.add} articles (batches of 500)")
     print(f"concurrent build {build_out.strip() or build_err.strip()[-300:]}")
-    print(f"documents seen   {before} before, {after} after (no restart)")
-    print(host.line())
-    return 1 if errors else 0
+    print(f"documents seen   {before} before, {after} after the build (no restart)")
+    print(f"server log       {server_log}")
+    return 1 if idle.errors or busy.errors else 0
+
+
+class _Phase:
+    """One bounded run of the clients, with what the host took meanwhile."""
+
+    def __init__(self, base_url: str, clients: int, seconds: float) -> None:
+        self.seconds = seconds
+        with HostMeter() as self.host:
+            self.latencies, self.errors = _load(base_url, clients, seconds)
+
+    def report(self, label: str) -> None:
+        total = len(self.latencies) + len(self.errors)
+        ordered = sorted(self.latencies) or [0.0]
+        pct = lambda p: ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] * 1000  # noqa: E731
+        print(f"-- {label}")
+        print(f"requests         {total} ({total / self.seconds:.1f} requests/s)")
+        print(f"latency ms       p50 {pct(50):.1f}  p95 {pct(95):.1f}  p99 {pct(99):.1f}  mean {statistics.mean(ordered) * 1000:.1f}")
+        print(f"errors           {len(self.errors)}" + (f": {self.errors[:5]}" if self.errors else ""))
+        print(self.host.line())
+
+
+def _total(base_url: str) -> int:
+    return _get_json(f"{base_url}/api/search?per_page=1")["total"]
+
+
+def _settled_total(base_url: str, expected: int | None, timeout: float = 30.0) -> int:
+    """The total once the server shows ``expected`` (it loads new commits aside, checking each second)."""
+    deadline = time.monotonic() + timeout
+    seen = _total(base_url)
+    while seen != expected and time.monotonic() < deadline:
+        time.sleep(0.5)
+        seen = _total(base_url)
+    return seen
 
 
 def _load(base_url: str, clients: int, seconds: float) -> tuple[list[float], list[str]]:

@@ -28,6 +28,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from indexer.analysis import add_stems, stem_words, unstemmed_words
 from indexer.categories import canonical_category
 from indexer.extract import Extraction, extract
+from indexer.merge import merge_tiers
 from indexer.schema import build_schema
 from indexer.sources import Article, Repaired, Skipped, iter_sources
 
@@ -278,7 +279,7 @@ def _write_batch(ix, batch, summary, stemmers, workers, bar, warn) -> None:
                 writer.add_document(article=article)
                 if bar is not None:
                     bar.update(1)
-        writer.commit()
+        writer.commit(mergetype=merge_tiers)
     except BaseException:
         writer.cancel()
         raise
@@ -301,5 +302,5 @@ def delete_documents(index_dir: str | Path, ids: Iterable[str], lock_wait: float
     with exclusive(index_dir, lock_wait, lambda msg: log.warning(msg)):
         writer = ix.writer(timeout=WHOOSH_LOCK_WAIT)
         removed = sum(writer.delete_by_term("id", doc_id) for doc_id in ids)
-        writer.commit()
+        writer.commit(mergetype=merge_tiers)
     return removed
