@@ -102,6 +102,11 @@ def test_aliases_and_coreference_merge():
     assert "Korut" not in e.locations and "DPRK" not in e.organizations
 
 
+def test_bracketed_initials_inside_a_name_do_not_split_the_person():
+    e = extract("Presiden ke-3 Republik Indonesia (RI) Bacharuddin Jusuf (BJ) Habibie wafat. Habibie dikenang.")
+    assert e.people == ["BJ Habibie"], e.people
+
+
 def test_province_and_country_abbreviations():
     e = extract("Banjir melanda Jabar dan Jatim, sementara AS dan Korsel memantau. Warga DIY aman.")
     assert {"Jawa Barat", "Jawa Timur", "Amerika Serikat", "Korea Selatan", "Yogyakarta"} <= set(e.locations)

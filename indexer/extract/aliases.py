@@ -98,6 +98,7 @@ PERSON_ALIASES: dict[str, str] = {
     "Sukarno": "Soekarno", "Bung Karno": "Soekarno", "Kim Jong-un": "Kim Jong Un",
     "Megawati": "Megawati Soekarnoputri", "Prabowo": "Prabowo Subianto",
     "BJ Habibie": "BJ Habibie", "Habibie": "BJ Habibie", "Bacharuddin Jusuf Habibie": "BJ Habibie",
+    "Bacharuddin Jusuf": "BJ Habibie",  # `Bacharuddin Jusuf (BJ) Habibie` splits at the brackets
     "Nahrawi": "Imam Nahrawi", "Ma'ruf": "Ma'ruf Amin", "Maruf Amin": "Ma'ruf Amin", "Anies": "Anies Baswedan",
 }
 
