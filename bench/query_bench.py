@@ -80,8 +80,12 @@ class Timings:
         self.cpu.append((time.thread_time() - cpu) * 1000)
         self.wall.append((time.perf_counter() - wall) * 1000)
 
+    def p50_p95(self, kind: str) -> tuple[float, float]:
+        """``kind``: "wall" or "cpu"."""
+        return percentiles(getattr(self, kind))
+
     def line(self, label: str, target: str = "") -> str:
-        wall, cpu = percentiles(self.wall), percentiles(self.cpu)
+        wall, cpu = self.p50_p95("wall"), self.p50_p95("cpu")
         return (
             f"{label}: p50 {wall[0]:.1f} ms, p95 {wall[1]:.1f} ms wall;"
             f" p50 {cpu[0]:.1f} ms, p95 {cpu[1]:.1f} ms CPU{target}"
@@ -215,7 +219,7 @@ def main() -> None:
         fts = bench_fts(db)
     print(fts.line("FTS5 22k   "))
     for kind in ("wall", "cpu"):
-        ours, theirs = percentiles(getattr(warm, kind)), percentiles(getattr(fts, kind))
+        ours, theirs = warm.p50_p95(kind), fts.p50_p95(kind)
         print(f"ratio Telusur/FTS5 ({kind}): p50 {ours[0] / theirs[0]:.1f}x, p95 {ours[1] / theirs[1]:.1f}x")
     print(f"{host.line()} [Telusur]")
     print(f"{fts_host.line()} [FTS5]")
@@ -227,6 +231,7 @@ def main() -> None:
         print(cold.line(f"Telusur {args.scale}x first pass"))
         print(warm.line(f"Telusur {args.scale}x", " (target p95 <= 250)"))
         print(f"{host.line()} [Telusur {args.scale}x]")
+
 
 if __name__ == "__main__":
     main()

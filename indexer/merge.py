@@ -30,12 +30,11 @@ def merge_tiers(writer, segments: list) -> list:
     tiers: dict[int, list] = {}
     for segment in segments:
         tiers.setdefault(_tier(segment), []).append(segment)
-    full = [tier for tier, members in sorted(tiers.items()) if len(members) >= MERGE_FACTOR]
-    if not full:
+    smallest_full = min((tier for tier, members in tiers.items() if len(members) >= MERGE_FACTOR), default=None)
+    if smallest_full is None:
         return segments
-    merged = tiers[full[0]]
-    for segment in merged:
+    for segment in tiers.pop(smallest_full):
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
         reader.close()
-    return [s for s in segments if s not in merged]
+    return [segment for members in tiers.values() for segment in members]
