@@ -12,7 +12,7 @@ from __future__ import annotations
 from whoosh import columns, fields, formats
 from whoosh.analysis import IDTokenizer
 
-from indexer.analysis import exact_analyzer, stemmed_analyzer
+from indexer.whoosh_analysis import exact_analyzer, stemmed_analyzer
 
 # Facet field names, in the order a user meets them.
 FACET_FIELDS = ("entity", "person", "organization", "location", "mentioned", "source", "category")
