@@ -29,7 +29,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from indexer.analysis import plain_analyzer, stem
+from indexer.analysis import analyse_text
 from indexer.schema import FACET_FIELDS, TEXT_FIELDS
 
 SCHEMA_VERSION = 1
@@ -95,22 +95,16 @@ def epoch(moment: dt.datetime | dt.date) -> int:
     return calendar.timegm(moment.timetuple())
 
 
-def analysed(text: str) -> tuple[list[str], list[str]]:
-    """(stems, forms) of a text's tokens, in order, as the index's analyzer sees them."""
-    forms = [t.text for t in plain_analyzer()(text or "")]
-    return [stem(f) for f in forms], forms
-
-
 def to_document(fields: dict) -> dict:
     """One article's Typesense document from its prepared fields (``indexer.build.document_fields``)."""
     doc: dict = {"id": fields["id"]}
     terms: set[str] = set()
     for text in TEXT_FIELDS:
-        stems, forms = analysed(fields.get(text) or "")
-        doc[text + STEMS_SUFFIX] = " ".join(stems)
+        analysed = analyse_text(fields.get(text) or "")
+        doc[text + STEMS_SUFFIX] = analysed.stemmed_text()
         doc[text] = fields.get(text) or ""
-        terms.update(stems)
-        terms.update(forms)
+        terms.update(analysed.stems)
+        terms.update(analysed.affixed)
     for facet in FACET_FIELDS:
         value = fields.get(facet)
         values = [value] if isinstance(value, str) else list(value or [])
