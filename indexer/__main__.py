@@ -8,6 +8,17 @@ import sys
 from pathlib import Path
 
 DEFAULT_INDEX = Path("index_data") / "default"
+BACKENDS = ("whoosh", "typesense")
+
+
+def _backend_options(parser: argparse.ArgumentParser) -> None:
+    """``--backend`` and the Typesense cluster's address and key (shared by build, delete and stats)."""
+    parser.add_argument("--backend", choices=BACKENDS, default="whoosh", help="where the index lives (default whoosh)")
+    parser.add_argument(
+        "--typesense", action="append", metavar="URL", help="a Typesense node, http://HOST:PORT (repeat for each node;"
+        " default $TELUSUR_TYPESENSE_URLS, comma-separated)",
+    )
+    parser.add_argument("--typesense-key", metavar="KEY", help="the cluster's API key (default $TELUSUR_TYPESENSE_KEY)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,20 +32,27 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--batch-size", type=int, default=None, help="articles per commit")
     build.add_argument("--wait", type=float, default=600.0, help="seconds to wait for another build's lock")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
+    _backend_options(build)
 
     delete = sub.add_parser("delete", help="remove documents by id")
     delete.add_argument("ids", nargs="+")
     delete.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     delete.add_argument("--wait", type=float, default=60.0)
+    _backend_options(delete)
 
     stats = sub.add_parser("stats", help="documents, fields, facet cardinalities, size on disk")
     stats.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     stats.add_argument("--json", action="store_true")
+    _backend_options(stats)
 
     sub.add_parser("extract", help="JSON lines {id, text, date} on stdin -> people, organizations, locations, dates")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    if args.command != "extract" and args.backend == "typesense":
+        from indexer.typesense.cli import run_typesense
+
+        return run_typesense(args)
     if args.command == "build":
         return _build(args)
     if args.command == "delete":
