@@ -43,7 +43,10 @@ def base_url(sample_index):
     thread.join(timeout=5)
 
 
-def make_driver(javascript: bool):
+PHONE = (390, 844)  # CSS pixels, a current phone's viewport
+
+
+def make_driver(javascript: bool, phone: bool = False):
     os.environ["SE_OFFLINE"] = "1"  # Selenium Manager must never fetch a driver
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -68,6 +71,11 @@ def make_driver(javascript: bool):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(0)
+    if phone:  # headless windows are at least 500 px wide: emulate the phone's viewport instead
+        width, height = PHONE
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 3, "mobile": True}
+        )
     return driver, profile
 
 
@@ -82,6 +90,14 @@ def browser():
 @pytest.fixture(scope="module")
 def browser_nojs():
     driver, profile = make_driver(javascript=False)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def phone_nojs():
+    driver, profile = make_driver(javascript=False, phone=True)
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
@@ -193,3 +209,41 @@ def test_works_without_javascript(browser_nojs, base_url):
     details.find_element(By.TAG_NAME, "summary").click()
     assert details.get_attribute("open") is not None
     screenshot(browser_nojs, "browser-nojs.png")
+
+
+def test_phone_shows_the_box_and_the_first_result_and_folds_the_filters(phone_nojs, base_url):
+    from selenium.webdriver.common.by import By
+
+    driver = phone_nojs
+    driver.get(base_url + "/?q=presiden")
+    width, height = driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    assert (width, height) == PHONE
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= width, "no sideways scrolling"
+    box = driver.find_element(By.NAME, "q").rect
+    first = driver.find_element(By.CSS_SELECTOR, ".hit .hit-title").rect
+    assert box["y"] >= 0 and box["y"] + box["height"] <= height
+    assert first["y"] + first["height"] <= height, f"first result at {first['y']} px, below the fold"
+    screenshot(driver, "phone-390x844.png")
+
+    # The filters are a folded drawer; opening it, ticking a value and applying works without script.
+    facet = driver.find_element(By.CSS_SELECTOR, "#facet-location")
+    assert not facet.is_displayed()
+    # Follow the "Filter" link (chromedriver hangs clicking a same-page #fragment link with script off).
+    href = driver.find_element(By.CSS_SELECTOR, "a.drawer-open").get_attribute("href")
+    assert href.endswith("#filter")
+    driver.get("about:blank")
+    driver.get(href)
+    facet = driver.find_element(By.CSS_SELECTOR, "#facet-location")
+    assert facet.is_displayed()
+    screenshot(driver, "phone-390x844-drawer.png")
+    value = facet.find_element(By.CSS_SELECTOR, ".facet-value")
+    name = value.find_element(By.CSS_SELECTOR, ".facet-label").text
+    count = int(value.find_element(By.CSS_SELECTOR, ".count").text)
+    value.find_element(By.CSS_SELECTOR, "input[type=checkbox]").click()
+    driver.find_element(By.CSS_SELECTOR, "button.apply").click()
+    wait_for_url(driver, r"location=")
+    assert total(driver) == count
+    assert chips(driver) == [f"Lokasi: {name} ×"]
+    assert "1 aktif" in driver.find_element(By.CSS_SELECTOR, "a.drawer-open").text
+    assert not driver.find_element(By.CSS_SELECTOR, "#facet-location").is_displayed(), "applying closes the drawer"
+    screenshot(driver, "phone-390x844-filtered.png")
