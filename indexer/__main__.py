@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     stats.add_argument("--index", type=Path, default=DEFAULT_INDEX)
     stats.add_argument("--json", action="store_true")
 
-    sub.add_parser("extract", help="JSON lines {id, text, date} on stdin -> people, organizations, locations, dates")
+    extract = sub.add_parser("extract", help="JSON lines {id, text, date} on stdin -> people, organizations, locations, dates")
+    extract.add_argument("--index", type=Path, help="canonicalise through this index's corpus alias table")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
@@ -42,8 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "stats":
         return _stats(args)
     from indexer.extract.cli import run
+    from indexer.extract.corpus_aliases import AliasTable
 
-    return run(sys.stdin, sys.stdout, sys.stderr)
+    table = AliasTable.load(args.index) if args.index else None
+    return run(sys.stdin, sys.stdout, sys.stderr, table)
 
 
 def _build(args) -> int:

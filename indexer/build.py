@@ -25,6 +25,7 @@ from typing import Callable, Iterable, Iterator
 from whoosh import index
 from whoosh.multiproc import MpWriter, SubWriterTask
 
+from indexer import canonical
 from indexer.analysis import add_stems, stem_words, unstemmed_words
 from indexer.categories import canonical_category
 from indexer.extract import Extraction, extract
@@ -85,13 +86,36 @@ def document_fields(article: Article) -> dict:
         "date": article.date,
         "source": article.source,
         "category": canonical_category(article.category),
-        "entity": found.people + found.organizations,
-        "person": found.people,
-        "organization": found.organizations,
-        "location": found.locations,
         "mentioned": sorted(mentioned),
     }
+    fields.update(_entity_fields(found))
     return {name: value for name, value in fields.items() if value is not None}
+
+
+# --- corpus aliases (indexer/canonical.py): write-time canonical entity values -------------
+
+
+def _entity_fields(found: Extraction) -> dict:
+    """The entity facets through the corpus alias table, and the evidence that teaches it."""
+    from indexer.extract.corpus_aliases import evidence_values
+
+    evidence = evidence_values(found.people, found.organizations, found.locations, found.defined)
+    return {canonical.EVIDENCE: evidence, **canonical.facet_values(evidence)}
+
+
+def _rewrite(writer, stored: dict, entity_fields: dict) -> None:
+    """Re-add one document with new entity values (``canonical.refresh``)."""
+    fields = {**stored, **entity_fields, "title_exact": stored.get("title"), "body_exact": stored.get("body")}
+    writer.update_document(**{k: v for k, v in fields.items() if v is not None})
+
+
+def _refresh_aliases(ix, index_dir, warn) -> None:
+    summary = canonical.refresh(ix, index_dir, _rewrite)
+    if summary.rewritten:
+        log.info("alias table: %d aliases; %d documents re-canonicalised", summary.aliases, summary.rewritten)
+
+
+# ------------------------------------------------------------------------------------------
 
 
 def _worker_warning(message: str) -> None:
@@ -212,6 +236,7 @@ def build_index(
     _warm_up()
     with exclusive(index_dir, lock_wait, warn):
         ix = open_or_create(index_dir)
+        canonical.use_table(canonical.AliasTable.load(index_dir))
         bar = _progress_bar() if progress else None
         try:
             with multiprocessing.Pool(workers, initializer=_die_with_parent) as stemmers:
@@ -228,6 +253,7 @@ def build_index(
                     batch.append(item)
                     batch_ids.add(item.id)
                 _write_batch(ix, batch, summary, stemmers, workers, bar, warn)
+            _refresh_aliases(ix, index_dir, warn)
         finally:
             if bar is not None:
                 bar.close()

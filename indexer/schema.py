@@ -94,4 +94,7 @@ def build_schema() -> fields.Schema:
         location=FacetField(),
         # ISO dates the article mentions, plus its publication date.
         mentioned=FacetField(),
+        # What extraction found before the corpus alias table (typed values, acronym
+        # definitions): indexer/canonical.py re-learns the table from it.
+        evidence=FacetField(stored=False),
     )
