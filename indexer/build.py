@@ -30,7 +30,7 @@ from indexer.analysis import add_stems, stem_words, unstemmed_words
 from indexer.categories import canonical_category
 from indexer.extract import Extraction, extract
 from indexer.merge import merge_tiers
-from indexer.schema import build_schema
+from indexer.schema import FACET_FIELDS, build_schema
 from indexer.sources import Article, Repaired, Skipped, iter_sources
 
 log = logging.getLogger("telusur.indexer")
@@ -50,6 +50,7 @@ class BuildSummary:
     repaired: int = 0
     seconds: float = 0.0
     documents: int = 0  # in the index afterwards
+    recanonicalised: int = 0  # documents rewritten because the corpus taught an alias
 
     def line(self) -> str:
         rate = (self.indexed + self.updated) / self.seconds if self.seconds else 0.0
@@ -106,13 +107,16 @@ def _entity_fields(found: Extraction) -> dict:
 def _rewrite(writer, stored: dict, entity_fields: dict) -> None:
     """Re-add one document with new entity values (``canonical.refresh``)."""
     fields = {**stored, **entity_fields, "title_exact": stored.get("title"), "body_exact": stored.get("body")}
+    # Every facet column gets a value, if only an empty list: a segment lacking a column
+    # that older segments have breaks Whoosh's multi-segment column reader.
+    fields.update({name: [] for name in FACET_FIELDS if fields.get(name) is None})
     writer.update_document(**{k: v for k, v in fields.items() if v is not None})
 
 
-def _refresh_aliases(ix, index_dir, warn) -> None:
-    summary = canonical.refresh(ix, index_dir, _rewrite)
-    if summary.rewritten:
-        log.info("alias table: %d aliases; %d documents re-canonicalised", summary.aliases, summary.rewritten)
+def _refresh_aliases(ix, index_dir, summary: BuildSummary) -> None:
+    """After the batches: re-learn the alias table, rewrite the documents it changes (one commit)."""
+    refreshed = canonical.refresh(ix, index_dir, _rewrite)
+    summary.recanonicalised = refreshed.rewritten
 
 
 # ------------------------------------------------------------------------------------------
@@ -253,7 +257,7 @@ def build_index(
                     batch.append(item)
                     batch_ids.add(item.id)
                 _write_batch(ix, batch, summary, stemmers, workers, bar, warn)
-            _refresh_aliases(ix, index_dir, warn)
+            _refresh_aliases(ix, index_dir, summary)
         finally:
             if bar is not None:
                 bar.close()

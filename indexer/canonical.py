@@ -22,6 +22,7 @@ from pathlib import Path
 
 from indexer.extract.corpus_aliases import AliasTable, learn, untyped
 from indexer.extract.mention import ORG, PERSON, PLACE
+from indexer.merge import merge_tiers
 
 EVIDENCE = "evidence"
 # The table the build's worker processes canonicalise with (forked: set before they start).
@@ -84,7 +85,7 @@ def refresh(ix, index_dir: str | Path, rewrite) -> RefreshSummary:
         try:
             for fields, want in stored:
                 rewrite(writer, fields, want)
-            writer.commit()
+            writer.commit(mergetype=merge_tiers)
         except BaseException:
             writer.cancel()
             raise

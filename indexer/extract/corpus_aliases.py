@@ -192,10 +192,11 @@ class AliasTable:
 
 
 def evidence_values(people: list[str], orgs: list[str], places: list[str], defined: list[tuple[str, str]]) -> list[str]:
-    """What one document teaches the table, as flat strings an index can hold as terms."""
+    """What one document teaches the table, as flat strings an index can hold as terms
+    (in the extraction's order: most important first)."""
     out = [typed(PERSON, v) for v in people] + [typed(ORG, v) for v in orgs] + [typed(PLACE, v) for v in places]
     out += [f"def{SEP}{short}{SEP}{long}" for short, long in defined]
-    return sorted(set(out))
+    return list(dict.fromkeys(out))
 
 
 def learn(documents: list[list[str]]) -> AliasTable:
