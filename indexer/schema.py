@@ -13,11 +13,7 @@ from whoosh import columns, fields, formats
 from whoosh.analysis import IDTokenizer
 
 from indexer.analysis import exact_analyzer, stemmed_analyzer
-
-# Facet field names, in the order a user meets them.
-FACET_FIELDS = ("entity", "person", "organization", "location", "mentioned", "source", "category")
-TEXT_FIELDS = ("title", "body")
-EXACT_SUFFIX = "_exact"
+from indexer.fields import EXACT_SUFFIX, FACET_FIELDS, TEXT_FIELDS  # noqa: F401 (re-exported)
 
 
 class ValueListColumn(columns.VarBytesListColumn):
