@@ -12,8 +12,8 @@ from __future__ import annotations
 from whoosh import columns, fields, formats
 from whoosh.analysis import IDTokenizer
 
-from indexer.analysis import exact_analyzer, stemmed_analyzer
 from indexer.fields import EXACT_SUFFIX, FACET_FIELDS, TEXT_FIELDS  # noqa: F401 (re-exported)
+from indexer.whoosh_analysis import exact_analyzer, stemmed_analyzer
 
 
 class ValueListColumn(columns.VarBytesListColumn):
