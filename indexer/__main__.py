@@ -38,8 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         from indexer.extract.cli import run
 
         return run(sys.stdin, sys.stdout, sys.stderr)
+    config = backend_config(args)
+    if config.name == "typesense":  # its own runner (exit 3 on a cluster error) until it registers a Sink in SINKS
+        from indexer.typesense.cli import run_typesense
+
+        return run_typesense(args)
     try:
-        sink = open_sink(backend_config(args))
+        sink = open_sink(config)
     except BackendUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

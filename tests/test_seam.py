@@ -9,8 +9,7 @@ import sys
 import pytest
 
 from conftest import ROOT
-from indexer import __main__ as indexer_cli
-from indexer.backends import SINKS, BackendConfig, BackendUnavailable, add_backend_arguments, backend_config
+from indexer.backends import SINKS, BackendConfig, BackendUnavailable, add_backend_arguments, backend_config, open_sink
 from search import __main__ as search_cli
 from search.backends import ENGINES, open_engine
 from search.engine import Engine
@@ -33,9 +32,6 @@ def no_typesense(monkeypatch):
     [
         (search_cli, ["banjir"]),
         (web_cli, []),
-        (indexer_cli, ["stats"]),
-        (indexer_cli, ["delete", "x"]),
-        (indexer_cli, ["build", "demo"]),
     ],
 )
 def test_an_unregistered_backend_is_a_clear_error(no_typesense, capsys, tmp_path, cli, argv):
@@ -48,6 +44,11 @@ def test_a_backend_that_cannot_be_imported_is_unavailable(monkeypatch, tmp_path)
     monkeypatch.setitem(ENGINES, "typesense", "search.backends.no_such_backend:open_engine")
     with pytest.raises(BackendUnavailable, match="backend typesense is not installed/available: No module"):
         open_engine(BackendConfig(name="typesense"))
+    monkeypatch.setitem(SINKS, "typesense", "indexer.no_such_sink:Sink")
+    with pytest.raises(BackendUnavailable, match="backend typesense is not installed/available: No module"):
+        open_sink(BackendConfig(name="typesense"))
+    with pytest.raises(BackendUnavailable, match="backend elastic is not installed/available"):
+        open_sink(BackendConfig(name="elastic"))
 
 
 def test_typesense_options_come_from_flags_or_the_environment(tmp_path):
