@@ -90,4 +90,6 @@ def build_schema() -> fields.Schema:
         location=FacetField(),
         # ISO dates the article mentions, plus its publication date.
         mentioned=FacetField(),
+        # The article's story (indexer/stories.py): one id shared by its versions across outlets.
+        story=FacetField(),
     )
