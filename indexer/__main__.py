@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from indexer.backends import DEFAULT_INDEX, BackendUnavailable, add_backend_arguments, backend_config, open_sink
 

@@ -1,4 +1,4 @@
-"""A fix to whoosh-reloaded 2.7.5 that every index reader needs (imported by ``indexer``).
+"""A fix to whoosh-reloaded 2.7.5 that every index reader needs (applied by ``indexer.schema``).
 
 ``MultiReader.column_reader`` leaves out the segments that lack a column file
 while keeping the others' document offsets, so a document of such a segment is
