@@ -63,3 +63,14 @@ def hit(stored: Mapping[str, Any], score: float, stems: Collection[str], forms: 
         entities=[e["name"] for e in doc["entities"]],
         locations=doc["locations"],
     )
+
+
+def version(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """An article in a list (a story's versions, similar articles, an entity's articles)."""
+    return {
+        "id": stored.get("id"),
+        "title": stored.get("title") or "",
+        "source": _one(stored.get("source")),
+        "date": _iso_date(stored.get("date")),
+        "url": stored.get("url"),
+    }

@@ -35,6 +35,18 @@ class Engine(Protocol):
     def document(self, doc_id: str) -> dict | None:
         """One article's public fields (``search.model.document_dict``'s shape), or None for an unknown id."""
 
+    def story(self, story_id: str) -> dict | None:
+        """A story's versions (``id, size, outlets, versions: [{id, title, source, date, url}]``), or None."""
+
+    def profile(self, facet: str, name: str, limit: int = 10) -> dict | None:
+        """The page of a person or organisation (``entity``) or a place (``location``), or None for an unknown name:
+        canonical ``name``, ``type``, ``aliases``, ``articles``, ``dates`` (the publication histogram), the
+        ``people``, ``organizations`` and ``locations`` named with it (with counts), ``latest`` and ``relevant``."""
+
+    def similar(self, doc_id: str, limit: int = 5) -> dict | None:
+        """``similar``: the ``limit`` articles most like this one, from its weighted terms and names;
+        ``same_story``: its story's other versions, apart. None for an unknown id."""
+
     def stats(self) -> dict:
         """What the open index holds: at least ``backend``, ``documents`` and ``facets`` (name -> distinct values)."""
 

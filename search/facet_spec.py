@@ -63,6 +63,8 @@ FACETS: tuple[FacetSpec, ...] = (
         query_prefix="category",
     ),
     FacetSpec("date", "date", "date", "Tanggal", "", "publication date"),
+    # The dates articles mention (and their own publication day): when the event happened.
+    FacetSpec("event", "mentioned", "date", "Tanggal peristiwa", "", "dates the articles mention (event dates)"),
 )
 
 BY_NAME: dict[str, FacetSpec] = {f.name: f for f in FACETS}

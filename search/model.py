@@ -13,6 +13,8 @@ from typing import Any
 from search.facet_spec import PUBLICATION, SELECTABLE
 
 SORTS = ("relevance", "newest", "oldest")
+# collapse=story shows each story once, by its best hit; collapse=none every version.
+COLLAPSES = ("story", "none")
 # Facets a request may select values in (``search.facet_spec``); a date facet
 # is its histogram plus a ``<name>_from`` / ``<name>_to`` range.
 SELECTABLE_FACETS = tuple(f.name for f in SELECTABLE)
@@ -20,6 +22,8 @@ DEFAULT_FACET_LIMIT = 10
 # Fewer full matches than this: a backend falls back to partial matches (notice
 # "partial", ranked by words matched) and suggests a spelling.
 FEW_HITS = 3
+# Other versions of a story listed under a collapsed hit.
+MAX_VERSIONS_SHOWN = 5
 
 
 class SearchError(ValueError):
@@ -57,6 +61,7 @@ class SearchRequest:
     facet_prefix: dict[str, str] = field(default_factory=dict)
     # date facets other than the publication date (date_from/date_to): name -> (first, last day)
     ranges: dict[str, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
+    collapse: str = "story"
 
     def date_range(self, facet: str) -> tuple[dt.date | None, dt.date | None]:
         """The selected (first, last) day of a date facet; (None, None) when it has no range."""
@@ -84,6 +89,9 @@ class Hit:
     score: float
     entities: list[str]
     locations: list[str]
+    # {"id", "size", "other_outlets", "others": [{id, title, source, date, url}]}: the article's
+    # story; "others" (the other versions, up to MAX_VERSIONS_SHOWN) only when the search collapsed
+    story: dict[str, Any] | None = None
 
 
 @dataclass
@@ -103,6 +111,14 @@ class SearchResult:
     notice: str | None = None
     # how the date histogram is bucketed: "month" or "day"
     date_interval: str = "month"
+    # collapse=story: how many results (stories) the pages run over; None with collapse=none.
+    # ``total`` and the facet counts stay per article.
+    collapsed_total: int | None = None
+
+    @property
+    def result_count(self) -> int:
+        """What the pages run over: stories when collapsed, else articles."""
+        return self.total if self.collapsed_total is None else self.collapsed_total
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape; ``type`` appears on entity values only."""

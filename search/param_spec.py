@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from search.facet_spec import DATE_FACETS, PUBLICATION, SELECTABLE
-from search.model import DEFAULT_FACET_LIMIT, SORTS
+from search.model import COLLAPSES, DEFAULT_FACET_LIMIT, SORTS
 
 MAX_QUERY_CHARS = 1000
 # Deepest result a request may reach (page * per_page): deeper pages cost a
@@ -85,6 +85,16 @@ PARAMS: tuple[Param, ...] = (
     *(p for f in DATE_FACETS for p in _range_params(f)),
     Param("sort", "choice", "invalid_sort", "Result order.", default=SORTS[0], choices=SORTS, cli="--sort"),
     Param(
+        "collapse",
+        "choice",
+        "invalid_collapse",
+        "`story`: each story (the same news across outlets) once, by its best hit, with its other versions; "
+        "`none`: every version. `total` and facet counts are per article either way.",
+        default=COLLAPSES[0],
+        choices=COLLAPSES,
+        cli="--collapse",
+    ),
+    Param(
         "page",
         "int",
         "invalid_page",
@@ -144,6 +154,7 @@ ERRORS: dict[str, str] = {
     "invalid_date": "Tanggal harus berformat TTTT-BB-HH dan benar-benar ada di kalender.",
     "invalid_date_range": "Tanggal awal harus sebelum tanggal akhir.",
     "invalid_sort": "Urutan hanya bisa relevansi, terbaru, atau terlama.",
+    "invalid_collapse": "Pengelompokan hanya bisa per cerita (story) atau tidak sama sekali (none).",
     "invalid_page": "Nomor halaman harus bilangan bulat mulai dari 1.",
     "invalid_per_page": f"Jumlah hasil per halaman harus antara 1 dan {MAX_PER_PAGE}.",
     "invalid_facet_limit": "Jumlah nilai filter yang diminta tidak valid.",

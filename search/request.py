@@ -65,6 +65,7 @@ def parse_request(params: Params) -> SearchRequest:
     date_from, date_to = ranges.pop(PUBLICATION.name, (None, None))
 
     sort = _choice(params, BY_NAME["sort"])
+    collapse = _choice(params, BY_NAME["collapse"])
     page = _int(params, BY_NAME["page"])
     per_page = _int(params, BY_NAME["per_page"])
     if page * per_page > MAX_WINDOW:
@@ -102,6 +103,7 @@ def parse_request(params: Params) -> SearchRequest:
         facet_limit=facet_limit,
         facet_prefix=facet_prefix,
         ranges=ranges,
+        collapse=collapse,
     )
 
 

@@ -1,4 +1,5 @@
-"""The JSON twin: ``/api/search``, ``/api/documents/<id>``, ``/api/openapi.json``.
+"""The JSON twin: ``/api/search``, ``/api/documents/<id>`` (and ``/similar``), ``/api/stories/<id>``,
+``/api/entities/<name>``, ``/api/locations/<name>``, ``/api/openapi.json``.
 
 ``/api/search`` returns ``SearchResult.to_dict()`` plus, Datasette style, the
 URL that toggles each facet value and ``links`` to the neighbouring pages and
@@ -7,10 +8,10 @@ to the HTML page showing the same search.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify
+from flask import Blueprint, Response, abort, jsonify, url_for
 
 from search.model import SearchError
-from web import openapi, searching
+from web import openapi, searching, view
 from web.errors import json_error
 from web.links import API_ENDPOINT, Links
 from web.view import last_page
@@ -24,7 +25,7 @@ def search() -> Response:
     result = searching.run(req)
     links = Links(req, API_ENDPOINT)
     body = links.annotate(result.to_dict())
-    last = last_page(result.total, result.per_page)
+    last = last_page(result.result_count, result.per_page)
     body["links"] = {
         "self": links.current(),
         "html": links.twin(),
@@ -40,6 +41,38 @@ def document(doc_id: str) -> Response:
     if doc is None:
         abort(404, description="Dokumen tidak ditemukan.")
     return jsonify(doc)
+
+
+@bp.get("/documents/<doc_id>/similar")
+def similar(doc_id: str) -> Response:
+    found = searching.engine().similar(doc_id)
+    if found is None:
+        abort(404, description="Dokumen tidak ditemukan.")
+    view.annotate_versions(found["similar"])
+    view.annotate_versions(found["same_story"])
+    return jsonify(found)
+
+
+@bp.get("/stories/<story_id>")
+def story(story_id: str) -> Response:
+    found = searching.found("story", story_id)
+    view.annotate_versions(found["versions"])
+    found["links"] = {"self": url_for("api.story", story_id=story_id), "html": url_for("pages.story", story_id=story_id)}
+    return jsonify(found)
+
+
+def _profile(facet: str, name: str) -> Response:
+    return jsonify(view.annotate_profile(searching.found("profile", name, facet)))
+
+
+@bp.get("/entities/<path:name>")
+def entity(name: str) -> Response:
+    return _profile("entity", name)
+
+
+@bp.get("/locations/<path:name>")
+def location(name: str) -> Response:
+    return _profile("location", name)
 
 
 @bp.get("/openapi.json")

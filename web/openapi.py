@@ -11,7 +11,7 @@ from typing import Any
 
 from search.facet_spec import FACETS
 from search.model import SELECTABLE_FACETS
-from search.param_spec import FACET_PARAMS, MAX_PER_PAGE, PARAMS, Param, facet_param
+from search.param_spec import FACET_PARAMS, MAX_PER_PAGE, MAX_VALUE_CHARS, PARAMS, Param, facet_param
 
 # Text parameters may hold anything but NUL (refused with 400 `invalid_character`).
 NO_NUL = "^[^\\x00]*$"
@@ -92,7 +92,72 @@ SCHEMAS: dict[str, Any] = {
             "score": {"type": "number"},
             "entities": {"type": "array", "items": {"type": "string"}},
             "locations": {"type": "array", "items": {"type": "string"}},
+            "story": _nullable(
+                {
+                    "type": "object",
+                    "description": "The story (the same news across outlets) the article belongs to. `others`: its "
+                    "other versions, listed when the search collapsed (`collapse=story`).",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "size": {"type": "integer", "minimum": 1},
+                        "other_outlets": {"type": "integer", "minimum": 0},
+                        "others": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}},
+                    },
+                }
+            ),
         },
+    },
+    "Version": {
+        "type": "object",
+        "required": ["id", "title", "source", "date", "url"],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "source": _nullable({"type": "string"}),
+            "date": _nullable({"type": "string", "format": "date"}),
+            "url": _nullable({"type": "string"}),
+        },
+        "additionalProperties": True,
+    },
+    "Story": {
+        "type": "object",
+        "required": ["id", "size", "outlets", "versions"],
+        "properties": {
+            "id": {"type": "string"},
+            "size": {"type": "integer", "minimum": 1},
+            "outlets": {"type": "array", "items": {"type": "string"}},
+            "versions": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}},
+        },
+        "additionalProperties": True,
+    },
+    "Profile": {
+        "type": "object",
+        "description": "A person's, organisation's or place's page.",
+        "required": ["name", "type", "aliases", "articles", "dates", "people", "organizations", "locations",
+                     "latest", "relevant"],
+        "properties": {
+            "name": {"type": "string", "description": "The canonical name."},
+            "type": {"type": "string", "enum": ["person", "organization", "location"]},
+            "aliases": {"type": "array", "items": {"type": "string"}, "description": "Names merged into it."},
+            "articles": {"type": "integer", "minimum": 1},
+            "dates": {"type": "array", "items": {"type": "object"}, "description": "Publication histogram."},
+            "people": {"type": "array", "items": {"type": "object"}},
+            "organizations": {"type": "array", "items": {"type": "object"}},
+            "locations": {"type": "array", "items": {"type": "object"}},
+            "latest": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}},
+            "relevant": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}},
+        },
+        "additionalProperties": True,
+    },
+    "Similar": {
+        "type": "object",
+        "required": ["id", "similar", "same_story"],
+        "properties": {
+            "id": {"type": "string"},
+            "similar": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}},
+            "same_story": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}},
+        },
+        "additionalProperties": True,
     },
     "FacetValue": {
         "type": "object",
@@ -113,7 +178,10 @@ SCHEMAS: dict[str, Any] = {
         ],
         "properties": {
             "query": {"type": "string"},
-            "total": {"type": "integer", "minimum": 0},
+            "total": {"type": "integer", "minimum": 0, "description": "Matching articles (facet counts are per article too)."},
+            "collapsed_total": _nullable(
+                {"type": "integer", "minimum": 0, "description": "With collapse=story: the stories the pages run over."}
+            ),
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
             "took_ms": {"type": "number", "minimum": 0},
@@ -192,6 +260,42 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/documents/{id}/similar": _one_path(
+                "similar", "The 5 articles most like this one; its story's other versions apart.", "id", "Similar",
+                "No article has this id.",
+            ),
+            "/api/stories/{id}": _one_path(
+                "story", "Every version of one story (the same news across outlets).", "id", "Story",
+                "No story has this id.",
+            ),
+            "/api/entities/{name}": _one_path(
+                "entity", "A person's or organisation's page.", "name", "Profile", "No person or organisation has this name.",
+            ),
+            "/api/locations/{name}": _one_path(
+                "location", "A place's page.", "name", "Profile", "No place has this name.",
+            ),
         },
         "components": {"schemas": SCHEMAS},
+    }
+
+
+def _one_path(operation: str, summary: str, name: str, schema: str, missing: str) -> dict[str, Any]:
+    return {
+        "get": {
+            "operationId": operation,
+            "summary": summary,
+            "parameters": [
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "maxLength": MAX_VALUE_CHARS, "pattern": NO_NUL},
+                }
+            ],
+            "responses": {
+                "200": _json(f"#/components/schemas/{schema}", summary),
+                "400": _json(ERROR, "The name is too long."),
+                "404": _json(ERROR, missing),
+            },
+        }
     }

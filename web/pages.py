@@ -1,4 +1,5 @@
-"""The HTML face: the search page ``/`` and the article page ``/dokumen/<id>``.
+"""The HTML face: the search page ``/``, the article page ``/dokumen/<id>``, a story's versions
+``/cerita/<id>``, and a page per person or organisation (``/tokoh/<name>``) and place (``/lokasi/<name>``).
 
 Everything works as plain links and one GET form; ``static/app.js`` only
 submits that form when a checkbox or the sort order changes.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from search import request as search_request
-from search.model import SearchError
+from search.model import SearchError, SearchRequest
 from search.param_spec import ERRORS
 from web import searching, view
 from web.links import PAGE_ENDPOINT, Links
@@ -43,6 +44,8 @@ def page_constants() -> dict:
         "height": view.CHART_HEIGHT,
         "labelled_bars": view.LABELLED_BARS,
         "tag_limits": view.TAG_LIMITS,
+        "profile_url": view.profile_url,
+        "profile_labels": view.PROFILE_LABELS,
         "query": "",
     }
 
@@ -61,7 +64,29 @@ def document(doc_id: str) -> str:
     doc = searching.engine().document(doc_id)
     if doc is None:
         abort(404, description="Artikel tidak ditemukan.")
-    return render_template("document.html", doc=doc, rows=view.document_facets(doc))
+    related = searching.engine().similar(doc_id) or {"similar": [], "same_story": []}
+    return render_template("document.html", doc=doc, rows=view.document_facets(doc), related=related)
+
+
+@bp.get("/cerita/<story_id>")
+def story(story_id: str) -> str:
+    return render_template("story.html", story=searching.found("story", story_id))
+
+
+def _profile(facet: str, name: str) -> str:
+    data = view.annotate_profile(searching.found("profile", name, facet))
+    within = Links(SearchRequest(selected={facet: (data["name"],)}), PAGE_ENDPOINT)
+    return render_template("profile.html", p=data, bars=view.histogram(data["dates"], within), query="")
+
+
+@bp.get("/tokoh/<path:name>")
+def entity_page(name: str) -> str:
+    return _profile("entity", name)
+
+
+@bp.get("/lokasi/<path:name>")
+def location_page(name: str) -> str:
+    return _profile("location", name)
 
 
 @bp.errorhandler(SearchError)

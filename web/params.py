@@ -63,6 +63,8 @@ def request_params(req: SearchRequest) -> Params:
                 params[name] = [day.isoformat()]
     if req.sort != DEFAULTS.sort:
         params["sort"] = [req.sort]
+    if req.collapse != DEFAULTS.collapse:
+        params["collapse"] = [req.collapse]
     if req.per_page != DEFAULTS.per_page:
         params["per_page"] = [str(req.per_page)]
     for name, limit in sorted(req.facet_limit.items()):

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import url_for
 from markupsafe import Markup, escape
 
 from search import request as search_request
 from search.facet_spec import DATE_FACETS, FACETS, PUBLICATION, SELECTABLE
-from search.model import SELECTABLE_FACETS, SearchRequest, SearchResult
-from web.links import Links
+from search.model import SELECTABLE_FACETS, SearchError, SearchRequest, SearchResult
+from web.links import PAGE_ENDPOINT, Links
 from web.params import facet_limit_param, facet_prefix_param
 
 # Headings, chip labels and filter-box placeholders come from the facet declarations.
@@ -146,6 +147,8 @@ class SearchView:
     bars: list[Bar] = field(default_factory=list)
     pages: list[PageLink] = field(default_factory=list)
     last_page: int = 0
+    dense: DenseMonth | None = None
+    date_sections: list[DateSection] = field(default_factory=list)
     hidden: list[tuple[str, str]] = field(default_factory=list)  # form state without a visible input
 
 
@@ -186,7 +189,7 @@ def chips(req: SearchRequest, links: Links) -> list[Chip]:
     return out
 
 
-def histogram(buckets: list[dict[str, Any]], links: Links) -> list[Bar]:
+def histogram(buckets: list[dict[str, Any]], links: Links, facet: str = PUBLICATION.name) -> list[Bar]:
     """One bar per bucket, heights relative to the tallest; tiny counts stay visible."""
     if not buckets:
         return []
@@ -205,11 +208,44 @@ def histogram(buckets: list[dict[str, Any]], links: Links) -> list[Bar]:
                 label=human_date(bucket["value"]),
                 short=short_date(bucket["value"]),
                 count=bucket["count"],
-                selected=links.date_selected(bucket["value"]),
+                selected=links.date_selected(bucket["value"], facet),
                 url=bucket["toggle_url"],
             )
         )
     return bars
+
+
+# A month bucket holding at least this share of the counted articles gets a "per day" link.
+DENSE_SHARE = 0.5
+
+
+@dataclass
+class DateSection:
+    """A date facet other than the publication date (the event dates): its range inputs and bars."""
+
+    name: str
+    label: str
+    params: tuple[str, str]
+    selected: tuple[Any, Any]
+    bars: list[Bar]
+
+
+@dataclass
+class DenseMonth:
+    label: str
+    share: int  # percent
+    url: str
+
+
+def dense_month(buckets: list[dict[str, Any]], links: Links) -> DenseMonth | None:
+    """The month that dwarfs the others' bars (92% of the articles in one), and the link that draws it by day."""
+    total = sum(b["count"] for b in buckets)
+    if len(buckets) < 2 or not total or len(buckets[0]["value"]) != 7:
+        return None
+    top = max(buckets, key=lambda b: b["count"])
+    if top["count"] < DENSE_SHARE * total:
+        return None
+    return DenseMonth(human_date(top["value"]), round(100 * top["count"] / total), top["toggle_url"])
 
 
 def last_page(total: int, per_page: int) -> int:
@@ -233,7 +269,7 @@ def pagination(page: int, last: int, links: Links) -> list[PageLink]:
 def build(req: SearchRequest, ran: SearchRequest, result: SearchResult, links: Links) -> SearchView:
     """The page's view of ``result``; ``ran`` is the request actually run (``page_request(req)``)."""
     data = links.annotate(result.to_dict())
-    last = last_page(result.total, result.per_page)
+    last = last_page(result.result_count, result.per_page)
     return SearchView(
         req=req,
         result=data,
@@ -241,6 +277,12 @@ def build(req: SearchRequest, ran: SearchRequest, result: SearchResult, links: L
         facets=facet_blocks(req, ran, data, links),
         chips=chips(req, links),
         bars=histogram(data["facets"].get(PUBLICATION.name, []), links),
+        dense=dense_month(data["facets"].get(PUBLICATION.name, []), links),
+        date_sections=[
+            DateSection(spec.name, spec.label, spec.range_params, req.date_range(spec.name),
+                        histogram(data["facets"].get(spec.name, []), links, spec.name))
+            for spec in DATE_FACETS if spec is not PUBLICATION
+        ],
         pages=pagination(result.page, last, links),
         last_page=last,
         hidden=form_state(links),
@@ -264,3 +306,52 @@ def document_facets(doc: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
         ("location", list(doc.get("locations") or ())),
     ]
     return [(FACET_LABELS[name], name, [v for v in values if v]) for name, values in rows if any(values)]
+
+
+# Facets with a page per value: (page endpoint, API endpoint).
+PROFILE_ENDPOINTS = {
+    "entity": ("pages.entity_page", "api.entity"),
+    "location": ("pages.location_page", "api.location"),
+}
+PROFILE_KINDS = {"person": "entity", "organization": "entity", "location": "location"}
+PROFILE_LABELS = {"person": "Tokoh", "organization": "Organisasi", "location": "Lokasi"}
+
+
+def checked_name(name: str) -> str:
+    """A page's name from the URL, bounded like a facet value (``SearchError`` otherwise)."""
+    if "\x00" in name:
+        raise SearchError("invalid_character", "the name contains a NUL byte")
+    if len(name) > search_request.MAX_VALUE_CHARS:
+        raise SearchError("value_too_long", f"the name is longer than {search_request.MAX_VALUE_CHARS} characters")
+    return name
+
+
+def profile_url(kind: str, name: str, api: bool = False) -> str:
+    """The page (or JSON twin) of a person, organisation or place."""
+    page, twin = PROFILE_ENDPOINTS[PROFILE_KINDS.get(kind, kind)]
+    return url_for(twin if api else page, name=name)
+
+
+def annotate_profile(data: dict[str, Any]) -> dict[str, Any]:
+    """Links of a profile (``Engine.profile``): its twin, the search within it, every name and article."""
+    facet, name = data["facet"], data["name"]
+    within = Links(SearchRequest(selected={facet: (name,)}), PAGE_ENDPOINT)
+    data["links"] = {
+        "self": profile_url(facet, name, api=True),
+        "html": profile_url(facet, name),
+        "search": within.current(),
+    }
+    for kind in ("people", "organizations", "locations"):
+        for item in data[kind]:
+            item["page"] = profile_url({"people": "person", "organizations": "organization"}.get(kind, "location"), item["name"])
+    for item in data["latest"] + data["relevant"]:
+        item["page"] = url_for("pages.document", doc_id=item["id"])
+    for bucket in data["dates"]:
+        bucket["toggle_url"] = within.date(bucket["value"])
+    return data
+
+
+def annotate_versions(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for item in versions:
+        item["page"] = url_for("pages.document", doc_id=item["id"])
+    return versions

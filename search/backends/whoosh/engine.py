@@ -36,21 +36,37 @@ from whoosh import query as wq
 from whoosh.util.times import datetime_to_long
 
 from indexer.backends import BackendConfig
+from indexer.extract.corpus_aliases import AliasTable
 from indexer.fields import DATE_FIELD, EXACT_SUFFIX, TEXT_FIELDS
 from search.backends.whoosh.compile import CompiledQuery, compile_query
 from search.backends.whoosh.facets import NO_DATE, DateColumn, EntityFacet, ValueColumn, ValueFacet
+from search.backends.whoosh import profiles
 from search.backends.whoosh.scoring import Postings
+from search.backends.whoosh.stories import StoryColumn
 from search.backends.whoosh.vocabulary import WhooshVocabulary
 from search.facet_plan import RangeFilter, ValueFilter, plan_facets
 from search.facet_spec import FACETS, PUBLICATION
-from search.document import document_dict, hit
-from search.model import FEW_HITS, SELECTABLE_FACETS, FacetValue, SearchError, SearchRequest, SearchResult
+from search.document import document_dict, hit, version
+from search.model import (
+    FEW_HITS,
+    MAX_VERSIONS_SHOWN,
+    SELECTABLE_FACETS,
+    FacetValue,
+    SearchError,
+    SearchRequest,
+    SearchResult,
+)
 from search.query import MAX_EXPANSION
 from search.suggest import suggest
 
 # Wildcard expansion reads at most this many lexicon terms after the prefix.
 MAX_EXPANSION_SCAN = 5000
 MAX_RESOLVED_VALUES = 50
+# A story page lists at most this many versions (the largest story of the 22k corpus has 12).
+MAX_STORY_VERSIONS = 200
+STORY_FIELD = "story"
+# Facets with a page of their own (``profile``): people and organisations, places.
+PROFILE_FACETS = ("entity", "location")
 _EXPANDED_FIELDS = tuple(f + suffix for f in reversed(TEXT_FIELDS) for suffix in ("", EXACT_SUFFIX))
 _USEC_PER_DAY = 86_400_000_000
 _MAX_DATE_LONG = datetime_to_long(dt.datetime.max)
@@ -59,7 +75,9 @@ _MAX_DATE_LONG = datetime_to_long(dt.datetime.max)
 class _Snapshot:
     """One index generation: a searcher and the arrays read from its columns."""
 
-    def __init__(self, ix: windex.Index):
+    def __init__(self, ix: windex.Index, index_dir: Path):
+        self.index_dir = index_dir
+        self._aliases: AliasTable | None = None
         self.searcher = ix.searcher()
         self.lock = threading.Lock()
         self.users = 0
@@ -77,6 +95,7 @@ class _Snapshot:
         days = np.full(n, NO_DATE, dtype=np.int64)
         days[has_date] = self.date_raw[has_date] // _USEC_PER_DAY + 1
         self.facets, self.dates = self._read_facets(reader, days)
+        self.stories = StoryColumn.read(reader, STORY_FIELD, self.live)
         self.vocabulary = WhooshVocabulary(reader)
         self.postings = Postings(self.searcher, TEXT_FIELDS + tuple(f + EXACT_SUFFIX for f in TEXT_FIELDS))
 
@@ -115,6 +134,17 @@ class _Snapshot:
             else:
                 facets[spec.name] = ValueFacet(spec.name, column(spec.field))
         return facets, dates
+
+    def aliases(self) -> AliasTable:
+        """The corpus alias table written with this index (``indexer.extract.corpus_aliases``), read once."""
+        if self._aliases is None:
+            self._aliases = AliasTable.load(self.index_dir)
+        return self._aliases
+
+    def source_of(self, docnum: int) -> str | None:
+        column = self.facets["source"].column
+        ids = column.ids[column.indptr[docnum] : column.indptr[docnum + 1]]
+        return column.values[int(ids[0])] if len(ids) else None
 
     def filter_mask(self, selection: ValueFilter | RangeFilter) -> np.ndarray:
         """The documents passing one facet's selection."""
@@ -174,7 +204,7 @@ class WhooshEngine:
             raise SearchError("no_index", f"no index in {self.index_dir}; build one with `python -m indexer build`")
         self._ix = windex.open_dir(str(self.index_dir))
         self.check_interval = check_interval
-        self._snapshot = _Snapshot(self._ix)
+        self._snapshot = _Snapshot(self._ix, self.index_dir)
         self._checked = time.monotonic()
         self._swap = threading.Lock()
         self._refreshing = threading.Lock()
@@ -201,7 +231,7 @@ class WhooshEngine:
         """Load the newest generation and swap it in; runs holding ``_refreshing``."""
         try:
             if self._ix.latest_generation() != self._snapshot.generation:
-                fresh = _Snapshot(self._ix)
+                fresh = _Snapshot(self._ix, self.index_dir)
                 with self._swap:
                     old, self._snapshot = self._snapshot, fresh
                     old.retired = True
@@ -261,7 +291,84 @@ class WhooshEngine:
             if docnum is None:
                 return None
             stored = snap.searcher.stored_fields(docnum)
-        return document_dict(stored)
+            story = snap.stories.story_of(docnum)
+        doc = document_dict(stored)
+        doc["story"] = {"id": story[0], "size": story[1]} if story else None
+        return doc
+
+    def story(self, story_id: str) -> dict | None:
+        """A story's versions, oldest first; None for an unknown (or emptied) story."""
+        with self._lease() as snap:
+            docs = snap.stories.members(story_id)
+            if not len(docs):
+                return None
+            size = len(docs)
+            docs = docs[np.lexsort((docs, snap.date_raw[docs]))][:MAX_STORY_VERSIONS]
+            with snap.lock:
+                versions = [version(snap.searcher.stored_fields(int(d))) for d in docs]
+        outlets = sorted({v["source"] for v in versions if v["source"]})
+        return {"id": story_id, "size": size, "outlets": outlets, "versions": versions}
+
+    def profile(self, facet: str, name: str, limit: int = 10) -> dict | None:
+        """A person's, organisation's (``entity``) or place's (``location``) page; None for an unknown name."""
+        if facet not in PROFILE_FACETS:
+            raise SearchError("unknown_facet", f"no pages for the {facet!r} facet")
+        with self._lease() as snap:
+            column = snap.facets[facet].column
+            vid = column.lookup(name)
+            if vid is None:
+                return None
+            canonical = column.values[vid]
+            mask = profiles.subject_mask(snap, facet, vid)
+            count = int(np.count_nonzero(mask))
+            related = profiles.related(snap, mask, count, (facet, vid))
+            interval, buckets = profiles.histogram(snap, mask)
+            latest_docs = profiles.newest(snap, mask, limit)
+            with snap.lock:
+                latest = [version(snap.searcher.stored_fields(d)) for d in latest_docs]
+            aliases = snap.aliases().aliases_of(canonical)
+            kind = snap.facets[facet].type_of(vid) or "location"
+        words = " ".join(re.findall(r"\w+", canonical))
+        relevant = []
+        if words:
+            found = self.search(SearchRequest(query=words, selected={facet: (canonical,)}, per_page=limit, collapse="none"))
+            relevant = [{**_version_of_hit(h), "snippet": h.snippet} for h in found.hits]
+        return {
+            "name": canonical,
+            "facet": facet,
+            "type": kind,
+            "aliases": aliases,
+            "articles": count,
+            "date_interval": interval,
+            "dates": [{"value": b.value, "count": b.count} for b in buckets],
+            "people": related["person"],
+            "organizations": related["organization"],
+            "locations": related["location"],
+            "latest": latest,
+            "relevant": relevant,
+        }
+
+    def similar(self, doc_id: str, limit: int = 5) -> dict | None:
+        """The ``limit`` articles most like this one, and its story's other versions apart; None for an unknown id."""
+        with self._lease() as snap, snap.lock:
+            docnum = snap.searcher.document_number(id=doc_id)
+            if docnum is None:
+                return None
+            stored = snap.searcher.stored_fields(docnum)
+            terms = profiles.weighted_terms(snap, stored.get("title") or "", stored.get("body") or "")
+            scores = np.zeros(snap.n_docs, dtype=np.float32)
+            if terms:
+                search = _Search(snap, SearchRequest(query=" OR ".join(terms)))
+                search._match(compile_query(search.request.query, snap))
+                scores = search.scores
+            excluded = ~snap.live
+            excluded[docnum] = True
+            same = snap.stories.others(docnum)
+            excluded[same] = True
+            picks = profiles.most_similar(scores, profiles.shared_names(snap, docnum), excluded, limit)
+            similar = [version(snap.searcher.stored_fields(d)) for d in picks]
+            same_story = [version(snap.searcher.stored_fields(int(d))) for d in same[:MAX_STORY_VERSIONS]]
+        return {"id": doc_id, "terms": terms, "similar": similar, "same_story": same_story}
 
 
 class _Search:
@@ -307,13 +414,18 @@ class _Search:
 
         start = (request.page - 1) * request.per_page
         end = start + request.per_page
-        ranked = self._rank(compiled, hits, total, end)[start:end]
+        collapse = request.collapse == "story"
+        ranked, collapsed_total = self._rank(compiled, hits, total, end, collapse)
+        ranked = ranked[start:end]
         with snap.lock:
             stored = [snap.searcher.stored_fields(d) for d, _ in ranked]
+            stories = [self._story(d, collapse) for d, _ in ranked]
             suggestion = None
             if full_count < FEW_HITS and compiled.words:
                 suggestion = suggest(snap.vocabulary, request.query, compiled.words)
         hit_list = [hit(fields, score, compiled.stems, compiled.forms) for (_, score), fields in zip(ranked, stored)]
+        for h, story in zip(hit_list, stories):
+            h.story = story
         return SearchResult(
             query=request.query,
             total=total,
@@ -325,7 +437,25 @@ class _Search:
             suggestion=suggestion,
             notice=self.notice,
             date_interval=intervals[PUBLICATION.name],
+            collapsed_total=collapsed_total if collapse else None,
         )
+
+    def _story(self, docnum: int, listed: bool) -> dict | None:
+        """A hit's story: id, size, how many other outlets ran it and, when ``listed``, its other versions.
+
+        Called holding the snapshot's lock (it reads stored fields)."""
+        snap = self.snap
+        story = snap.stories.story_of(docnum)
+        if story is None:
+            return None
+        others = snap.stories.others(docnum)
+        own = snap.source_of(docnum)
+        outlets = {snap.source_of(int(d)) for d in others} - {own, None}
+        shown = []
+        if listed and len(others):
+            others = others[np.lexsort((others, snap.date_raw[others]))][:MAX_VERSIONS_SHOWN]
+            shown = [version(snap.searcher.stored_fields(int(d))) for d in others]
+        return {"id": story[0], "size": story[1], "other_outlets": len(outlets), "others": shown}
 
     def _match(self, compiled: CompiledQuery) -> tuple[np.ndarray, int]:
         """Mask of every document the query matches, and how many match it fully.
@@ -359,20 +489,24 @@ class _Search:
                 return partial, full
         return mask, full
 
-    def _rank(self, compiled: CompiledQuery, hits: np.ndarray, total: int, end: int) -> list[tuple[int, float]]:
-        """(docnum, score) of the first ``end`` hits in the requested order.
+    def _rank(
+        self, compiled: CompiledQuery, hits: np.ndarray, total: int, end: int, collapse: bool
+    ) -> tuple[list[tuple[int, float]], int]:
+        """(docnum, score) of the first ``end`` hits in the requested order, and how many results there are.
 
         Relevance: most words matched (partial mode), then score, then the
         newer article; browsing and the date sorts: by date, dateless last.
+        Collapsing keeps each story's best hit, so every hit is ranked first
+        (a numpy sort of the matches) and the result count is the stories'.
         """
         if not total:
-            return []
+            return [], 0
         docs = np.flatnonzero(hits)
         date = self.snap.date_raw[docs]
         scores = self.scores[docs]
         if compiled.clauses and self.request.sort == "relevance":
             counts = self.match_counts[docs] if self.match_counts is not None else np.zeros(len(docs), np.int16)
-            if len(docs) > end:  # keep the top `end` by (count, score) and everything tied with the last
+            if len(docs) > end and not collapse:  # keep the top `end` by (count, score) and everything tied with the last
                 key = counts.astype(np.float64) * 1e9 + scores
                 cut = np.partition(key, len(key) - end)[len(key) - end]
                 keep = key >= cut
@@ -382,8 +516,16 @@ class _Search:
             order = np.lexsort((docs, np.where(date == NO_DATE, np.iinfo(np.int64).max, date)))
         else:
             order = np.lexsort((docs, -date))
+        results = total
+        if collapse:
+            order = order[self.snap.stories.first_of_each(docs[order])]
+            results = len(order)
         order = order[:end]
-        return list(zip(docs[order].tolist(), scores[order].tolist()))
+        return list(zip(docs[order].tolist(), scores[order].tolist())), results
+
+
+def _version_of_hit(h) -> dict:
+    return {"id": h.id, "title": h.title, "source": h.source, "date": h.date, "url": h.url}
 
 
 def _and(mask: np.ndarray, others: list[np.ndarray]) -> np.ndarray:

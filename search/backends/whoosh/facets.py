@@ -257,12 +257,14 @@ class DateColumn:
     def histogram(self, mask: np.ndarray, plan: DateHistogram) -> tuple[str, list[FacetValue]]:
         """(interval, buckets) over the masked documents' entries; non-empty buckets only."""
         counted = mask[self.doc_of]
-        days = self.days[counted]
-        if not len(days):
-            return "month", []
         lo_sel = plan.start.toordinal() if plan.start else None
         hi_sel = plan.end.toordinal() if plan.end else None
         any_sel = lo_sel is not None or hi_sel is not None
+        if any_sel:  # zoom to the selected range: a dense month is then drawn by day
+            counted &= (self.days >= (lo_sel or 0)) & (self.days <= (hi_sel or dt.date.max.toordinal()))
+        days = self.days[counted]
+        if not len(days):
+            return "month", []
         first, last = int(days.min()), int(days.max())
         if last - first < plan.day_max_days:
             counts = np.bincount(days - first)

@@ -1,0 +1,99 @@
+"""An entity's or a place's page, and "more like this", from one snapshot's arrays.
+
+Both are bounded array work: a mask of the name's articles (one facet column
+lookup) counted against the other facet columns, and for similar articles the
+article's own highest-weighted stems as an OR query scored by the same BM25F
+as a search, plus a bonus for every person, organisation and place it shares.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from indexer.analysis import analyze
+from search.facet_plan import DateHistogram
+from search.facet_spec import PUBLICATION
+
+if TYPE_CHECKING:
+    from search.backends.whoosh.engine import _Snapshot
+
+# How many names of each kind a page lists beside the subject.
+RELATED_LIMIT = 12
+# "More like this": the article's stems with the highest tf-idf make the query.
+SIMILAR_TERMS = 15
+# Weight of the shared entities and places against the (max-normalised) text score.
+ENTITY_WEIGHT = 0.5
+# The title counts this many times in an article's term weights (titles say what matters).
+TITLE_REPEAT = 2
+
+
+def subject_mask(snap: "_Snapshot", facet: str, value_id: int) -> np.ndarray:
+    return snap.facets[facet].column.docs_with([value_id], snap.n_docs) & snap.live
+
+
+def related(snap: "_Snapshot", mask: np.ndarray, count: int, skip: tuple[str, int]) -> dict[str, list[dict]]:
+    """The people, organisations and places most often named in the masked articles, with counts."""
+    out: dict[str, list[dict]] = {"person": [], "organization": [], "location": []}
+    for facet in ("entity", "location"):
+        values = snap.facets[facet]
+        counts = values.column.count(mask, count)
+        if facet == skip[0]:
+            counts[skip[1]] = 0
+        for vid in np.argsort(-counts, kind="stable")[: RELATED_LIMIT * 3].tolist():
+            if counts[vid] == 0:
+                break
+            kind = values.type_of(vid) or "location"
+            if len(out[kind]) < RELATED_LIMIT:
+                out[kind].append({"name": values.column.values[vid], "count": int(counts[vid])})
+    return out
+
+
+def histogram(snap: "_Snapshot", mask: np.ndarray) -> tuple[str, list]:
+    plan = DateHistogram(PUBLICATION.name, PUBLICATION.field, (), None, None)
+    return snap.dates[PUBLICATION.name].histogram(mask, plan)
+
+
+def newest(snap: "_Snapshot", mask: np.ndarray, limit: int) -> list[int]:
+    docs = np.flatnonzero(mask)
+    order = np.lexsort((docs, -snap.date_raw[docs]))[:limit]
+    return docs[order].tolist()
+
+
+def weighted_terms(snap: "_Snapshot", title: str, body: str) -> list[str]:
+    """The article's stems by tf-idf (title counted twice); stems in one article only are left out."""
+    tf = Counter(analyze(" ".join([title] * TITLE_REPEAT + [body])))
+    n = max(1, snap.reader.doc_count())
+    weights = {}
+    for term, freq in tf.items():
+        df = snap.reader.doc_frequency("body", term)
+        if df >= 2 and not term.isdigit():
+            weights[term] = freq * math.log(n / df)
+    return sorted(weights, key=lambda t: -weights[t])[:SIMILAR_TERMS]
+
+
+def shared_names(snap: "_Snapshot", docnum: int) -> np.ndarray:
+    """Per document, the share of this article's people, organisations and places it also names."""
+    overlap = np.zeros(snap.n_docs, dtype=np.float32)
+    total = 0
+    for facet in ("entity", "location"):
+        column = snap.facets[facet].column
+        mine = column.ids[column.indptr[docnum] : column.indptr[docnum + 1]]
+        total += len(mine)
+        if len(mine):
+            overlap += np.bincount(column.doc_of[np.isin(column.ids, mine)], minlength=snap.n_docs)
+    return overlap / total if total else overlap
+
+
+def most_similar(scores: np.ndarray, overlap: np.ndarray, excluded: np.ndarray, limit: int) -> list[int]:
+    """The best ``limit`` documents by normalised text score plus shared names, ``excluded`` left out."""
+    top = float(scores.max()) if len(scores) else 0.0
+    combined = (scores / top if top > 0 else scores) + ENTITY_WEIGHT * overlap
+    combined[excluded] = -1.0
+    candidates = np.flatnonzero(combined > 0)
+    if len(candidates) > limit:
+        candidates = candidates[np.argpartition(-combined[candidates], limit - 1)[:limit]]
+    return candidates[np.argsort(-combined[candidates], kind="stable")].tolist()
