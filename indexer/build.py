@@ -1,11 +1,16 @@
-"""Building and updating an index: worker processes prepare, one writer commits.
+"""Building and updating an index: worker processes prepare and write, the parent reads and commits.
 
-Analysis and extraction are the cost, so they run in Whoosh's own
-multiprocessing writer (``MpWriter``): each worker process turns articles into
-fields (extraction + Sastrawi analysis, with a per-process stem cache) and
-writes its own segment; the parent reads the sources, deletes replaced
-documents by id and commits. Commits happen every ``batch_size`` articles, so a
-killed build loses at most one batch and never committed data.
+The work has three parts, each kept busy: the parent reads and cleans the
+sources and hands chunks of articles to the worker processes (the one with
+room in its queue first); each worker prepares its articles (extraction and
+Sastrawi analysis, ``indexer.prepare``) and writes them, pre-analysed, into a
+Whoosh segment of its own (``indexer.segments``); every ``batch_size``
+articles the workers finish their segments and the parent publishes them in
+one commit, while the workers already prepare the next batch. A killed build
+loses the batch being committed and the few chunks queued behind it, never
+committed data; re-running it completes the index. Stems are memoised per
+process, kept with the index (``indexer.stemstore``) and passed between the
+workers, so no build stems a known word twice.
 """
 
 from __future__ import annotations
@@ -15,30 +20,35 @@ import fcntl
 import logging
 import multiprocessing
 import os
+import queue
+import shutil
 import sys
 import time
+from collections import deque
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from whoosh import index
-from whoosh.multiproc import MpWriter, SubWriterTask
 
-from indexer.analysis import add_stems, stem_words, unstemmed_words
-from indexer.categories import canonical_category
-from indexer.extract import Extraction, extract
+from indexer.analysis import add_stems, stem
+from indexer.extract import extract
 from indexer.merge import merge_tiers
 from indexer.schema import build_schema
+from indexer.segments import Sealed, commit_segments, reset_incoming, work
 from indexer.sources import Article, Repaired, Skipped, iter_sources
+from indexer.stages import CLOCK
+from indexer.stemstore import StemStore
 
 log = logging.getLogger("telusur.indexer")
 
 DEFAULT_BATCH_SIZE = 5000
-WRITER_MEMORY_MB = 256
 BUILD_LOCK = "TELUSUR_BUILD_LOCK"
 # Whoosh's own lock is only contended by a foreign writer once ours is held.
 WHOOSH_LOCK_WAIT = 10.0
+CHUNK = 16  # articles a worker is handed at once
+PREFETCH = 4  # chunks waiting in each worker's queue
 
 
 @dataclass
@@ -49,6 +59,9 @@ class BuildSummary:
     repaired: int = 0
     seconds: float = 0.0
     documents: int = 0  # in the index afterwards
+    stage_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage, all processes
+    worker_idle: float = 0.0  # seconds worker processes waited for work, summed
+    stems_known: int = 0  # stems the index's stem store gave the build
 
     def line(self) -> str:
         rate = (self.indexed + self.updated) / self.seconds if self.seconds else 0.0
@@ -61,42 +74,6 @@ class BuildSummary:
 
 class IndexLocked(RuntimeError):
     """Another build holds the index's write lock."""
-
-
-def document_fields(article: Article) -> dict:
-    """The Whoosh fields of one article: text, facets and what extraction finds."""
-    published = article.date.date() if article.date else None
-    try:
-        found = extract(f"{article.title}\n{article.body}", published)
-    except Exception as exc:  # a faulty rule must not cost the article its place in the index
-        _worker_warning(f"{article.origin}: facet extraction failed ({exc!r}); indexed without extracted facets")
-        found = Extraction()
-    mentioned = set(found.dates)
-    if published:
-        mentioned.add(published.isoformat())
-    fields = {
-        "id": article.id,
-        "title": article.title,
-        "title_exact": article.title,
-        "body": article.body,
-        "body_exact": article.body,
-        "url": article.url,
-        "subcategory": article.subcategory,
-        "date": article.date,
-        "source": article.source,
-        "category": canonical_category(article.category),
-        "entity": found.people + found.organizations,
-        "person": found.people,
-        "organization": found.organizations,
-        "location": found.locations,
-        "mentioned": sorted(mentioned),
-    }
-    return {name: value for name, value in fields.items() if value is not None}
-
-
-def _worker_warning(message: str) -> None:
-    """Worker processes cannot reach the build's ``warn``; stderr is where the user looks."""
-    print(f"warning: {message}", file=sys.stderr, flush=True)
 
 
 def _die_with_parent() -> None:
@@ -113,38 +90,6 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass  # not Linux: orphans exit when their job queue closes
-
-
-class _PreparingTask(SubWriterTask):
-    """A writer process that prepares each article itself, so extraction runs in parallel."""
-
-    def run(self):
-        _die_with_parent()
-        super().run()
-
-    def _process_file(self, filename, doc_count):
-        import pickle
-
-        tempstorage = self.writer.temp_storage()
-        with tempstorage.open_file(filename).raw_file() as f:
-            for _ in range(doc_count):
-                _code, args = pickle.load(f)
-                article = args["article"]
-                try:
-                    self.writer.add_document(**document_fields(article))
-                except Exception as exc:  # one bad document must not kill the worker and stall the build
-                    _worker_warning(f"skipped {article.origin}: could not be indexed ({exc!r})")
-        tempstorage.delete_file(filename)
-
-
-class _PreparingWriter(MpWriter):
-    def _new_task(self):
-        task = _PreparingTask(
-            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment
-        )
-        self.tasks.append(task)
-        task.start()
-        return task
 
 
 def open_or_create(index_dir: str | Path) -> index.Index:
@@ -187,12 +132,6 @@ def exclusive(index_dir: str | Path, lock_wait: float, notify: Callable[[str], N
         os.close(fd)  # releases the lock
 
 
-def _writer(ix: index.Index, workers: int) -> MpWriter:
-    return _PreparingWriter(
-        ix, procs=workers, batchsize=100, multisegment=True, limitmb=WRITER_MEMORY_MB, timeout=WHOOSH_LOCK_WAIT
-    )
-
-
 def build_index(
     sources: Iterable[str | Path],
     index_dir: str | Path,
@@ -209,31 +148,166 @@ def build_index(
     started = time.monotonic()
     summary = BuildSummary()
     Path(index_dir).mkdir(parents=True, exist_ok=True)
-    _warm_up()
     with exclusive(index_dir, lock_wait, warn):
         ix = open_or_create(index_dir)
+        stems = StemStore(index_dir)
+        known = stems.load()
+        add_stems(known)
+        summary.stems_known = len(known)
+        _warm_up()
         bar = _progress_bar() if progress else None
+        pipeline = _Pipeline(ix, index_dir, workers, stems, summary, bar, warn)
         try:
-            with multiprocessing.Pool(workers, initializer=_die_with_parent) as stemmers:
-                batch: list[Article] = []
-                batch_ids: set[str] = set()
-                for item in iter_sources(sources):
-                    if isinstance(item, (Skipped, Repaired)):
-                        _report(item, summary, warn)
-                        continue
-                    # A repeated id must see the earlier copy committed to replace it.
-                    if len(batch) >= batch_size or item.id in batch_ids:
-                        _write_batch(ix, batch, summary, stemmers, workers, bar, warn)
-                        batch, batch_ids = [], set()
-                    batch.append(item)
-                    batch_ids.add(item.id)
-                _write_batch(ix, batch, summary, stemmers, workers, bar, warn)
+            batch_ids: set[str] = set()
+            items = iter_sources(sources)
+            while True:
+                with CLOCK.stage("read"):
+                    item = next(items, None)
+                if item is None:
+                    break
+                if isinstance(item, (Skipped, Repaired)):
+                    _report(item, summary, warn)
+                    continue
+                # A repeated id must see the earlier copy committed to replace it.
+                if len(batch_ids) >= batch_size or item.id in batch_ids:
+                    pipeline.seal()
+                    batch_ids = set()
+                pipeline.add(item)
+                batch_ids.add(item.id)
+            pipeline.seal()
+            pipeline.finish()
         finally:
+            pipeline.stop()
             if bar is not None:
                 bar.close()
         summary.documents = ix.doc_count()
+    parent = CLOCK.take()
+    parent["read"] = parent.get("read", 0.0) - parent.get("clean", 0.0)  # cleaning runs inside reading
+    for name, seconds in parent.items():
+        summary.stage_cpu[name] = summary.stage_cpu.get(name, 0.0) + seconds
     summary.seconds = time.monotonic() - started
     return summary
+
+
+class _Pipeline:
+    """The parent's side: hands out chunks, collects finished segments, commits whole batches in order."""
+
+    def __init__(self, ix, index_dir, workers: int, stems: StemStore, summary: BuildSummary, bar, warn):
+        self.ix, self.stems, self.summary, self.bar, self.warn = ix, stems, summary, bar, warn
+        self.incoming = reset_incoming(index_dir, ix.schema, workers)
+        context = multiprocessing.get_context("fork")  # workers share the loaded dictionaries
+        self.outbox = context.Queue()
+        self.inboxes = [context.Queue(PREFETCH) for _ in range(workers)]
+        self.processes = [
+            context.Process(target=work, args=(n, self.incoming, inbox, self.outbox, _die_with_parent), daemon=True)
+            for n, inbox in enumerate(self.inboxes)
+        ]
+        for process in self.processes:
+            process.start()
+        self.chunk: list[Article] = []
+        self.batch: list[str] = []  # ids handed out since the last seal
+        self.sealed: deque[list[str]] = deque()  # ids of each sealed batch not yet committed
+        self.reports: list[list[Sealed]] = [[] for _ in range(workers)]  # per worker, in batch order
+        self.unshared: list[dict[str, str]] = [{} for _ in range(workers)]  # stems each worker lacks
+        self.next_worker = 0
+
+    def add(self, article: Article) -> None:
+        self.chunk.append(article)
+        self.batch.append(article.id)
+        if len(self.chunk) >= CHUNK:
+            self._hand_out()
+
+    def seal(self) -> None:
+        """End the batch: every worker finishes its segment; the commit follows when all have."""
+        self._hand_out()
+        if not self.batch:
+            return
+        for n in range(len(self.inboxes)):
+            self._put(n, ("seal",))
+        self.sealed.append(self.batch)
+        self.batch = []
+
+    def finish(self) -> None:
+        """Wait until every sealed batch is committed, then let the workers exit."""
+        while self.sealed:
+            self._collect(block=True)
+        for inbox in self.inboxes:
+            inbox.put(None)
+        for process in self.processes:
+            process.join()
+
+    def stop(self) -> None:
+        """Make sure no worker outlives the build (after an error, uncommitted work is dropped)."""
+        for process in self.processes:
+            if process.is_alive():
+                process.kill()
+            process.join()
+        shutil.rmtree(self.incoming, ignore_errors=True)
+
+    def _hand_out(self) -> None:
+        if not self.chunk:
+            return
+        chunk, self.chunk = self.chunk, []
+        while True:  # the first worker with room, starting after the last one served
+            for k in range(len(self.inboxes)):
+                n = (self.next_worker + k) % len(self.inboxes)
+                try:
+                    self.inboxes[n].put_nowait(("docs", chunk, self.unshared[n]))
+                except queue.Full:
+                    continue
+                self.unshared[n] = {}
+                self.next_worker = n + 1
+                if self.bar is not None:
+                    self.bar.update(len(chunk))
+                return
+            self._collect(block=True, timeout=0.02)
+
+    def _put(self, n: int, message) -> None:
+        while True:
+            try:
+                return self.inboxes[n].put_nowait(message)
+            except queue.Full:
+                self._collect(block=True, timeout=0.02)
+
+    def _collect(self, block: bool, timeout: float = 1.0) -> None:
+        """Take the workers' reports; commit each batch every worker has sealed."""
+        try:
+            report = self.outbox.get(block, timeout)
+        except queue.Empty:
+            dead = [n for n, p in enumerate(self.processes) if not p.is_alive()]
+            if dead:
+                raise RuntimeError(f"indexing worker {dead[0]} died (out of memory?); committed batches are kept")
+            return
+        if isinstance(report, tuple):
+            raise RuntimeError(f"indexing worker {report[1]} failed: {report[2]}")
+        self.reports[report.worker].append(report)
+        for n, others in enumerate(self.unshared):
+            if n != report.worker:
+                others.update(report.stems)
+        while self.sealed and all(self.reports):
+            self._commit([reports.pop(0) for reports in self.reports])
+
+    def _commit(self, reports: list[Sealed]) -> None:
+        ids = self.sealed.popleft()
+        failed = {doc_id for r in reports for doc_id in r.failed}
+        added = sum(r.added for r in reports)
+        with CLOCK.stage("commit"):
+            replaced = commit_segments(
+                self.ix, reports, [i for i in ids if i not in failed], merge_tiers, WHOOSH_LOCK_WAIT
+            )
+            new_stems: dict[str, str] = {}
+            for r in reports:
+                new_stems.update(r.stems)
+            self.stems.append(new_stems)
+        self.summary.updated += replaced
+        self.summary.indexed += added - replaced
+        self.summary.skipped += len(failed)
+        for r in reports:
+            self.summary.worker_idle += r.idle
+            for name, seconds in r.cpu.items():
+                self.summary.stage_cpu[name] = self.summary.stage_cpu.get(name, 0.0) + seconds
+        if failed:
+            self.warn(f"{len(failed)} article(s) of the last batch were not indexed (see the warnings above); run the build again to retry them")
 
 
 def _report(item: Skipped | Repaired, summary: BuildSummary, warn: Callable[[str], None]) -> None:
@@ -248,46 +322,7 @@ def _report(item: Skipped | Repaired, summary: BuildSummary, warn: Callable[[str
 def _warm_up() -> None:
     """Load the stemmer dictionary and gazetteers before worker processes fork and share them."""
     extract("Presiden Joko Widodo bertemu Gubernur Jawa Barat di Bandung, Rabu (11/9/2019).", dt.date(2019, 9, 11))
-    stem_words(["pertemuan"])
-
-
-def _prestem(batch: list[Article], stemmers, workers: int) -> None:
-    """Stem the batch's new words across processes, so each writer process only looks stems up."""
-    words = sorted(unstemmed_words(text for a in batch for text in (a.title, a.body)))
-    if not words:
-        return
-    size = max(500, len(words) // (workers * 4) + 1)
-    chunks = [words[i : i + size] for i in range(0, len(words), size)]
-    for stems in stemmers.imap_unordered(stem_words, chunks):
-        add_stems(stems)
-
-
-def _write_batch(ix, batch, summary, stemmers, workers, bar, warn) -> None:
-    """One commit: a kill loses at most this batch, never what was committed before."""
-    if not batch:
-        return
-    _prestem(batch, stemmers, workers)
-    before, indexed_before = ix.doc_count(), summary.indexed
-    writer = _writer(ix, workers)
-    try:
-        with writer.searcher() as committed:
-            for article in batch:
-                if writer.delete_by_term("id", article.id, searcher=committed):
-                    summary.updated += 1
-                else:
-                    summary.indexed += 1
-                writer.add_document(article=article)
-                if bar is not None:
-                    bar.update(1)
-        writer.commit(mergetype=merge_tiers)
-    except BaseException:
-        writer.cancel()
-        raise
-    missing = before + summary.indexed - indexed_before - ix.doc_count()
-    if missing > 0:  # a worker skipped a document, or died
-        summary.indexed -= missing
-        summary.skipped += missing
-        warn(f"{missing} article(s) of the last batch were not indexed (see the warnings above); run the build again to retry them")
+    stem("pertemuan")
 
 
 def _progress_bar():
