@@ -3,12 +3,14 @@
 The work has three parts, each kept busy: the parent reads and cleans the
 sources and hands chunks of articles to the worker processes (the one with
 room in its queue first); each worker prepares its articles (extraction and
-Sastrawi analysis, ``indexer.prepare``) and writes them, pre-analysed, into a
-Whoosh segment of its own (``indexer.segments``); every ``batch_size``
-articles the workers finish their segments and the parent publishes them in
-one commit, while the workers already prepare the next batch. A killed build
-loses the batch being committed and the few chunks queued behind it, never
-committed data; re-running it completes the index. Stems are memoised per
+Sastrawi analysis, ``indexer.prepare``) and fingerprints them for story
+detection (``indexer.stories``), and keeps them; once a batch of
+``batch_size`` articles is prepared the parent gives each article its story
+(``StoryTable.assign``, in the batch's order) and each worker writes its share,
+pre-analysed, into a Whoosh segment of its own (``indexer.segments``), which
+the parent publishes in one commit, while the workers already prepare the next
+batch. A killed build keeps every committed batch and loses the one being
+committed and the next one in preparation; re-running it completes the index. Stems are memoised per
 process, kept with the index (``indexer.stemstore``) and passed between the
 workers, so no build stems a known word twice.
 """
@@ -24,7 +26,6 @@ import queue
 import shutil
 import sys
 import time
-from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,14 +33,16 @@ from typing import Callable, Iterable, Iterator
 
 from whoosh import index
 
-from indexer.analysis import add_stems, stem
+from indexer.analysis import add_stems, stem, take_new_stems
 from indexer.extract import extract
 from indexer.merge import merge_tiers
 from indexer.schema import build_schema
-from indexer.segments import Sealed, commit_segments, reset_incoming, work
+from indexer.segments import Sealed, commit_segments, reset_incoming, restamped, work
 from indexer.sources import Article, Repaired, Skipped, iter_sources
+from indexer.prepare import document_fields  # noqa: F401 (other sinks import it from here)
 from indexer.stages import CLOCK
 from indexer.stemstore import StemStore
+from indexer.stories import StoryTable
 
 log = logging.getLogger("telusur.indexer")
 
@@ -49,6 +52,7 @@ BUILD_LOCK = "TELUSUR_BUILD_LOCK"
 WHOOSH_LOCK_WAIT = 10.0
 CHUNK = 16  # articles a worker is handed at once
 PREFETCH = 4  # chunks waiting in each worker's queue
+AHEAD = 1  # batches prepared while an earlier one is written and committed
 
 
 @dataclass
@@ -96,8 +100,20 @@ def open_or_create(index_dir: str | Path) -> index.Index:
     path = Path(index_dir)
     path.mkdir(parents=True, exist_ok=True)
     if index.exists_in(str(path)):
-        return index.open_dir(str(path))
+        return _with_new_fields(index.open_dir(str(path)))
     return index.create_in(str(path), build_schema())
+
+
+def _with_new_fields(ix: index.Index) -> index.Index:
+    """An index written before a field existed (``story``) gets it, empty, so builds can fill it."""
+    schema = build_schema()
+    missing = [name for name in schema.names() if name not in ix.schema]
+    if missing:
+        writer = ix.writer(timeout=WHOOSH_LOCK_WAIT)
+        for name in missing:
+            writer.add_field(name, schema[name])
+        writer.commit(mergetype=merge_tiers)
+    return ix
 
 
 @contextmanager
@@ -156,7 +172,8 @@ def build_index(
         summary.stems_known = len(known)
         _warm_up()
         bar = _progress_bar() if progress else None
-        pipeline = _Pipeline(ix, index_dir, workers, stems, summary, bar, warn)
+        stories = StoryTable(index_dir)
+        pipeline = _Pipeline(ix, index_dir, workers, stems, stories, summary, bar, warn)
         try:
             batch_ids: set[str] = set()
             items = iter_sources(sources)
@@ -176,8 +193,12 @@ def build_index(
                 batch_ids.add(item.id)
             pipeline.seal()
             pipeline.finish()
+        except BaseException:
+            stories.rollback()
+            raise
         finally:
             pipeline.stop()
+            stories.close()
             if bar is not None:
                 bar.close()
         summary.documents = ix.doc_count()
@@ -190,10 +211,20 @@ def build_index(
 
 
 class _Pipeline:
-    """The parent's side: hands out chunks, collects finished segments, commits whole batches in order."""
+    """The parent's side of a build.
 
-    def __init__(self, ix, index_dir, workers: int, stems: StemStore, summary: BuildSummary, bar, warn):
-        self.ix, self.stems, self.summary, self.bar, self.warn = ix, stems, summary, bar, warn
+    Batches go through three steps, in order: handed out (chunks to whichever
+    worker has room), prepared (every worker sent back its articles'
+    fingerprints: the parent assigns the stories and tells each worker to write
+    its segment), committed (every worker's segment published, then the story
+    table). A batch is assigned only once the one before it is committed, so
+    the story table always commits with its own batch, and at most ``AHEAD``
+    batches are handed out beyond the one being committed, which bounds
+    the memory the workers hold.
+    """
+
+    def __init__(self, ix, index_dir, workers: int, stems: StemStore, stories: StoryTable, summary: BuildSummary, bar, warn):
+        self.ix, self.stems, self.stories, self.summary, self.bar, self.warn = ix, stems, stories, summary, bar, warn
         self.incoming = reset_incoming(index_dir, ix.schema, workers)
         context = multiprocessing.get_context("fork")  # workers share the loaded dictionaries
         self.outbox = context.Queue()
@@ -205,31 +236,35 @@ class _Pipeline:
         for process in self.processes:
             process.start()
         self.chunk: list[Article] = []
-        self.batch: list[str] = []  # ids handed out since the last seal
-        self.sealed: deque[list[str]] = deque()  # ids of each sealed batch not yet committed
-        self.reports: list[list[Sealed]] = [[] for _ in range(workers)]  # per worker, in batch order
+        self.handing = 0  # the batch being handed out
+        self.batches: dict[int, _Batch] = {0: _Batch()}
+        self.committed = 0  # batches before this one are committed
+        self.reports: dict[int, list[Sealed]] = {}
         self.unshared: list[dict[str, str]] = [{} for _ in range(workers)]  # stems each worker lacks
+        self.new_stems = take_new_stems()  # for the stem store, at the next commit (the warm-up's too)
         self.next_worker = 0
 
     def add(self, article: Article) -> None:
         self.chunk.append(article)
-        self.batch.append(article.id)
+        self.batches[self.handing].ids.append(article.id)
         if len(self.chunk) >= CHUNK:
             self._hand_out()
 
     def seal(self) -> None:
-        """End the batch: every worker finishes its segment; the commit follows when all have."""
+        """End the batch being handed out; it is written once all of it is prepared."""
         self._hand_out()
-        if not self.batch:
+        if not self.batches[self.handing].ids:
             return
-        for n in range(len(self.inboxes)):
-            self._put(n, ("seal",))
-        self.sealed.append(self.batch)
-        self.batch = []
+        self.batches[self.handing].sealed = True
+        self._advance()
+        self.handing += 1
+        self.batches[self.handing] = _Batch()
+        while self.handing - self.committed > AHEAD:
+            self._collect(block=True)
 
     def finish(self) -> None:
         """Wait until every sealed batch is committed, then let the workers exit."""
-        while self.sealed:
+        while self.committed < self.handing:
             self._collect(block=True)
         for inbox in self.inboxes:
             inbox.put(None)
@@ -248,15 +283,17 @@ class _Pipeline:
         if not self.chunk:
             return
         chunk, self.chunk = self.chunk, []
+        batch = self.batches[self.handing]
         while True:  # the first worker with room, starting after the last one served
             for k in range(len(self.inboxes)):
                 n = (self.next_worker + k) % len(self.inboxes)
                 try:
-                    self.inboxes[n].put_nowait(("docs", chunk, self.unshared[n]))
+                    self.inboxes[n].put_nowait(("docs", self.handing, chunk, self.unshared[n]))
                 except queue.Full:
                     continue
                 self.unshared[n] = {}
                 self.next_worker = n + 1
+                batch.owner.update((a.id, n) for a in chunk)
                 if self.bar is not None:
                     self.bar.update(len(chunk))
                 return
@@ -270,7 +307,7 @@ class _Pipeline:
                 self._collect(block=True, timeout=0.02)
 
     def _collect(self, block: bool, timeout: float = 1.0) -> None:
-        """Take the workers' reports; commit each batch every worker has sealed."""
+        """Take one report from the workers and move the batches on."""
         try:
             report = self.outbox.get(block, timeout)
         except queue.Empty:
@@ -278,27 +315,53 @@ class _Pipeline:
             if dead:
                 raise RuntimeError(f"indexing worker {dead[0]} died (out of memory?); committed batches are kept")
             return
-        if isinstance(report, tuple):
+        if report[0] == "error":
             raise RuntimeError(f"indexing worker {report[1]} failed: {report[2]}")
-        self.reports[report.worker].append(report)
-        for n, others in enumerate(self.unshared):
-            if n != report.worker:
-                others.update(report.stems)
-        while self.sealed and all(self.reports):
-            self._commit([reports.pop(0) for reports in self.reports])
+        if report[0] == "prepared":
+            _, worker, number, fingerprints, stems = report
+            self.batches[number].fingerprints.update(fingerprints)
+            for n, others in enumerate(self.unshared):
+                if n != worker:
+                    others.update(stems)
+            self.new_stems.update(stems)
+        else:
+            sealed: Sealed = report[1]
+            self.reports.setdefault(sealed.batch, []).append(sealed)
+            if len(self.reports[self.committed]) == len(self.processes):
+                self._commit(self.reports.pop(self.committed))
+        self._advance()
+
+    def _advance(self) -> None:
+        """Assign the oldest fully prepared batch its stories once the batch before it is committed."""
+        batch = self.batches.get(self.committed)
+        if batch is None or batch.assigned or not batch.sealed or len(batch.fingerprints) < len(batch.ids):
+            return
+        with CLOCK.stage("story"):
+            prepared = [(i, batch.fingerprints[i]) for i in batch.ids if batch.fingerprints[i] is not None]
+            batch.assignment = self.stories.assign(prepared)
+        batch.assigned = True
+        for n in range(len(self.inboxes)):
+            mine = {i: s for i, s in batch.assignment.stories.items() if batch.owner.get(i) == n}
+            self._put(n, ("write", self.committed, mine))
 
     def _commit(self, reports: list[Sealed]) -> None:
-        ids = self.sealed.popleft()
-        failed = {doc_id for r in reports for doc_id in r.failed}
+        number = self.committed
+        batch = self.batches.pop(number)
+        failed = {i for i, fp in batch.fingerprints.items() if fp is None} | {i for r in reports for i in r.failed}
         added = sum(r.added for r in reports)
         with CLOCK.stage("commit"):
             replaced = commit_segments(
-                self.ix, reports, [i for i in ids if i not in failed], merge_tiers, WHOOSH_LOCK_WAIT
+                self.ix,
+                reports,
+                [i for i in batch.ids if i not in failed],
+                lambda writer, committed: restamped(writer, committed, batch.assignment.moved),
+                merge_tiers,
+                WHOOSH_LOCK_WAIT,
             )
-            new_stems: dict[str, str] = {}
-            for r in reports:
-                new_stems.update(r.stems)
-            self.stems.append(new_stems)
+            self.stories.commit()
+            self.stems.append(self.new_stems)
+            self.new_stems = {}
+        self.committed = number + 1
         self.summary.updated += replaced
         self.summary.indexed += added - replaced
         self.summary.skipped += len(failed)
@@ -308,6 +371,16 @@ class _Pipeline:
                 self.summary.stage_cpu[name] = self.summary.stage_cpu.get(name, 0.0) + seconds
         if failed:
             self.warn(f"{len(failed)} article(s) of the last batch were not indexed (see the warnings above); run the build again to retry them")
+
+
+@dataclass
+class _Batch:
+    ids: list[str] = field(default_factory=list)  # in the order read
+    owner: dict[str, int] = field(default_factory=dict)  # id -> the worker preparing it
+    fingerprints: dict = field(default_factory=dict)  # id -> Fingerprint, None when it could not be prepared
+    sealed: bool = False
+    assigned: bool = False
+    assignment: object = None  # stories.Assignment
 
 
 def _report(item: Skipped | Repaired, summary: BuildSummary, warn: Callable[[str], None]) -> None:
@@ -336,6 +409,11 @@ def delete_documents(index_dir: str | Path, ids: Iterable[str], lock_wait: float
     ix = index.open_dir(str(index_dir))
     with exclusive(index_dir, lock_wait, lambda msg: log.warning(msg)):
         writer = ix.writer(timeout=WHOOSH_LOCK_WAIT)
+        ids = list(ids)
         removed = sum(writer.delete_by_term("id", doc_id) for doc_id in ids)
         writer.commit(mergetype=merge_tiers)
+        stories = StoryTable(index_dir)
+        stories.remove(ids)  # the rest of each story stays grouped
+        stories.commit()
+        stories.close()
     return removed

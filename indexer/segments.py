@@ -29,7 +29,9 @@ from whoosh.writing import SegmentWriter
 
 from indexer.analysis import add_stems, take_new_stems
 from indexer.prepare import PreparedDocument, prepare, worker_warning
+from indexer.sources import Article
 from indexer.stages import CLOCK
+from indexer.stories import fingerprint
 
 INCOMING = "incoming"
 WRITER_MEMORY_MB = 256
@@ -74,8 +76,8 @@ class _Lengths:
         self._reader.close()
 
 
-def whoosh_fields(doc: PreparedDocument) -> dict:
-    """The Whoosh fields of a prepared article: token lists for the text fields, the texts stored.
+def whoosh_fields(doc: PreparedDocument, story: str | None = None) -> dict:
+    """The Whoosh fields of a prepared article and its story: token lists for the text fields, the texts stored.
 
     Whoosh indexes a list as tokens that are already analysed (positions in
     list order), so no analyzer runs here; ``_stored_<field>`` is what Whoosh
@@ -86,6 +88,8 @@ def whoosh_fields(doc: PreparedDocument) -> dict:
         fields[f"_stored_{name}"] = fields[name]
         fields[name] = analysed.stems
         fields[f"{name}_exact"] = analysed.affixed
+    if story:
+        fields["story"] = story
     return fields
 
 
@@ -105,25 +109,32 @@ def reset_incoming(index_dir: str | Path, schema, workers: int) -> Path:
 
 @dataclass
 class Sealed:
-    """What a worker reports when it finishes its segment of a batch."""
+    """What a worker reports when it has written its segment of a batch."""
 
     worker: int
+    batch: int
     folder: str  # where the segment is
     segment: object | None  # a Whoosh segment, None when nothing was added
     added: int
     failed: list[str]  # ids it could not index
-    stems: dict[str, str]  # words it sent through Sastrawi
     cpu: dict[str, float] = field(default_factory=dict)
     idle: float = 0.0  # seconds spent waiting for work
 
 
 def work(number: int, incoming: Path, inbox, outbox, on_start: Callable[[], None]) -> None:
-    """A worker process's loop: ``("docs", articles, stems)``, ``("seal",)``, ``None`` to stop."""
+    """A worker process's loop.
+
+    ``("docs", batch, articles, stems)``: prepare and fingerprint the articles,
+    keep them, answer ``("prepared", worker, batch, {id: fingerprint or None},
+    new stems)``. ``("write", batch, {id: story})``: write the batch's articles
+    into a segment, answer ``("sealed", Sealed)``. ``None``: stop.
+    """
     on_start()
     try:
         folder = str(incoming / str(number))
         ix = index.open_dir(folder)
-        writer, added, failed, idle = None, 0, [], 0.0
+        kept: dict[int, list[PreparedDocument]] = {}
+        idle = 0.0
         while True:
             waited = time.monotonic()
             message = inbox.get()
@@ -131,37 +142,55 @@ def work(number: int, incoming: Path, inbox, outbox, on_start: Callable[[], None
             if message is None:
                 return
             if message[0] == "docs":
-                _, articles, stems = message
+                _, batch, articles, stems = message
                 add_stems(stems)
-                if writer is None:
-                    writer = _SegmentWriter(ix, _lk=False, limitmb=WRITER_MEMORY_MB)
+                fingerprints = {}
                 for article in articles:
+                    fingerprints[article.id] = None
                     try:
                         doc = prepare(article)
-                        with CLOCK.stage("write"):
-                            writer.add_document(**whoosh_fields(doc))
-                        added += 1
+                        with CLOCK.stage("story"):
+                            fingerprints[article.id] = fingerprint(article.title, article.body, article.date, article.source)
                     except Exception as exc:  # one bad document must not stop the build
                         worker_warning(f"skipped {article.origin}: could not be indexed ({exc!r})")
-                        failed.append(article.id)
+                        continue
+                    kept.setdefault(batch, []).append(doc)
+                outbox.put(("prepared", number, batch, fingerprints, take_new_stems()))
             else:
-                segment = None
-                if writer is not None:
-                    with CLOCK.stage("commit"):
-                        if writer._added:
-                            segment = writer._finalize_segment()
-                            writer._finish()
-                        else:
-                            writer.cancel()
-                outbox.put(Sealed(number, folder, segment, added, failed, take_new_stems(), CLOCK.take(), idle))
-                writer, added, failed, idle = None, 0, [], 0.0
+                _, batch, stories = message
+                sealed = _write_segment(ix, kept.pop(batch, []), stories)
+                sealed.worker, sealed.batch, sealed.folder, sealed.idle = number, batch, folder, idle
+                outbox.put(("sealed", sealed))
+                idle = 0.0
     except BaseException as exc:
         outbox.put(("error", number, repr(exc)))
         raise
 
 
-def commit_segments(ix: index.Index, sealed: list[Sealed], ids: list[str], merge, timeout: float) -> int:
-    """Delete the older copies of ``ids``, merge by ``merge``, publish the sealed segments: one Whoosh commit.
+def _write_segment(ix: index.Index, docs: list[PreparedDocument], stories: dict[str, str]) -> Sealed:
+    segment, added, failed = None, 0, []
+    if docs:
+        writer = _SegmentWriter(ix, _lk=False, limitmb=WRITER_MEMORY_MB)
+        for doc in docs:
+            try:
+                with CLOCK.stage("write"):
+                    writer.add_document(**whoosh_fields(doc, stories.get(doc.fields["id"])))
+                added += 1
+            except Exception as exc:  # one bad document must not stop the build
+                worker_warning(f"skipped {doc.fields['id']}: could not be indexed ({exc!r})")
+                failed.append(doc.fields["id"])
+        with CLOCK.stage("commit"):
+            if writer._added:
+                segment = writer._finalize_segment()
+                writer._finish()
+            else:
+                writer.cancel()
+    return Sealed(-1, -1, "", segment, added, failed, CLOCK.take())
+
+
+def commit_segments(ix: index.Index, sealed: list[Sealed], ids: list[str], also, merge, timeout: float) -> int:
+    """One Whoosh commit: delete the older copies of ``ids``, call ``also(writer, committed)``
+    for other changes, merge by ``merge``, publish the sealed segments.
 
     Returns how many older copies were deleted.
     """
@@ -176,15 +205,47 @@ def commit_segments(ix: index.Index, sealed: list[Sealed], ids: list[str], merge
     try:
         with writer.searcher() as committed:
             deleted = sum(writer.delete_by_term("id", doc_id, searcher=committed) for doc_id in ids)
+            also(writer, committed)
         final = writer._merge_segments(merge, None, None)
         if writer._added:
             final.append(writer._finalize_segment())
         else:
             writer._close_segment()
-        writer._commit_toc(final + list(segments))
+        writer._commit_toc(final + segments)
         writer._finish()
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
         raise
     return deleted
+
+
+def restamped(writer, committed, moved: dict[str, str]) -> None:
+    """Rewrite the indexed articles a story merge moved to another story (rare, a few per batch)."""
+    for doc_id, story in moved.items():
+        docnum = committed.document_number(id=doc_id)
+        if docnum is None:
+            continue
+        stored = committed.stored_fields(docnum)
+        writer.delete_by_term("id", doc_id, searcher=committed)
+        writer.add_document(**whoosh_fields(prepare(_stored_article(stored)), story))
+
+
+def _stored_article(stored: dict) -> Article:
+    """An indexed article back as an ``Article``, from its stored fields."""
+
+    def first(name: str) -> str | None:  # facet fields are stored as lists
+        value = stored.get(name)
+        return (value[0] if value else None) if isinstance(value, (list, tuple)) else value
+
+    return Article(
+        id=stored["id"],
+        title=stored.get("title") or "",
+        body=stored.get("body") or "",
+        date=stored.get("date"),
+        source=first("source"),
+        category=first("category"),
+        subcategory=stored.get("subcategory"),
+        url=stored.get("url"),
+        origin=f"story merge of {stored['id']}",
+    )

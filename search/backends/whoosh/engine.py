@@ -1,0 +1,393 @@
+"""``WhooshEngine``: one open Whoosh index, searched and counted (a ``search.engine.Engine``).
+
+Per index generation the engine opens one searcher and reads the facet,
+date and field-length columns into numpy arrays (``_Snapshot``). A request
+then costs:
+
+1. the query evaluated over cached posting arrays (``scoring``): the
+   full match set as a mask and a BM25F score for every match;
+2. facet counts from masks and the arrays (``facets``): exact,
+   because nothing depends on a top-N collector (whoosh-facts.md, "Traps");
+3. a numpy sort for the requested page; stored fields and snippets for that
+   page only.
+
+Threads (waitress) share the engine. Whoosh readers keep per-reader state, so
+Whoosh calls on one snapshot are serialised by its lock; the numpy work runs
+outside it. The generation is checked at most every ``check_interval``
+seconds; a new generation is loaded by a background thread while requests
+keep answering from the old snapshot, which is closed when its last user is
+done (with ``check_interval=0`` the request that notices it waits for it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import re
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+from whoosh import index as windex
+from whoosh import query as wq
+from whoosh.util.times import datetime_to_long
+
+from indexer.backends import BackendConfig
+from indexer.fields import DATE_FIELD, EXACT_SUFFIX, TEXT_FIELDS
+from search.backends.whoosh.compile import CompiledQuery, compile_query
+from search.backends.whoosh.facets import NO_DATE, DateColumn, EntityFacet, ValueColumn, ValueFacet
+from search.backends.whoosh.scoring import Postings
+from search.backends.whoosh.vocabulary import WhooshVocabulary
+from search.facet_plan import RangeFilter, ValueFilter, plan_facets
+from search.facet_spec import FACETS, PUBLICATION
+from search.document import document_dict, hit
+from search.model import FEW_HITS, SELECTABLE_FACETS, FacetValue, SearchError, SearchRequest, SearchResult
+from search.query import MAX_EXPANSION
+from search.suggest import suggest
+
+# Wildcard expansion reads at most this many lexicon terms after the prefix.
+MAX_EXPANSION_SCAN = 5000
+MAX_RESOLVED_VALUES = 50
+_EXPANDED_FIELDS = tuple(f + suffix for f in reversed(TEXT_FIELDS) for suffix in ("", EXACT_SUFFIX))
+_USEC_PER_DAY = 86_400_000_000
+_MAX_DATE_LONG = datetime_to_long(dt.datetime.max)
+
+
+class _Snapshot:
+    """One index generation: a searcher and the arrays read from its columns."""
+
+    def __init__(self, ix: windex.Index):
+        self.searcher = ix.searcher()
+        self.lock = threading.Lock()
+        self.users = 0
+        self.retired = False
+        reader = self.searcher.reader()
+        self.reader = reader
+        self.generation = reader.generation()
+        n = self.n_docs = reader.doc_count_all()
+        self.live = np.ones(n, dtype=bool)
+        if reader.has_deletions():
+            self.live[:] = False
+            self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.date_raw = self._read_dates(reader, n)
+        has_date = self.date_raw != NO_DATE
+        days = np.full(n, NO_DATE, dtype=np.int64)
+        days[has_date] = self.date_raw[has_date] // _USEC_PER_DAY + 1
+        self.facets, self.dates = self._read_facets(reader, days)
+        self.vocabulary = WhooshVocabulary(reader)
+        self.postings = Postings(self.searcher, TEXT_FIELDS + tuple(f + EXACT_SUFFIX for f in TEXT_FIELDS))
+
+    @staticmethod
+    def _read_dates(reader, n: int) -> np.ndarray:
+        """Raw date longs (microseconds since year 1); ``NO_DATE`` where absent.
+
+        An absent date reads as the column default, the int64 maximum, which
+        overflows ``datetime``: hence raw values, never translated ones.
+        """
+        out = np.full(n, NO_DATE, dtype=np.int64)
+        for segment, offset in reader.leaf_readers():
+            if segment.has_column(DATE_FIELD):
+                column = segment.column_reader(DATE_FIELD, translate=False)
+                raw = [v if 0 <= v <= _MAX_DATE_LONG else NO_DATE for v in column]
+                out[offset : offset + len(raw)] = raw
+        return out
+
+    def _read_facets(self, reader, days: np.ndarray) -> tuple[dict[str, ValueFacet], dict[str, DateColumn]]:
+        """The declared facets (``search.facet_spec.FACETS``) as arrays; each column read once."""
+        columns: dict[str, ValueColumn] = {}
+
+        def column(field: str) -> ValueColumn:
+            if field not in columns:
+                columns[field] = ValueColumn.read(reader, field)
+            return columns[field]
+
+        facets: dict[str, ValueFacet] = {}
+        dates: dict[str, DateColumn] = {}
+        for spec in FACETS:
+            if spec.kind == "date":
+                dates[spec.name] = DateColumn.from_days(days) if spec.field == DATE_FIELD else DateColumn.from_values(column(spec.field))
+            elif spec.kind == "entity":
+                typed = [(column(field), kind) for field, kind in spec.type_fields]
+                facets[spec.name] = EntityFacet(spec.name, column(spec.field), typed)
+            else:
+                facets[spec.name] = ValueFacet(spec.name, column(spec.field))
+        return facets, dates
+
+    def filter_mask(self, selection: ValueFilter | RangeFilter) -> np.ndarray:
+        """The documents passing one facet's selection."""
+        if isinstance(selection, RangeFilter):
+            return self.dates[selection.facet].filter(selection, self.n_docs)
+        return self.facets[selection.facet].filter(selection, self.n_docs)
+
+    # -- compile.Lexicon -----------------------------------------------------------
+
+    def expand(self, pattern: str) -> list[str]:
+        rx = re.compile(fnmatch.translate(pattern))
+        prefix = re.split(r"[*?]", pattern, 1)[0]
+        found: dict[str, int] = {}
+        for field in _EXPANDED_FIELDS:
+            for k, term in enumerate(self.reader.expand_prefix(field, prefix)):
+                if k >= MAX_EXPANSION_SCAN:
+                    break
+                term = term.decode("utf-8") if isinstance(term, bytes) else term
+                if term not in found and rx.fullmatch(term):
+                    found[term] = self.reader.doc_frequency(field, term)
+        return sorted(found, key=lambda t: -found[t])[:MAX_EXPANSION]
+
+    def resolve_facet(self, facet: str, text: str) -> list[str]:
+        return self.facets[facet].column.containing(text, MAX_RESOLVED_VALUES)
+
+    # -- scoring.Context -----------------------------------------------------------
+
+    def phrase_docs(self, q: wq.Query) -> np.ndarray:
+        return np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
+
+    def facet_docs(self, facet: str, values: list[str]) -> np.ndarray:
+        column = self.facets[facet].column
+        return column.docs_with([column.index[v] for v in values if v in column.index], self.n_docs)
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+def open_engine(config: BackendConfig, check_interval: float = 1.0) -> "WhooshEngine":
+    """The registry's factory (``search.backends.ENGINES``)."""
+    return WhooshEngine(config.index_dir, check_interval=check_interval)
+
+
+class WhooshEngine:
+    """Searches one index directory; safe to share between threads."""
+
+    backend = "whoosh"
+
+    def __init__(self, index_dir: str | Path, check_interval: float = 1.0):
+        """``check_interval``: seconds between checks for a new index generation.
+
+        0 checks on every request and makes that request wait for the new
+        generation, so each answer reflects every commit made before it.
+        """
+        self.index_dir = Path(index_dir)
+        if not windex.exists_in(str(self.index_dir)):
+            raise SearchError("no_index", f"no index in {self.index_dir}; build one with `python -m indexer build`")
+        self._ix = windex.open_dir(str(self.index_dir))
+        self.check_interval = check_interval
+        self._snapshot = _Snapshot(self._ix)
+        self._checked = time.monotonic()
+        self._swap = threading.Lock()
+        self._refreshing = threading.Lock()
+
+    # -- generations ---------------------------------------------------------------
+
+    def _maybe_refresh(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.check_interval:
+            return
+        self._checked = now
+        if self._ix.latest_generation() == self._snapshot.generation:
+            return
+        if not self._refreshing.acquire(blocking=False):
+            return  # another thread is loading it; answer from the current one
+        if self.check_interval == 0:
+            self._load_latest()  # "every request sees the latest commit": wait for it
+        else:
+            # Loading a generation reads every column (seconds on a large
+            # index); no reader should wait for that, so it happens aside.
+            threading.Thread(target=self._load_latest, name="telusur-reload", daemon=True).start()
+
+    def _load_latest(self) -> None:
+        """Load the newest generation and swap it in; runs holding ``_refreshing``."""
+        try:
+            if self._ix.latest_generation() != self._snapshot.generation:
+                fresh = _Snapshot(self._ix)
+                with self._swap:
+                    old, self._snapshot = self._snapshot, fresh
+                    old.retired = True
+                    if old.users == 0:
+                        old.close()
+        finally:
+            self._refreshing.release()
+
+    @contextmanager
+    def _lease(self) -> Iterator[_Snapshot]:
+        self._maybe_refresh()
+        with self._swap:
+            snap = self._snapshot
+            snap.users += 1
+        try:
+            yield snap
+        finally:
+            with self._swap:
+                snap.users -= 1
+                if snap.retired and snap.users == 0:
+                    snap.close()
+
+    # -- search --------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Run a validated request (see ``search.request.parse_request``)."""
+        started = time.perf_counter()
+        unknown = set(request.selected) - set(SELECTABLE_FACETS)
+        if unknown:
+            raise SearchError("unknown_facet", f"unknown facet {sorted(unknown)[0]!r}")
+        with self._lease() as snap:
+            result = _Search(snap, request).run()
+        result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return result
+
+    def stats(self) -> dict:
+        """Documents, generation and each facet's number of distinct values, from the open snapshot."""
+        with self._lease() as snap:
+            return {
+                "backend": self.backend,
+                "index": str(self.index_dir),
+                "documents": int(np.count_nonzero(snap.live)),
+                "generation": snap.generation,
+                "facets": {name: len(facet.column.values) for name, facet in snap.facets.items()},
+            }
+
+    def close(self) -> None:
+        with self._swap:
+            self._snapshot.retired = True
+            if self._snapshot.users == 0:
+                self._snapshot.close()
+
+    def document(self, doc_id: str) -> dict | None:
+        """Every stored field of one article, or None if the id is unknown."""
+        with self._lease() as snap, snap.lock:
+            docnum = snap.searcher.document_number(id=doc_id)
+            if docnum is None:
+                return None
+            stored = snap.searcher.stored_fields(docnum)
+        return document_dict(stored)
+
+
+class _Search:
+    """One request against one snapshot."""
+
+    def __init__(self, snap: _Snapshot, request: SearchRequest):
+        self.snap = snap
+        self.request = request
+        self.notice: str | None = None
+        self.match_counts: np.ndarray | None = None  # clauses matched per doc, partial mode
+        self.scores: np.ndarray | None = None  # BM25F per doc (0 where unmatched)
+
+    def run(self) -> SearchResult:
+        snap, request = self.snap, self.request
+        with snap.lock:
+            compiled = compile_query(request.query, snap)
+            matched, full_count = self._match(compiled)
+        if compiled.plain and self.notice is None:  # "partial" says more about the hits
+            self.notice = "plain"
+
+        plan = plan_facets(request)
+        masks = {name: snap.filter_mask(selection) for name, selection in plan.filters.items()}
+        passing: dict[frozenset, tuple[np.ndarray, int]] = {}
+
+        def counted(names: tuple[str, ...]) -> tuple[np.ndarray, int]:
+            """The matches passing these filters, and how many (shared by facets counted alike)."""
+            key = frozenset(names)
+            if key not in passing:
+                mask = _and(matched, [masks[n] for n in names])
+                passing[key] = mask, int(np.count_nonzero(mask))
+            return passing[key]
+
+        hits, total = counted(plan.all_filters)
+        facets: dict[str, list[FacetValue]] = {}
+        for count in plan.counts:
+            facets[count.facet] = snap.facets[count.facet].values(*counted(count.filters), count)
+        intervals = {}
+        for histogram in plan.histograms:
+            intervals[histogram.facet], facets[histogram.facet] = snap.dates[histogram.facet].histogram(
+                counted(histogram.filters)[0], histogram
+            )
+        facets = {spec.name: facets[spec.name] for spec in FACETS}
+
+        start = (request.page - 1) * request.per_page
+        end = start + request.per_page
+        ranked = self._rank(compiled, hits, total, end)[start:end]
+        with snap.lock:
+            stored = [snap.searcher.stored_fields(d) for d, _ in ranked]
+            suggestion = None
+            if full_count < FEW_HITS and compiled.words:
+                suggestion = suggest(snap.vocabulary, request.query, compiled.words)
+        hit_list = [hit(fields, score, compiled.stems, compiled.forms) for (_, score), fields in zip(ranked, stored)]
+        return SearchResult(
+            query=request.query,
+            total=total,
+            page=request.page,
+            per_page=request.per_page,
+            took_ms=0.0,
+            hits=hit_list,
+            facets=facets,
+            suggestion=suggestion,
+            notice=self.notice,
+            date_interval=intervals[PUBLICATION.name],
+        )
+
+    def _match(self, compiled: CompiledQuery) -> tuple[np.ndarray, int]:
+        """Mask of every document the query matches, and how many match it fully.
+
+        Sets ``self.scores``. With two or more words and fewer than
+        ``FEW_HITS`` full matches, the documents matching any word are taken
+        instead, ranked by how many words they match (``self.match_counts``),
+        and the notice says so.
+        """
+        snap = self.snap
+        if compiled.is_empty:
+            self.scores = np.zeros(snap.n_docs, dtype=np.float32)
+            return snap.live.copy(), snap.n_docs
+        excluded = compiled.exclude.evaluate(snap)[0] if compiled.exclude is not None else None
+        results = [clause.evaluate(snap) for clause in compiled.clauses] or [(snap.live, None)]
+        mask = results[0][0].copy()
+        for m, _ in results[1:]:
+            mask &= m
+        if excluded is not None:
+            mask &= ~excluded
+        full = int(np.count_nonzero(mask))
+        self.scores = sum((np.where(m, s, 0) for m, s in results if s is not None), np.zeros(snap.n_docs, np.float32))
+        if full < FEW_HITS and len(results) >= 2:
+            counts = sum(m.astype(np.int16) for m, _ in results)
+            partial = counts > 0
+            if excluded is not None:
+                partial &= ~excluded
+            if np.count_nonzero(partial) > full:
+                self.match_counts = counts
+                self.notice = "partial"
+                return partial, full
+        return mask, full
+
+    def _rank(self, compiled: CompiledQuery, hits: np.ndarray, total: int, end: int) -> list[tuple[int, float]]:
+        """(docnum, score) of the first ``end`` hits in the requested order.
+
+        Relevance: most words matched (partial mode), then score, then the
+        newer article; browsing and the date sorts: by date, dateless last.
+        """
+        if not total:
+            return []
+        docs = np.flatnonzero(hits)
+        date = self.snap.date_raw[docs]
+        scores = self.scores[docs]
+        if compiled.clauses and self.request.sort == "relevance":
+            counts = self.match_counts[docs] if self.match_counts is not None else np.zeros(len(docs), np.int16)
+            if len(docs) > end:  # keep the top `end` by (count, score) and everything tied with the last
+                key = counts.astype(np.float64) * 1e9 + scores
+                cut = np.partition(key, len(key) - end)[len(key) - end]
+                keep = key >= cut
+                docs, date, scores, counts = docs[keep], date[keep], scores[keep], counts[keep]
+            order = np.lexsort((docs, -date, -scores, -counts))
+        elif self.request.sort == "oldest":
+            order = np.lexsort((docs, np.where(date == NO_DATE, np.iinfo(np.int64).max, date)))
+        else:
+            order = np.lexsort((docs, -date))
+        order = order[:end]
+        return list(zip(docs[order].tolist(), scores[order].tolist()))
+
+
+def _and(mask: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
+    out = mask
+    for m in others:
+        out = out & m
+    return out
