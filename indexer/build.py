@@ -33,10 +33,11 @@ from typing import Callable, Iterable, Iterator
 
 from whoosh import index
 
+from indexer import canonical
 from indexer.analysis import add_stems, stem, take_new_stems
 from indexer.extract import extract
 from indexer.merge import merge_tiers
-from indexer.schema import build_schema
+from indexer.schema import FACET_FIELDS, build_schema
 from indexer.segments import Sealed, commit_segments, reset_incoming, restamped, work
 from indexer.sources import Article, Repaired, Skipped, iter_sources
 from indexer.prepare import document_fields  # noqa: F401 (other sinks import it from here)
@@ -66,6 +67,7 @@ class BuildSummary:
     stage_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage, all processes
     worker_idle: float = 0.0  # seconds worker processes waited for work, summed
     stems_known: int = 0  # stems the index's stem store gave the build
+    recanonicalised: int = 0  # documents rewritten because the corpus taught an alias
 
     def line(self) -> str:
         rate = (self.indexed + self.updated) / self.seconds if self.seconds else 0.0
@@ -78,6 +80,27 @@ class BuildSummary:
 
 class IndexLocked(RuntimeError):
     """Another build holds the index's write lock."""
+
+
+# --- corpus aliases (indexer/canonical.py): write-time canonical entity values -------------
+
+
+def _rewrite(writer, stored: dict, entity_fields: dict) -> None:
+    """Re-add one document with new entity values (``canonical.refresh``)."""
+    fields = {**stored, **entity_fields, "title_exact": stored.get("title"), "body_exact": stored.get("body")}
+    # Every facet column gets a value, if only an empty list: a segment lacking a column
+    # that older segments have breaks Whoosh's multi-segment column reader.
+    fields.update({name: [] for name in FACET_FIELDS if fields.get(name) is None})
+    writer.update_document(**{k: v for k, v in fields.items() if v is not None})
+
+
+def _refresh_aliases(ix, index_dir, summary: BuildSummary) -> None:
+    """After the batches: re-learn the alias table, rewrite the documents it changes (one commit)."""
+    refreshed = canonical.refresh(ix, index_dir, _rewrite)
+    summary.recanonicalised = refreshed.rewritten
+
+
+# ------------------------------------------------------------------------------------------
 
 
 def _die_with_parent() -> None:
@@ -166,6 +189,7 @@ def build_index(
     Path(index_dir).mkdir(parents=True, exist_ok=True)
     with exclusive(index_dir, lock_wait, warn):
         ix = open_or_create(index_dir)
+        canonical.use_table(canonical.AliasTable.load(index_dir))  # before the workers fork
         stems = StemStore(index_dir)
         known = stems.load()
         add_stems(known)
@@ -193,6 +217,7 @@ def build_index(
                 batch_ids.add(item.id)
             pipeline.seal()
             pipeline.finish()
+            _refresh_aliases(ix, index_dir, summary)
         except BaseException:
             stories.rollback()
             raise

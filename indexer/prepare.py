@@ -12,9 +12,11 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
+from indexer import canonical
 from indexer.analysis import AnalysedText, analyse_text
 from indexer.categories import canonical_category
 from indexer.extract import Extraction, extract
+from indexer.extract.corpus_aliases import evidence_values
 from indexer.sources import Article
 from indexer.stages import CLOCK
 
@@ -31,8 +33,9 @@ class PreparedDocument:
 def document_fields(article: Article) -> dict:
     """The stored and facet fields of one article: its own fields and what extraction finds.
 
-    Keys: ``id, title, body, url, subcategory, date, source, category, entity,
-    person, organization, location, mentioned``; a field without a value is absent.
+    Keys: ``id, title, body, url, subcategory, date, source, category, mentioned,
+    entity, person, organization, location`` (canonical names) and ``evidence``
+    (what teaches the alias table); a field without a value is absent.
     """
     published = article.date.date() if article.date else None
     try:
@@ -52,13 +55,16 @@ def document_fields(article: Article) -> dict:
         "date": article.date,
         "source": article.source,
         "category": canonical_category(article.category),
-        "entity": found.people + found.organizations,
-        "person": found.people,
-        "organization": found.organizations,
-        "location": found.locations,
         "mentioned": sorted(mentioned),
     }
+    fields.update(_entity_fields(found))
     return {name: value for name, value in fields.items() if value is not None}
+
+
+def _entity_fields(found: Extraction) -> dict:
+    """The entity facets through the corpus alias table (``indexer.canonical``), and the evidence that teaches it."""
+    evidence = evidence_values(found.people, found.organizations, found.locations, found.defined)
+    return {canonical.EVIDENCE: evidence, **canonical.facet_values(evidence)}
 
 
 def prepare(article: Article) -> PreparedDocument:
