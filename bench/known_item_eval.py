@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.query_bench import CORPUS, OUT, ensure_index  # noqa: E402
 from search.engine import SearchEngine  # noqa: E402
+from search.expand import SOURCES, Expander  # noqa: E402
 from search.request import parse_request  # noqa: E402
 
 ITEMS = ROOT / "bench" / "known_items.jsonl"
@@ -72,7 +73,11 @@ def print_table(label: str, table: dict[str, tuple[float, float, int]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, help="an existing index of the 22k corpus")
-    parser.add_argument("--sources", default="none", help="comma-separated configurations to compare")
+    parser.add_argument(
+        "--sources",
+        default="none,slang,synonym,related,all",
+        help="comma-separated configurations: none, all, a source, or sources joined by +",
+    )
     parser.add_argument("--show-misses", action="store_true", help="print every query not ranked first")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -88,7 +93,10 @@ def main() -> None:
 
 
 def make_engine(index_dir: Path, config: str) -> SearchEngine:
-    return SearchEngine(index_dir)
+    """``none``: the query's own words; a source name: that source alone; ``all``: every source."""
+    if config == "none":
+        return SearchEngine(index_dir, expander=None)
+    return SearchEngine(index_dir, expander=Expander(SOURCES if config == "all" else config.split("+")))
 
 
 if __name__ == "__main__":

@@ -31,11 +31,14 @@ from typing import Protocol, Sequence
 from indexer.analysis import analyze, stem
 from indexer.schema import EXACT_SUFFIX
 from search import scoring as sc
+from search.expand import Alternative, Expander
 
 FACET_PREFIXES = ("entity", "location", "source", "category")
 FIELD_PREFIXES = ("title",) + FACET_PREFIXES
 MIN_WILDCARD_PREFIX = 3
 MAX_EXPANSION = 64
+# Alternatives (synonyms, slang, related terms) searched for one query at most.
+MAX_ALTERNATIVES = 24
 _KEYWORDS = ("OR", "AND", "NOT")
 _FIELD_RE = re.compile(r"([A-Za-z]+):(.*)", re.S)
 _WILDCARD_RE = re.compile(r"[*?]")
@@ -49,6 +52,12 @@ class Vocabulary(Protocol):
 
     def resolve_facet(self, facet: str, text: str) -> list[str]:
         """Facet values equal to ``text`` or containing it as whole words, any case."""
+
+    def doc_frequency(self, stem: str) -> int:
+        """Articles holding the stem in their title or body (gates query expansion)."""
+
+    def is_name(self, word: str) -> bool:
+        """Whether the word is part of a person's, organisation's or place's name (never expanded)."""
 
 
 class ParseError(ValueError):
@@ -225,35 +234,62 @@ class CompiledQuery:
     """A parsed query ready for evaluation (``search.scoring`` nodes).
 
     ``clauses`` are the top-level positive items (the "words" a partial match
-    counts), ``exclude`` what ``-`` removed. ``stems`` / ``forms`` feed
-    highlighting, ``words`` the spelling suggestion.
+    counts), each with its words' alternatives ORed in at a lower weight;
+    ``own`` the same clauses with the query's own words only (the same
+    objects when nothing was expanded), which rank first. ``exclude`` is what
+    ``-`` removed. ``stems`` / ``forms`` feed highlighting, ``words`` the
+    spelling suggestion, ``alternatives`` what the expansion added, and
+    ``truncated`` says it stopped at ``MAX_ALTERNATIVES``.
     """
 
     clauses: list
     exclude: object | None
+    own: list = field(default_factory=list)
     stems: set[str] = field(default_factory=set)
     forms: set[str] = field(default_factory=set)
     words: list[str] = field(default_factory=list)
+    alternatives: list[Alternative] = field(default_factory=list)
     plain: bool = False
+    truncated: bool = False
+
+    @property
+    def expanded(self) -> bool:
+        return self.own is not self.clauses
 
     @property
     def is_empty(self) -> bool:
         return not self.clauses and self.exclude is None
 
 
-def compile_query(text: str, vocab: Vocabulary) -> CompiledQuery:
-    """Parse and compile a user query; never raises."""
+def compile_query(text: str, vocab: Vocabulary, expander: Expander | None = None) -> CompiledQuery:
+    """Parse and compile a user query; never raises.
+
+    With an ``expander``, the tree is compiled twice: once with the query's
+    own words (``own``), once with their alternatives ORed in (``clauses``).
+    Both passes drop the same words (a colloquial spelling of a stop word,
+    ``gak``), so their clauses pair up one to one.
+    """
     tree, plain = parse(text)
-    compiler = _Compiler(vocab)
-    clauses, excludes = compiler.split(tree.items)
-    return CompiledQuery(
-        clauses=clauses,
+    compiler = _Compiler(vocab, expander)
+    own, excludes = compiler.split(tree.items)
+    compiled = CompiledQuery(
+        clauses=own,
         exclude=_any(excludes),
+        own=own,
         stems=compiler.stems,
         forms=compiler.forms,
         words=compiler.words,
         plain=plain or compiler.plain,
     )
+    if expander is not None:
+        expanding = _Compiler(vocab, expander, alternatives=True)
+        clauses, _ = expanding.split(tree.items)
+        if expanding.alternatives:
+            compiled.clauses = clauses
+            compiled.stems = compiler.stems | expanding.stems
+            compiled.alternatives = expanding.alternatives
+            compiled.truncated = expanding.truncated
+    return compiled
 
 
 def _any(nodes: Sequence) -> object | None:
@@ -269,12 +305,16 @@ def _all(nodes: Sequence) -> object:
 
 
 class _Compiler:
-    def __init__(self, vocab: Vocabulary):
+    def __init__(self, vocab: Vocabulary, expander: Expander | None = None, alternatives: bool = False):
         self.vocab = vocab
+        self.expander = expander
+        self.expanding = alternatives
         self.stems: set[str] = set()
         self.forms: set[str] = set()
         self.words: list[str] = []
+        self.alternatives: list[Alternative] = []
         self.plain = False
+        self.truncated = False
         self.negated = 0
 
     def split(self, items: list) -> tuple[list, list]:
@@ -318,6 +358,8 @@ class _Compiler:
         if not node.phrase and _WILDCARD_RE.search(node.text):
             return self.wildcard(node.text, fields)
         forms = analyze(node.text, stemmed=False)
+        if not node.phrase and not self.negated:
+            forms = [f for f in forms if not self._is_stop(f)]
         if not forms:
             return None  # only stop words or punctuation
         stems = [stem(f) for f in forms]
@@ -328,7 +370,27 @@ class _Compiler:
                 self.words.append(node.text)
         if node.phrase and len(stems) > 1:
             return sc.PhraseOf(fields, stems)
-        return _all([self.word(f, s, fields) for f, s in zip(forms, stems)])
+        return _all([self.expand(f, self.word(f, s, fields), fields) for f, s in zip(forms, stems)])
+
+    def _is_stop(self, form: str) -> bool:
+        """A colloquial spelling of a stop word (``gak`` -> ``tidak``) is one too."""
+        return self.expander is not None and self.expander.is_stop(form, self.vocab)
+
+    def expand(self, form: str, own, fields: Sequence[str]):
+        """``own`` ORed with the word's alternatives, each scaled below it (the expanding pass only)."""
+        if not self.expanding or self.negated:
+            return own
+        alts = self.expander.alternatives(form, self.vocab)
+        room = MAX_ALTERNATIVES - len(self.alternatives)
+        if len(alts) > room:
+            alts, self.truncated = alts[: max(room, 0)], True
+        if not alts:
+            return own
+        self.alternatives.extend(alts)
+        for a in alts:
+            self.stems.update(a.stems)
+        scaled = [sc.Scaled(_all([sc.Terms([(f, s) for f in fields]) for s in a.stems]), a.weight) for a in alts]
+        return sc.AnyOf([own] + scaled)
 
     @staticmethod
     def word(form: str, stemmed: str, fields: Sequence[str]):
