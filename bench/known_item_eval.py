@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.query_bench import CORPUS, OUT, ensure_index  # noqa: E402
-from search.engine import SearchEngine  # noqa: E402
+from search.backends.whoosh.engine import WhooshEngine  # noqa: E402
 from search.expand import SOURCES, Expander  # noqa: E402
 from search.request import parse_request  # noqa: E402
 
@@ -41,7 +41,7 @@ def load_items(path: Path = ITEMS) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def rank_of(engine: SearchEngine, query: str, target: str) -> int | None:
+def rank_of(engine: WhooshEngine, query: str, target: str) -> int | None:
     """1-based rank of ``target`` in the first ``K`` hits, or None."""
     result = engine.search(parse_request({"q": [query], "per_page": [str(K)]}))
     for i, hit in enumerate(result.hits, 1):
@@ -50,7 +50,7 @@ def rank_of(engine: SearchEngine, query: str, target: str) -> int | None:
     return None
 
 
-def evaluate(engine: SearchEngine, items: list[dict]) -> tuple[dict[str, tuple[float, float, int]], list[tuple]]:
+def evaluate(engine: WhooshEngine, items: list[dict]) -> tuple[dict[str, tuple[float, float, int]], list[tuple]]:
     """Per kind (and "all"): (MRR@10, success@10, n); and the misses (kind, query, rank)."""
     rr: dict[str, list[float]] = defaultdict(list)
     misses = []
@@ -92,11 +92,11 @@ def main() -> None:
                 print(f"   {kind:<10} {rank or '-':>2}  {query}")
 
 
-def make_engine(index_dir: Path, config: str) -> SearchEngine:
+def make_engine(index_dir: Path, config: str) -> WhooshEngine:
     """``none``: the query's own words; a source name: that source alone; ``all``: every source."""
     if config == "none":
-        return SearchEngine(index_dir, expander=None)
-    return SearchEngine(index_dir, expander=Expander(SOURCES if config == "all" else config.split("+")))
+        return WhooshEngine(index_dir, expander=None)
+    return WhooshEngine(index_dir, expander=Expander(SOURCES if config == "all" else config.split("+")))
 
 
 if __name__ == "__main__":

@@ -1,28 +1,31 @@
-"""Indonesian text analysis shared by the index and the query side.
+"""Indonesian text analysis shared by every index sink and the query side.
 
-Whoosh pickles the schema, analyzers included, so everything a field's
-analyzer references must be importable from here; the Sastrawi stemmer itself
-is a module-level singleton that is never pickled (``SastrawiStemFilter``
-holds no state of its own).
+Pure Python: no search engine is imported here, so a sink that is not Whoosh
+(Typesense receives pre-stemmed text and stemmed queries) uses the very same
+analysis. The Whoosh analyzer classes live in ``indexer.whoosh_analysis``.
 
-Two analyzers:
+What the analysis does:
 
-* ``stemmed_analyzer()``: tokens, lowercase, a stop list pruned of news words,
-  Sastrawi stems (memoised per unique token, corrected by ``STEM_EXCEPTIONS``).
-* ``exact_analyzer()``: the unstemmed forms that differ from their stem
-  (`pertemuan`, not `temu`), so an exact affixed form can score above a match
-  that only shares the stem. Roots are left out: their exact form is their
-  stem, already in the stemmed field, and leaving them out saves ~70% of the
-  exact field's postings (measured on the 22k corpus), which is indexing time.
+* ``tokens(text)``: Unicode word tokens (hyphens, slashes and apostrophes
+  split), lowercased, minus a stop list pruned of news words.
+* ``stem(word)``: Sastrawi's stem, memoised per unique token and corrected by
+  ``STEM_EXCEPTIONS``.
+* the exact-form rule, ``is_affixed(word)``: an exact field holds only the
+  forms that differ from their stem (`pertemuan`, not `temu`), so an exact
+  affixed form can score above a match that only shares the stem. Roots are
+  left out: their exact form is their stem, already in the stemmed field, and
+  leaving them out saves ~70% of the exact field's postings (measured on the
+  22k corpus), which is indexing time.
+* ``analyse_text(text)``: both of the above from one tokenisation and one stem
+  lookup per token, which is what an index sink is given.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Iterator
-
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from typing import Iterable
 
 # Letters and digits; hyphens, slashes and apostrophes split tokens, so
 # `Kim Jong-un` is findable as `jong` and `un`, and `13/9/2023` as its parts.
@@ -51,7 +54,7 @@ def stop_words() -> frozenset[str]:
 
 # Sastrawi mistakes that matter for news, measured on the 22k corpus (see
 # README, "Stemming"). Each maps a surface form to the stem its word family
-# shares; every entry is checked by tests/test_analysis.py.
+# shares; every entry is checked by tests/test_indexer.py.
 STEM_EXCEPTIONS: dict[str, str] = {
     # `mengunjungi`/`pengunjung` -> `unjung`, `kunjungan`/`berkunjung` -> `kunjung`
     "mengunjungi": "kunjung",
@@ -129,48 +132,71 @@ def add_stems(stems: dict[str, str]) -> None:
     _stem_cache.update(stems)
 
 
-class SastrawiStemFilter(Filter):
-    """Replaces each token's text with its Sastrawi stem."""
+def tokens(text: str) -> list[str]:
+    """The lowercase word tokens of ``text`` that are not stop words, in order.
 
-    def __eq__(self, other):
-        return other is not None and self.__class__ is other.__class__
-
-    def __call__(self, tokens: Iterable) -> Iterator:
-        for t in tokens:
-            if not t.stopped:
-                t.text = stem(t.text)
-            yield t
-
-
-class AffixedOnlyFilter(Filter):
-    """Keeps the tokens whose stem differs from the token itself."""
-
-    def __eq__(self, other):
-        return other is not None and self.__class__ is other.__class__
-
-    def __call__(self, tokens: Iterable) -> Iterator:
-        for t in tokens:
-            if t.stopped or stem(t.text) != t.text:
-                yield t
+    Each token is lowercased after tokenising, as a tokenizer-then-lowercase
+    pipeline does (lowercasing first would split `İ`, whose lowercase form
+    carries a combining dot).
+    """
+    stops = stop_words()
+    out = []
+    for word in _WORD.findall(text):
+        word = word.lower()
+        if word not in stops:
+            out.append(word)
+    return out
 
 
-_TOKENIZER = RegexTokenizer(TOKEN_PATTERN)
-
-
-def plain_analyzer():
-    """Tokens, lowercase, stop list: what both indexed forms start from."""
-    return _TOKENIZER | LowercaseFilter() | StopFilter(stoplist=stop_words(), minsize=1)
-
-
-def stemmed_analyzer():
-    return plain_analyzer() | SastrawiStemFilter()
-
-
-def exact_analyzer():
-    return plain_analyzer() | AffixedOnlyFilter()
+def is_affixed(word: str) -> bool:
+    """The exact-form rule: a token is kept in the exact field when its stem differs from it."""
+    return stem(word) != word
 
 
 def analyze(text: str, stemmed: bool = True) -> list[str]:
     """The stemmed (or plain, unstemmed) terms of a text, as the index sees them."""
-    ana = stemmed_analyzer() if stemmed else plain_analyzer()
-    return [t.text for t in ana(text)]
+    words = tokens(text)
+    return [stem(w) for w in words] if stemmed else words
+
+
+@dataclass
+class AnalysedText:
+    """A text as an index sink receives it: the stem of every token, and the affixed forms.
+
+    ``stems[i]`` is the i-th token's stem (its position is ``i``); ``affixed``
+    lists, in order, the tokens the exact-form rule keeps.
+    """
+
+    stems: list[str]
+    affixed: list[str]
+
+    def stemmed_text(self) -> str:
+        """The stems joined by spaces: pre-stemmed text for a sink that tokenises on spaces."""
+        return " ".join(self.stems)
+
+
+def analyse_text(text: str) -> AnalysedText:
+    """One tokenisation and one stem lookup per token for both the stemmed and the exact forms."""
+    stems: list[str] = []
+    affixed: list[str] = []
+    cache = _stem_cache
+    for word in tokens(text):
+        root = cache.get(word) or stem(word)
+        stems.append(root)
+        if root != word:
+            affixed.append(word)
+    return AnalysedText(stems, affixed)
+
+
+# Indexes written before the Whoosh analyzer classes moved to
+# ``indexer.whoosh_analysis`` pickled them under this module's name; they
+# resolve here, importing Whoosh only when such a schema is unpickled.
+_MOVED_TO_WHOOSH = ("SastrawiStemFilter", "AffixedOnlyFilter")
+
+
+def __getattr__(name: str):
+    if name in _MOVED_TO_WHOOSH:
+        from indexer import whoosh_analysis
+
+        return getattr(whoosh_analysis, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -58,3 +58,24 @@ def sample_index(tmp_path_factory, sample_jsonl) -> Path:
     index_dir = tmp_path_factory.mktemp("sample_index")
     build_index([sample_jsonl], index_dir)
     return index_dir
+
+
+# --- Typesense: real server processes on free loopback ports, stopped by pid ---------------
+
+
+@pytest.fixture(scope="session")
+def typesense_node():
+    """One Typesense node (~0.3 s to start) for everything that does not need a cluster."""
+    from cluster.nodes import LocalCluster
+
+    with LocalCluster(1) as node:
+        yield node
+
+
+@pytest.fixture(scope="session")
+def typesense_cluster():
+    """One 3-node cluster per session (~12 s to elect a leader); tests that kill a node restart it."""
+    from cluster.nodes import LocalCluster
+
+    with LocalCluster(3) as cluster:
+        yield cluster

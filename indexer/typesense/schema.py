@@ -1,0 +1,125 @@
+"""The Typesense collections: what each field holds, and one article as a document.
+
+Typesense 0.24.1 is not Telusur's analyzer, and its string facets and ``:=``
+filters compare values case-insensitively (``Nasional`` and ``nasional``
+merge: ``../shared/notes/typesense-facts.md``). So:
+
+* ``title_stems`` / ``body_stems`` hold the text already through Telusur's
+  analyzer (tokens, stop list, Sastrawi stems, space-joined): ``q`` searches
+  them, and a query is analysed the same way before it is sent;
+* ``title`` / ``body`` hold the raw text, stored but not indexed, for display
+  and for snippets made by Telusur's own highlighter;
+* each facet field is faceted and filtered through ``<field>_key``, the
+  value's UTF-8 bytes in hex: lowercase letters only, so case-insensitive
+  comparison cannot merge two values, and the exact value comes back by
+  decoding it; ``<field>`` keeps the value list as written, for display;
+* ``date`` is an int64 (seconds, the outlet's wall clock read as UTC) with
+  ``dated`` beside it, so either sort puts dateless articles last;
+  ``month`` / ``day`` are the histogram's buckets as strings;
+* ``terms`` lists the article's distinct stems and affixed forms (not
+  indexed): the vocabulary that did-you-mean and re-ranking read.
+
+A second collection holds one document, the *generation*: a build or delete
+changes it after every batch, so a server knows when to reload what it
+derives from the articles (the vocabulary).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+from indexer.analysis import analyse_text
+from indexer.schema import FACET_FIELDS, TEXT_FIELDS
+
+SCHEMA_VERSION = 1
+DEFAULT_PREFIX = "telusur"
+STEMS_SUFFIX = "_stems"
+KEY_SUFFIX = "_key"
+GENERATION_ID = "generation"
+
+
+def articles_collection(prefix: str = DEFAULT_PREFIX) -> str:
+    return f"{prefix}_articles"
+
+
+def meta_collection(prefix: str = DEFAULT_PREFIX) -> str:
+    return f"{prefix}_meta"
+
+
+def _stored(name: str, kind: str = "string") -> dict:
+    return {"name": name, "type": kind, "index": False, "optional": True}
+
+
+def articles_schema(name: str) -> dict:
+    """The collection of articles (``name`` from ``articles_collection``)."""
+    fields: list[dict] = []
+    for text in TEXT_FIELDS:
+        fields.append({"name": text + STEMS_SUFFIX, "type": "string"})
+        fields.append(_stored(text))
+    for facet in FACET_FIELDS:
+        fields.append({"name": facet + KEY_SUFFIX, "type": "string[]", "facet": True, "optional": True})
+        fields.append(_stored(facet, "string[]"))
+    fields += [
+        {"name": "date", "type": "int64"},
+        {"name": "dated", "type": "int32"},
+        {"name": "month", "type": "string", "facet": True, "optional": True},
+        {"name": "day", "type": "string", "facet": True, "optional": True},
+        _stored("url"),
+        _stored("subcategory"),
+        _stored("terms", "string[]"),
+    ]
+    return {"name": name, "fields": fields, "default_sorting_field": "date"}
+
+
+def meta_schema(name: str) -> dict:
+    return {
+        "name": name,
+        "fields": [{"name": "generation", "type": "int64"}, {"name": "schema", "type": "int32"}],
+    }
+
+
+def facet_key(value: str) -> str:
+    """The case-proof form Typesense facets and filters on."""
+    return value.encode("utf-8").hex()
+
+
+def facet_value(key: str) -> str:
+    return bytes.fromhex(key).decode("utf-8")
+
+
+def epoch(moment: dt.datetime | dt.date) -> int:
+    """Seconds since 1970 of a naive wall-clock time (or the start of a day), read as UTC."""
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time())
+    return calendar.timegm(moment.timetuple())
+
+
+def to_document(fields: dict) -> dict:
+    """One article's Typesense document from its prepared fields (``indexer.build.document_fields``)."""
+    doc: dict = {"id": fields["id"]}
+    terms: set[str] = set()
+    for text in TEXT_FIELDS:
+        analysed = analyse_text(fields.get(text) or "")
+        doc[text + STEMS_SUFFIX] = analysed.stemmed_text()
+        doc[text] = fields.get(text) or ""
+        terms.update(analysed.stems)
+        terms.update(analysed.affixed)
+    for facet in FACET_FIELDS:
+        value = fields.get(facet)
+        values = [value] if isinstance(value, str) else list(value or [])
+        values = list(dict.fromkeys(v for v in values if v))
+        if values:
+            doc[facet] = values
+            doc[facet + KEY_SUFFIX] = [facet_key(v) for v in values]
+    published = fields.get("date")
+    doc["date"] = epoch(published) if published else 0
+    doc["dated"] = 1 if published else 0
+    if published:
+        doc["month"] = published.strftime("%Y-%m")
+        doc["day"] = published.strftime("%Y-%m-%d")
+    for name in ("url", "subcategory"):
+        if fields.get(name):
+            doc[name] = fields[name]
+    doc["terms"] = sorted(terms)
+    return doc
