@@ -23,15 +23,17 @@ query's own words ranks above one that matches only alternatives.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
 from indexer.analysis import analyze, stem
 from search.expand import slang, tables
+from search.query import AltNode, AndNode, NotNode, OrNode, TermNode, is_wildcard
 
 SOURCES = ("slang", "synonym", "related")
 WEIGHTS = {"slang": 0.9, "synonym": 0.9, "related": 0.4}
 MAX_PER_WORD = 4
+MAX_PER_QUERY = 24  # a thousand-word query expands its first words only ("truncated")
 MIN_ALT_DF = 3  # an alternative the index barely holds only adds noise
 
 
@@ -93,3 +95,58 @@ class Expander:
                     found[stems] = Alternative(stems, weight, source)
         usable = [a for a in found.values() if all(df(s) >= MIN_ALT_DF for s in a.stems)]
         return sorted(usable, key=lambda a: -a.weight)[:MAX_PER_WORD]
+
+
+@dataclass
+class Expansion:
+    """``tree`` with alternatives (``AltNode``), ``own`` the same tree with the query's own words only.
+
+    Both drop the same words (a colloquial spelling of stop words, ``gak``),
+    so a backend compiling both gets clauses that pair up one to one.
+    """
+
+    tree: AndNode
+    own: AndNode
+    alternatives: list[Alternative] = field(default_factory=list)
+    truncated: bool = False
+
+
+def expand_tree(tree: AndNode, expander: Expander, index: IndexStats) -> Expansion:
+    """Alternatives for the plain words of a parsed query (not phrases, wildcards, facets or negations)."""
+    out = Expansion(tree, tree)
+
+    def visit(node, negated: bool):
+        if isinstance(node, (AndNode, OrNode)):
+            items = [x for x in (visit(i, negated) for i in node.items) if x is not None]
+            return type(node)(items) if items or node is tree else None
+        if isinstance(node, NotNode):
+            inner = visit(node.item, True)
+            return NotNode(inner) if inner is not None else None
+        if negated or node.phrase or node.facet is not None or is_wildcard(node):
+            return node
+        forms = analyze(node.text, stemmed=False)
+        if forms and all(expander.is_stop(f, index) for f in forms):
+            return None
+        if len(forms) != 1:
+            return node
+        if len(out.alternatives) >= MAX_PER_QUERY:
+            out.truncated = True
+            return node
+        alts = expander.alternatives(forms[0], index)[: MAX_PER_QUERY - len(out.alternatives)]
+        out.alternatives.extend(alts)
+        return AltNode(node, alts) if alts else node
+
+    out.tree = visit(tree, False)
+    out.own = own_words(out.tree)
+    return out
+
+
+def own_words(node):
+    """The tree with every ``AltNode`` replaced by the word typed."""
+    if isinstance(node, AltNode):
+        return node.own
+    if isinstance(node, (AndNode, OrNode)):
+        return type(node)([own_words(i) for i in node.items])
+    if isinstance(node, NotNode):
+        return NotNode(own_words(node.item))
+    return node
