@@ -113,7 +113,8 @@ def total(driver) -> int:
     from selenium.webdriver.common.by import By
 
     text = driver.find_element(By.CSS_SELECTOR, ".total").text
-    match = re.search(r"dari (\d+) artikel", text)
+    # "dari N artikel", or collapsed into stories: "dari S cerita (N artikel)"
+    match = re.search(r"(\d+) artikel", text)
     assert match, text
     return int(match.group(1))
 
@@ -161,7 +162,7 @@ def test_search_facet_and_histogram_with_javascript(browser, base_url):
     assert browser.find_element(By.CSS_SELECTOR, f"#facet-source input[value='{name}']").is_selected()
 
     # A histogram bar filters to its month (or day).
-    bars = browser.find_elements(By.CSS_SELECTOR, "svg.histogram a.bar")
+    bars = browser.find_elements(By.CSS_SELECTOR, "section.chart svg.histogram a.bar")  # the publication date
     assert bars
     tallest = max(bars, key=lambda b: int(re.search(r": (\d+) artikel", b.get_attribute("textContent")).group(1)))
     bar_count = int(re.search(r": (\d+) artikel", tallest.get_attribute("textContent")).group(1))
