@@ -244,7 +244,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
         union(short, long)
     # People: shorter forms inside one fuller form.
     people = {untyped(v)[1]: n for v, n in counts.items() if v.startswith(PERSON + SEP)}
-    _people_groups(people, union)
+    _people_groups(people, union, find)
     # Spelling variants, every kind.
     by_variant: dict[str, list[str]] = defaultdict(list)
     for name in name_count:
@@ -279,26 +279,30 @@ def _short_form(short: str, long: str) -> bool:
     return abbreviates(short, long)
 
 
-def _people_groups(people: dict[str, int], union) -> None:
-    by_word: dict[str, list[str]] = defaultdict(list)
+def _people_groups(people: dict[str, int], union, find) -> None:
+    """Fuller names first (`Anies Baswedan` / `Anies Rasyid Baswedan`), then lone words,
+    counted by the groups the first pass made."""
+    by_first: dict[str, list[str]] = defaultdict(list)
     for name in people:
-        for word in set(name.split()):
-            by_word[word].append(name)
-    for name, n in people.items():
+        by_first[name.split()[0]].append(name)
+    lone = []
+    for name in people:
         words = name.split()
-        fuller = [
-            other for other in by_word.get(words[0], [])
-            if len(other.split()) > len(words) and _inside(words, other.split())
-        ]
-        if not fuller:
-            continue
         if len(words) == 1:
-            total = sum(people[f] for f in fuller)
-            top = max(fuller, key=lambda f: people[f])
-            if people[top] >= DOMINANT * total:
-                union(name, top)
-        elif len(fuller) == 1:  # two fuller forms are two people: `Budi Santoso` stays apart
+            lone.append(name)
+            continue
+        fuller = [o for o in by_first[words[0]] if len(o.split()) > len(words) and _inside(words, o.split())]
+        if len(fuller) == 1:  # two fuller forms are two people: `Budi Santoso` stays apart
             union(name, fuller[0])
+    for name in lone:
+        groups: Counter = Counter()
+        for other in by_first[name]:
+            if other != name:
+                groups[find(other)] += people[other]
+        if groups:
+            root, n = groups.most_common(1)[0]
+            if n >= DOMINANT * sum(groups.values()):
+                union(name, root)
 
 
 def _inside(words: list[str], other: list[str]) -> bool:
