@@ -458,3 +458,15 @@ def test_type_is_voted_by_the_corpus():
     table = learn(docs)
     assert table.apply([], [], ["Persebaya"]) == ([], ["Persebaya"], [])
     assert table.apply(["Senayan"], [], []) == ([], [], ["Senayan"])
+
+
+def test_reporter_credits_double_dash_datelines_and_title_case_headlines():
+    e = extract(
+        "Laporan Wartawan Tribunnews.com, Edwin Firdaus TRIBUNNEWS.COM, JAKARTA - Menteri Luar Negeri "
+        "Indonesia, Retno Marsudi, hadir."
+    )
+    assert e.people == ["Retno Marsudi"], e.people
+    e = extract("REPUBLIKA.CO.ID,MADRID -- Pelatih Real Madrid Zinedine Zidane optimistis.")
+    assert "REPUBLIKA" not in e.organizations and "Madrid" not in e.locations
+    e = extract("Susi Minta Maaf karena Keras Kepala\nMenteri Susi Pudjiastuti hadir di Jakarta.")
+    assert e.people == ["Susi Pudjiastuti"], e.people

@@ -106,7 +106,7 @@ def tagged_mentions(text: str) -> list[Mention]:
     for line in _LINE_RE.finditer(text):
         matches = list(TOKEN_RE.finditer(line.group()))
         for s0, s1 in _sentences(matches):
-            tokens = [m.group() for m in matches[s0:s1]]
+            tokens = _unshout([m.group() for m in matches[s0:s1]])
             for a, b in _windows(tokens):
                 features += sequence_features(tokens, a, b, cache)
                 windows.append((matches[s0 + a:s0 + b], line.start(), b - a))
@@ -124,6 +124,20 @@ def tagged_mentions(text: str) -> list[Mention]:
             out.append(_mention(_KINDS[kind], text[start:end], start, end))
         pos += size
     return out
+
+
+# A sentence this capitalised is a headline in title case (`Susi Minta Maaf karena Keras Kepala`).
+TITLE_CASE_SHARE = 0.6
+
+
+def _unshout(tokens: list[str]) -> list[str]:
+    """A title-case headline's ordinary words in lowercase, as a sentence would write them:
+    the CRF learnt from sentences, where a capital means a name."""
+    words = [t for t in tokens if t[:1].isalpha()]
+    if len(words) < 3 or sum(t[:1].isupper() for t in words) < TITLE_CASE_SHARE * len(words):
+        return tokens
+    common = _ordinary_openers()
+    return [t.lower() if t.lower() in common else t for t in tokens]
 
 
 def _sentences(matches: list) -> list[tuple[int, int]]:
