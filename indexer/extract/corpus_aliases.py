@@ -248,7 +248,8 @@ def learn(documents: list[list[str]]) -> AliasTable:
     # Spelling variants, every kind.
     by_variant: dict[str, list[str]] = defaultdict(list)
     for name in name_count:
-        by_variant[variant_key(name)].append(name)
+        if not name.replace(" ", "").isupper():  # acronyms are not spelt two ways: `UII` is not `UI`
+            by_variant[variant_key(name)].append(name)
     for group in by_variant.values():
         for other in group[1:]:
             union(other, group[0])
@@ -256,10 +257,11 @@ def learn(documents: list[list[str]]) -> AliasTable:
     for name in name_count:
         groups[find(name)].append(name)
     canonical: dict[str, str] = {}
+    people_names = {untyped(v)[1] for v in counts if v.startswith(PERSON + SEP)}
     for members in groups.values():
         if len(members) < 2:
             continue
-        display = _display(members, name_count, types)
+        display = _display(members, name_count, people_names)
         kind = types.get(display, _majority_kind(members, counts))
         for member in members:
             for k in KINDS:
@@ -313,9 +315,9 @@ def _inside(words: list[str], other: list[str]) -> bool:
     return all(w in it for w in words)
 
 
-def _display(members: list[str], count: Counter, types: dict[str, str]) -> str:
+def _display(members: list[str], count: Counter, people_names: set[str]) -> str:
     """The most common full form: for people two words or more; else the most used."""
-    people = [m for m in members if types.get(m) == PERSON and " " in m]
+    people = [m for m in members if m in people_names and " " in m]
     pool = people or members
     return max(pool, key=lambda m: (count[m], len(m), m))
 

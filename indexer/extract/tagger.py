@@ -18,6 +18,7 @@ from indexer.extract.aliases import PERSON_KEYS, display_name, merge_key, norm_k
 from indexer.extract.features import MODEL_PATH, TOKEN_RE, Features, sequence_features
 from indexer.extract.gazetteer import canonical_place, places
 from indexer.extract.mention import Mention
+from indexer.extract.vocab import TITLES
 
 # NERGRIT's types, as the model's labels spell them.
 PERSON, ORGANISATION, PLACE = "PERSON", "ORGANISATION", "PLACE"
@@ -185,6 +186,8 @@ def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
         words = surface.split()
         while len(words) > 1 and words[-1].lower().strip(".,") in _DEGREES:
             words.pop()
+        while len(words) > 1 and words[0].lower().strip(".") in TITLES:
+            words.pop(0)  # `Bripka Suranto`, `Pak Habibie`: the title is not the name
         surface = " ".join(words)
         name = PERSON_KEYS.get(merge_key(surface)) or display_name(surface)
         return Mention(kind, name, start, tokens=tuple(name.split()), end=end, source="tagger")
