@@ -37,6 +37,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from indexer.extract.aliases import merge_key
@@ -45,6 +46,8 @@ from indexer.extract.vocab import ORG_HEADS
 
 # A short form counts as another value's alias once they appear together this often.
 MIN_COOCCUR = 2
+# A lone word joins a fuller name seen in at least this many articles.
+MIN_FULLER = 3
 # A lone word (`Anies`) is a fuller name's alias when that name holds this share of the
 # lone word's fuller forms' documents.
 DOMINANT = 0.8
@@ -116,7 +119,9 @@ def _covers(s: str, words: list[str]) -> bool:
 
 _VARIANT_RULES = [
     (re.compile(r"oe"), "u"), (re.compile(r"dj"), "j"), (re.compile(r"tj"), "c"),
-    (re.compile(r"^moh?amm?ad|^muhamm?ad|^moh\b"), "muhamad"), (re.compile(r"(.)\1"), r"\1"),
+    (re.compile(r"^moh?amm?ad|^muhamm?ad|^moh\b"), "muhamad"),
+    # Doubled letters, but not the Roman numerals' (`Komisi II` is not `Komisi I`).
+    (re.compile(r"([a-hj-uwyz])\1"), r"\1"),
 ]
 
 
@@ -212,7 +217,13 @@ def learn(documents: list[list[str]]) -> AliasTable:
                 _, short, long = v.split(SEP)
                 defined[(short, long)] += 1
         orgs = [untyped(v)[1] for v in names if v.startswith(ORG + SEP)]
-        shorts = [o for o in orgs if " " not in o or o.split()[0] in ("Kementerian", "Kemenko")]
+        # Short forms learnt by co-occurrence are syllabic (`Kemenkeu`, `Baleg`) or
+        # `Kementerian X`: an all-capitals acronym collides too often (`KPU` is not
+        # `Kementerian Pekerjaan Umum`) and is learnt only from a definition.
+        shorts = [
+            o for o in orgs
+            if (" " not in o and (not o.isupper() or f"Kementerian {o}" in orgs)) or o.split()[0] in ("Kementerian", "Kemenko")
+        ]
         for short in shorts:
             for long in orgs:
                 if long != short and len(long) > len(short) and _short_form(short, long):
@@ -228,14 +239,23 @@ def learn(documents: list[list[str]]) -> AliasTable:
             x = parent[x]
         return x
 
+    def kind_of(name: str) -> str:
+        return types.get(name) or next(k for k in KINDS if typed(k, name) in counts)
+
     def union(a: str, b: str) -> None:
+        """Merge two names' groups; names of two types never merge (`PSG` the club is not
+        `Paulus Suryanta Ginting`), and a curated name keeps its own group."""
+        if a not in name_count or b not in name_count or kind_of(a) != kind_of(b):
+            return
         ra, rb = find(a), find(b)
-        if ra != rb:
+        if ra != rb and ra not in _curated():
             parent[ra] = rb
+        elif ra != rb and rb not in _curated():
+            parent[rb] = ra
 
     # Organisations: definitions, then short forms by their most frequent partner.
     for (short, long), _ in defined.most_common():
-        union(short, long)
+        union(short, long) if long in name_count else None
     best: dict[str, tuple[int, str]] = {}
     for (short, long), n in pairs.items():
         if n >= MIN_COOCCUR and n > best.get(short, (0, ""))[0]:
@@ -271,13 +291,23 @@ def learn(documents: list[list[str]]) -> AliasTable:
     return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count})
 
 
+@lru_cache(maxsize=1)
+def _curated() -> frozenset[str]:
+    """Names the curated tables fix (`Soekarno`, `PSG`, `Korea Utara`): never folded into another."""
+    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
+
+    return frozenset(
+        n for table in (ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES) for pair in table.items() for n in pair
+    )
+
+
 def _short_form(short: str, long: str) -> bool:
     """`Kemenkeu` / `Kementerian Keuangan`; `PUPR` / `Kementerian PUPR`."""
     if " " in short:  # `Kementerian PUPR` / `Kementerian Pekerjaan Umum dan Perumahan Rakyat`
         head, rest = short.split(" ", 1)
         return long.startswith(head + " ") and abbreviates(rest, long[len(head) + 1:])
-    if long.endswith(" " + short) and long.split()[0] in ("Kementerian", "Kemenko"):
-        return True
+    if long.split() == [long.split()[0], short] and long.split()[0] in ("Kementerian", "Kemenko"):
+        return True  # `PUPR` / `Kementerian PUPR`
     return abbreviates(short, long)
 
 
@@ -303,7 +333,10 @@ def _people_groups(people: dict[str, int], union, find) -> None:
                 groups[find(other)] += people[other]
         if groups:
             root, n = groups.most_common(1)[0]
-            if n >= DOMINANT * sum(groups.values()):
+            # The fuller name holds most of the lone word's fuller uses, is seen in a few
+            # articles (not one headline's glue) and more often than the lone word itself
+            # (`Soekarno` alone is a name of its own, not `Soekarno Hatta`).
+            if n >= DOMINANT * sum(groups.values()) and n >= MIN_FULLER and n >= people[name]:
                 union(name, root)
 
 
