@@ -262,6 +262,20 @@ def learn(documents: list[list[str]]) -> AliasTable:
             best[short] = (n, long)
     for short, (_, long) in best.items():
         union(short, long)
+    # `Komisi III` / `Komisi III DPR`: an organisation's name cut short, when one longer
+    # name holds most of its extensions.
+    org_names = {untyped(v)[1]: n for v, n in counts.items() if v.startswith(ORG + SEP)}
+    by_head: dict[str, list[str]] = defaultdict(list)
+    for name in org_names:
+        words = name.split()
+        for k in range(2, len(words)):
+            by_head[" ".join(words[:k])].append(name)
+    for name, n in org_names.items():
+        longer = by_head.get(name)
+        if longer:
+            top = max(longer, key=lambda o: org_names[o])
+            if org_names[top] >= DOMINANT * sum(org_names[o] for o in longer) and org_names[top] >= MIN_FULLER:
+                union(name, top)
     # People: shorter forms inside one fuller form.
     people = {untyped(v)[1]: n for v, n in counts.items() if v.startswith(PERSON + SEP)}
     _people_groups(people, union, find)
@@ -315,8 +329,11 @@ def _people_groups(people: dict[str, int], union, find) -> None:
     """Fuller names first (`Anies Baswedan` / `Anies Rasyid Baswedan`), then lone words,
     counted by the groups the first pass made."""
     by_first: dict[str, list[str]] = defaultdict(list)
+    by_word: dict[str, list[str]] = defaultdict(list)
     for name in people:
         by_first[name.split()[0]].append(name)
+        for word in set(name.split()[1:]):
+            by_word[word].append(name)
     lone = []
     for name in people:
         words = name.split()
@@ -327,8 +344,8 @@ def _people_groups(people: dict[str, int], union, find) -> None:
         if len(fuller) == 1:  # two fuller forms are two people: `Budi Santoso` stays apart
             union(name, fuller[0])
     for name in lone:
-        groups: Counter = Counter()
-        for other in by_first[name]:
+        groups: Counter = Counter()  # fuller names with this word, first (`Anies`) or last (`Marquez`)
+        for other in by_first[name] + by_word[name]:
             if other != name:
                 groups[find(other)] += people[other]
         if groups:
