@@ -117,7 +117,7 @@ ORG_ALIASES: dict[str, str] = {
     "DK PBB": "Dewan Keamanan PBB", "Dewan Keamanan PBB": "Dewan Keamanan PBB",
     "Gedung Putih": "Gedung Putih", "PDI Perjuangan": "PDIP", "PDI-P": "PDIP", "Bea Cukai": "Bea Cukai",
     "Bea dan Cukai": "Bea Cukai", "Garuda Indonesia": "Garuda Indonesia", "Lion Air": "Lion Air",
-    "Komnas HAM": "Komnas HAM", "Inter Milan": "Inter Milan", "Man United": "Manchester United",
+    "Komnas HAM": "Komnas HAM", "Inter Milan": "Inter Milan", "Man United": "Manchester United", "Inter": "Inter Milan",
     "MU": "Manchester United", "Man City": "Manchester City",
     "Partai Golkar": "Golkar", "Partai Gerindra": "Gerindra", "Partai Demokrat": "Demokrat",
     "Partai NasDem": "NasDem", "Partai Nasdem": "NasDem", "Nasdem": "NasDem", "Partai Hanura": "Hanura",

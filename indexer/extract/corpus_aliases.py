@@ -358,7 +358,11 @@ def _people_groups(people: dict[str, int], union, find) -> None:
 
 
 def _inside(words: list[str], other: list[str]) -> bool:
-    """The words in order inside ``other``; two or more words keep the first and last."""
+    """The words in order inside ``other``; two or more words keep the first and last
+    (`Anies Baswedan` in `Anies Rasyid Baswedan`) or are its start (`Sri Mulyani` in
+    `Sri Mulyani Indrawati`)."""
+    if len(words) > 1 and other[:len(words)] == words:
+        return True
     if len(words) > 1 and (words[0] != other[0] or words[-1] != other[-1]):
         return False
     it = iter(other)
