@@ -16,8 +16,9 @@ merge: ``../shared/notes/typesense-facts.md``). So:
 * ``date`` is an int64 (seconds, the outlet's wall clock read as UTC) with
   ``dated`` beside it, so either sort puts dateless articles last;
   ``month`` / ``day`` are the histogram's buckets as strings;
-* ``terms`` lists the article's distinct stems and affixed forms (not
-  indexed): the vocabulary that did-you-mean and re-ranking read.
+* ``terms`` lists the article's distinct stems and affixed forms, and
+  ``title_len`` / ``body_len`` count its tokens (not indexed): the
+  vocabulary and field lengths that did-you-mean and BM25 re-ranking read.
 
 A second collection holds one document, the *generation*: a build or delete
 changes it after every batch, so a server knows when to reload what it
@@ -36,6 +37,7 @@ SCHEMA_VERSION = 1
 DEFAULT_PREFIX = "telusur"
 STEMS_SUFFIX = "_stems"
 KEY_SUFFIX = "_key"
+LENGTH_SUFFIX = "_len"
 GENERATION_ID = "generation"
 
 
@@ -57,6 +59,7 @@ def articles_schema(name: str) -> dict:
     for text in TEXT_FIELDS:
         fields.append({"name": text + STEMS_SUFFIX, "type": "string"})
         fields.append(_stored(text))
+        fields.append(_stored(text + LENGTH_SUFFIX, "int32"))
     for facet in FACET_FIELDS:
         fields.append({"name": facet + KEY_SUFFIX, "type": "string[]", "facet": True, "optional": True})
         fields.append(_stored(facet, "string[]"))
@@ -103,6 +106,7 @@ def to_document(fields: dict) -> dict:
         analysed = analyse_text(fields.get(text) or "")
         doc[text + STEMS_SUFFIX] = analysed.stemmed_text()
         doc[text] = fields.get(text) or ""
+        doc[text + LENGTH_SUFFIX] = len(analysed.stems)
         terms.update(analysed.stems)
         terms.update(analysed.affixed)
     for facet in FACET_FIELDS:
