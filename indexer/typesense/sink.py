@@ -95,17 +95,23 @@ class Sink:
 
     def existing_ids(self, ids: list[str]) -> set[str]:
         """Which of ``ids`` the collection already holds (to count updates apart from new articles)."""
-        found: set[str] = set()
-        for start in range(0, len(ids), 250):
-            chunk = ids[start : start + 250]
-            params = {
+        searches = [
+            {
+                "collection": self.articles,
                 "q": "*",
-                "filter_by": "id:[" + ",".join(_quoted(i) for i in chunk) + "]",
+                "filter_by": "id:[" + ",".join(_quoted(i) for i in ids[start : start + 250]) + "]",
                 "per_page": 250,
                 "include_fields": "id",
             }
-            # Through ``write``: any node, the long deadline of a build riding out a leader change.
-            result = self.cluster.write(lambda c, p=params: c.collections[self.articles].documents.search(p))
+            for start in range(0, len(ids), 250)
+        ]
+        # A POST (a GET's query string is capped at 4,000 characters), through ``write``: any
+        # node, and the long deadline of a build riding out a leader change.
+        answer = self.cluster.write(lambda c: c.multi_search.perform({"searches": searches}, {}))
+        found: set[str] = set()
+        for result in answer["results"]:
+            if "error" in result:
+                raise RuntimeError(f"Typesense refused a search: {result['error']}")
             found.update(hit["document"]["id"] for hit in result["hits"])
         return found
 
