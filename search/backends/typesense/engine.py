@@ -50,7 +50,7 @@ from indexer.typesense.schema import (
     meta_collection,
 )
 from search.backends.typesense.rerank import RERANK_K, rerank
-from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, key_filter, translate
+from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, key_filter, quoted, translate
 from search.backends.typesense.vocabulary import EXPORT_FIELDS, RELOAD_INTERVAL_S, Vocabulary
 from search.backends.whoosh.facets import DAY_INTERVAL_MAX_DAYS
 from search.facet_spec import FACETS, PUBLICATION, SELECTABLE
@@ -67,7 +67,9 @@ MAX_PREFIX_VALUES = 1000
 MAX_DAY_BUCKETS = 4000
 MULTI_SEARCH_LIMIT = 50  # Typesense's default limit of searches in one multi_search
 DISPLAY_FIELDS = "id,title,body,url,source,entity,location,day,date,dated"
-RANK_FIELDS = "title_stems,body_stems,title_len,body_len"
+# The re-ranking window: stems and lengths, and the raw title for exact forms (the raw
+# bodies of 50 hits would double the request's cost; the page's are fetched after).
+RANK_FIELDS = "id,date,dated,title,title_stems,body_stems,title_len,body_len"
 # Exact matching of the pre-stemmed words: no typos, prefixes or dropped words.
 STRICT = {"num_typos": 0, "prefix": "false", "drop_tokens_threshold": 0, "typo_tokens_threshold": 0}
 
@@ -354,7 +356,7 @@ class _Search:
         window = _window(request.per_page)
         if ranked and request.page * request.per_page <= window:
             # The first pages come from Telusur's re-ranking of the top hits.
-            return {**common, "page": 1, "per_page": window, "include_fields": f"{DISPLAY_FIELDS},{RANK_FIELDS}"}, True
+            return {**common, "page": 1, "per_page": window, "include_fields": RANK_FIELDS}, True
         return {**common, "page": request.page, "per_page": request.per_page, "include_fields": DISPLAY_FIELDS}, False
 
     def limit(self, spec) -> int:
@@ -453,12 +455,19 @@ class _Search:
     def hits(self, answer: dict, tq: Translated, partial: bool, plan: dict) -> list[Hit]:
         request = self.request
         docs = [h["document"] for h in answer["hits"]]
-        if plan["window"]:
-            start = (request.page - 1) * request.per_page
-            pairs = rerank(docs, tq.stems, tq.forms, self.vocab, partial)[start : start + request.per_page]
-        else:
-            pairs = [(d, 0.0) for d in docs]
-        return [self._hit(doc, score, tq) for doc, score in pairs]
+        if not plan["window"]:
+            return [self._hit(doc, 0.0, tq) for doc in docs]
+        start = (request.page - 1) * request.per_page
+        ranked = rerank(docs, tq.stems, tq.forms, self.vocab, partial)[start : start + request.per_page]
+        if not ranked:
+            return []
+        ids = [doc["id"] for doc, _ in ranked]
+        shown = self.engine.multi_search([{
+            "q": "*", "query_by": QUERY_BY, "per_page": len(ids), "include_fields": DISPLAY_FIELDS,
+            "filter_by": "id:[" + ",".join(quoted(i) for i in ids) + "]", "highlight_fields": "none",
+        }])[0]
+        by_id = {h["document"]["id"]: h["document"] for h in shown["hits"]}
+        return [self._hit(by_id[doc["id"]], score, tq) for doc, score in ranked if doc["id"] in by_id]
 
     @staticmethod
     def _hit(doc: dict, score: float, tq: Translated) -> Hit:
