@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from typesense import exceptions as tse
 
 from cluster.client import Cluster, ConfigError, Connection, Unavailable
-from indexer.backends import BackendConfig
+from indexer.backends import BackendConfig, BackendUnavailable
 from indexer.typesense.schema import (
     DEFAULT_PREFIX,
     GENERATION_ID,
@@ -78,7 +78,7 @@ def open_engine(config: BackendConfig, check_interval: float = 1.0) -> "Typesens
     try:
         connection = Connection.from_options(list(config.typesense_urls), config.typesense_key)
     except ConfigError as exc:
-        raise BackendDown(str(exc)) from None
+        raise BackendUnavailable(str(exc)) from None
     return TypesenseEngine(connection, check_interval=check_interval)
 
 
@@ -95,8 +95,8 @@ class TypesenseEngine:
         self.check_interval = check_interval
         try:
             self.cluster.require()
-        except Unavailable as exc:
-            raise BackendDown(str(exc)) from None
+        except Unavailable as exc:  # at start: a clear error and an exit, not a 503 page
+            raise BackendUnavailable(str(exc)) from None
         self._vocab = self._load(self._generation())
         self._checked = time.monotonic()
         self._loaded = time.monotonic()
