@@ -87,8 +87,19 @@ class TypesenseEngine:
 
     backend = "typesense"
 
-    def __init__(self, connection: Connection, prefix: str = DEFAULT_PREFIX, check_interval: float = 1.0):
-        """``check_interval``: seconds between looks at the index generation (0: every request, waiting)."""
+    def __init__(
+        self,
+        connection: Connection,
+        prefix: str = DEFAULT_PREFIX,
+        check_interval: float = 1.0,
+        rerank_k: int = RERANK_K,
+    ):
+        """``check_interval``: seconds between looks at the index generation (0: every request, waiting).
+
+        ``rerank_k``: how many top hits Telusur's BM25F re-ranks (0: Typesense's order, as the
+        relevance benchmark compares).
+        """
+        self.rerank_k = rerank_k
         self.articles = articles_collection(prefix)
         self.meta = meta_collection(prefix)
         self.cluster = Cluster(connection, self.articles)
@@ -353,8 +364,8 @@ class _Search:
         else:
             sort_by = "dated:desc,date:desc"
         common = {"sort_by": sort_by, "highlight_fields": "none"}
-        window = _window(request.per_page)
-        if ranked and request.page * request.per_page <= window:
+        window = _window(self.engine.rerank_k, request.per_page)
+        if ranked and window and request.page * request.per_page <= window:
             # The first pages come from Telusur's re-ranking of the top hits.
             return {**common, "page": 1, "per_page": window, "include_fields": RANK_FIELDS}, True
         return {**common, "page": request.page, "per_page": request.per_page, "include_fields": DISPLAY_FIELDS}, False
@@ -484,9 +495,9 @@ class _Search:
         )
 
 
-def _window(per_page: int) -> int:
-    """How many top hits are re-ranked: ``RERANK_K`` rounded up to whole pages (Typesense pages them)."""
-    return -(-RERANK_K // per_page) * per_page
+def _window(k: int, per_page: int) -> int:
+    """How many top hits are re-ranked: ``k`` rounded up to whole pages (Typesense pages them)."""
+    return -(-k // per_page) * per_page
 
 
 def _inside(start: str, end: str, lo: dt.date | None, hi: dt.date | None) -> bool:
