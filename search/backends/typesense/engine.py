@@ -253,12 +253,16 @@ class _Search:
 
     # -- filters ------------------------------------------------------------------------
 
+    def selected(self, spec) -> list[str]:
+        """The indexed values a facet's selection means: each as indexed, matched ignoring case.
+
+        A value the vocabulary does not know yet (added since it was loaded) is taken as given.
+        """
+        return list(dict.fromkeys(self.vocab.exact(spec.field, v) or v for v in self.request.selected.get(spec.name, ())))
+
     def selection(self, spec) -> str | None:
-        values = self.request.selected.get(spec.name)
-        if not values:
-            return None
-        exact = [e for e in (self.vocab.exact(spec.field, v) for v in values) if e is not None]
-        return key_filter(spec.field, exact) if exact else NOTHING
+        values = self.selected(spec)
+        return key_filter(spec.field, values) if values else None
 
     def date_range(self) -> str | None:
         lo, hi = self.request.date_range(PUBLICATION.name)
@@ -398,22 +402,14 @@ class _Search:
             found = counts[spec.name]
             top = sorted(((v, c) for v, c in found.items() if c > 0), key=lambda vc: (-vc[1], vc[0]))
             chosen = dict(top[: self.limit(spec)])
-            selected_exact: set[str] = set()
-            unknown: list[str] = []
-            for value in self.request.selected.get(spec.name, ()):
-                exact = self.vocab.exact(spec.field, value)
-                if exact is None:
-                    unknown.append(value)
-                else:
-                    selected_exact.add(exact)
-                    chosen[exact] = found.get(exact, 0)
+            selected = self.selected(spec)
+            for value in selected:
+                chosen[value] = found.get(value, 0)
             values = [
-                FacetValue(v, c, v in selected_exact, self.vocab.entity_type(spec.name, v)) for v, c in chosen.items()
+                FacetValue(v, c, v in selected, self.vocab.entity_type(spec.name, v)) for v, c in chosen.items()
             ]
             values.sort(key=lambda f: (-f.count, f.value))
-            out[spec.name] = values + [
-                FacetValue(v, 0, True, "person" if spec.kind == "entity" else None) for v in unknown
-            ]
+            out[spec.name] = values
         return out
 
     def _count_missing_selections(self, counts: dict[str, dict[str, int]], plan: dict) -> None:
@@ -421,11 +417,10 @@ class _Search:
         missing: list[tuple[str, str]] = []
         searches = []
         for name, entry in plan["facets"].items():
-            for value in self.request.selected.get(name, ()):
-                exact = self.vocab.exact(entry.spec.field, value)
-                if exact is not None and exact not in counts[name]:
-                    missing.append((name, exact))
-                    filters = entry.base + [key_filter(entry.spec.field, [exact])]
+            for value in self.selected(entry.spec):
+                if value not in counts[name]:
+                    missing.append((name, value))
+                    filters = entry.base + [key_filter(entry.spec.field, [value])]
                     searches.append(
                         {"q": plan["q"], "query_by": QUERY_BY, **STRICT, "per_page": 0, "filter_by": " && ".join(filters)}
                     )
