@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bench.machine import HostMeter  # noqa: E402
 from indexer.analysis import analyze  # noqa: E402
 from indexer.build import build_index  # noqa: E402
-from search.engine import SearchEngine  # noqa: E402
+from search.backends.whoosh.engine import WhooshEngine  # noqa: E402
 from search.request import parse_request  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "berita-22k.jsonl"
@@ -94,7 +94,7 @@ class Timings:
 
 def bench_telusur(index_dir: Path) -> tuple[Timings, Timings]:
     """(first pass on a fresh engine: stem and posting caches cold, then the warm rounds)."""
-    engine = SearchEngine(index_dir)
+    engine = WhooshEngine(index_dir)
     requests = [parse_request(p) for p in cases()]
     cold = Timings()
     for r in requests:

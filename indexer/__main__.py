@@ -1,24 +1,12 @@
-"""`python -m indexer build|delete|stats|extract`."""
+"""`python -m indexer build|delete|stats|extract`; ``--backend`` chooses where the index lives."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-from pathlib import Path
 
-DEFAULT_INDEX = Path("index_data") / "default"
-BACKENDS = ("whoosh", "typesense")
-
-
-def _backend_options(parser: argparse.ArgumentParser) -> None:
-    """``--backend`` and the Typesense cluster's address and key (shared by build, delete and stats)."""
-    parser.add_argument("--backend", choices=BACKENDS, default="whoosh", help="where the index lives (default whoosh)")
-    parser.add_argument(
-        "--typesense", action="append", metavar="URL", help="a Typesense node, http://HOST:PORT (repeat for each node;"
-        " default $TELUSUR_TYPESENSE_URLS, comma-separated)",
-    )
-    parser.add_argument("--typesense-key", metavar="KEY", help="the cluster's API key (default $TELUSUR_TYPESENSE_KEY)")
+from indexer.backends import DEFAULT_INDEX, BackendUnavailable, add_backend_arguments, backend_config, open_sink
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,53 +15,51 @@ def main(argv: list[str] | None = None) -> int:
 
     build = sub.add_parser("build", help="add or update articles (by id) from .jsonl/.csv files and .txt folders")
     build.add_argument("sources", nargs="+", help="a .jsonl or .csv file, or a folder of .txt articles")
-    build.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"index folder (default {DEFAULT_INDEX})")
+    add_backend_arguments(build, DEFAULT_INDEX)
     build.add_argument("--workers", type=int, default=None, help="worker processes (default: 2 or the CPU count)")
     build.add_argument("--batch-size", type=int, default=None, help="articles per commit")
     build.add_argument("--wait", type=float, default=600.0, help="seconds to wait for another build's lock")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
-    _backend_options(build)
 
     delete = sub.add_parser("delete", help="remove documents by id")
     delete.add_argument("ids", nargs="+")
-    delete.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    add_backend_arguments(delete, DEFAULT_INDEX)
     delete.add_argument("--wait", type=float, default=60.0)
-    _backend_options(delete)
 
     stats = sub.add_parser("stats", help="documents, fields, facet cardinalities, size on disk")
-    stats.add_argument("--index", type=Path, default=DEFAULT_INDEX)
+    add_backend_arguments(stats, DEFAULT_INDEX)
     stats.add_argument("--json", action="store_true")
-    _backend_options(stats)
 
     sub.add_parser("extract", help="JSON lines {id, text, date} on stdin -> people, organizations, locations, dates")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    if args.command != "extract" and args.backend == "typesense":
+    if args.command == "extract":
+        from indexer.extract.cli import run
+
+        return run(sys.stdin, sys.stdout, sys.stderr)
+    config = backend_config(args)
+    if config.name == "typesense":  # its own runner (exit 3 on a cluster error) until it registers a Sink in SINKS
         from indexer.typesense.cli import run_typesense
 
         return run_typesense(args)
-    if args.command == "build":
-        return _build(args)
-    if args.command == "delete":
-        return _delete(args)
-    if args.command == "stats":
-        return _stats(args)
-    from indexer.extract.cli import run
-
-    return run(sys.stdin, sys.stdout, sys.stderr)
+    try:
+        sink = open_sink(config)
+    except BackendUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return {"build": _build, "delete": _delete, "stats": _stats}[args.command](sink, args)
 
 
-def _build(args) -> int:
-    from indexer.build import DEFAULT_BATCH_SIZE, IndexLocked, build_index
+def _build(sink, args) -> int:
+    from indexer.build import DEFAULT_BATCH_SIZE, IndexLocked
 
     def warn(message: str) -> None:
         print(f"warning: {message}", file=sys.stderr)
 
     try:
-        summary = build_index(
+        summary = sink.build(
             args.sources,
-            args.index,
             progress=not args.quiet,
             workers=args.workers,
             batch_size=args.batch_size or DEFAULT_BATCH_SIZE,
@@ -87,13 +73,11 @@ def _build(args) -> int:
     return 0 if summary.indexed + summary.updated or not summary.skipped else 1
 
 
-def _delete(args) -> int:
-    from indexer.build import IndexLocked, delete_documents
-    from indexer.stats import require_index
+def _delete(sink, args) -> int:
+    from indexer.build import IndexLocked
 
     try:
-        require_index(args.index)
-        removed = delete_documents(args.index, args.ids, lock_wait=args.wait)
+        removed = sink.delete(args.ids, lock_wait=args.wait)
     except (IndexLocked, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
@@ -102,17 +86,16 @@ def _delete(args) -> int:
     return 0
 
 
-def _stats(args) -> int:
+def _stats(sink, args) -> int:
     import json
 
-    from indexer.stats import format_stats, index_stats, require_index
+    from indexer.stats import format_stats
 
     try:
-        require_index(args.index)
+        stats = sink.stats()
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
-    stats = index_stats(args.index)
     print(json.dumps(stats, ensure_ascii=False, indent=2) if args.json else format_stats(stats))
     return 0
 

@@ -31,6 +31,7 @@ from indexer.extract import Extraction, extract
 from indexer.merge import merge_tiers
 from indexer.schema import build_schema
 from indexer.sources import Article, Repaired, Skipped, iter_sources
+from indexer.stories import StoryTable, fingerprint
 
 log = logging.getLogger("telusur.indexer")
 
@@ -63,8 +64,8 @@ class IndexLocked(RuntimeError):
     """Another build holds the index's write lock."""
 
 
-def document_fields(article: Article) -> dict:
-    """The Whoosh fields of one article: text, facets and what extraction finds."""
+def document_fields(article: Article, story: str | None = None) -> dict:
+    """The Whoosh fields of one article: text, facets, what extraction finds and its story id."""
     published = article.date.date() if article.date else None
     try:
         found = extract(f"{article.title}\n{article.body}", published)
@@ -90,6 +91,7 @@ def document_fields(article: Article) -> dict:
         "organization": found.organizations,
         "location": found.locations,
         "mentioned": sorted(mentioned),
+        "story": story,
     }
     return {name: value for name, value in fields.items() if value is not None}
 
@@ -131,7 +133,7 @@ class _PreparingTask(SubWriterTask):
                 _code, args = pickle.load(f)
                 article = args["article"]
                 try:
-                    self.writer.add_document(**document_fields(article))
+                    self.writer.add_document(**document_fields(article, args.get("story")))
                 except Exception as exc:  # one bad document must not kill the worker and stall the build
                     _worker_warning(f"skipped {article.origin}: could not be indexed ({exc!r})")
         tempstorage.delete_file(filename)
@@ -151,8 +153,20 @@ def open_or_create(index_dir: str | Path) -> index.Index:
     path = Path(index_dir)
     path.mkdir(parents=True, exist_ok=True)
     if index.exists_in(str(path)):
-        return index.open_dir(str(path))
+        return _with_new_fields(index.open_dir(str(path)))
     return index.create_in(str(path), build_schema())
+
+
+def _with_new_fields(ix: index.Index) -> index.Index:
+    """An index written before a field existed (``story``) gets it, empty, so builds can fill it."""
+    schema = build_schema()
+    missing = [name for name in schema.names() if name not in ix.schema]
+    if missing:
+        writer = ix.writer(timeout=WHOOSH_LOCK_WAIT)
+        for name in missing:
+            writer.add_field(name, schema[name])
+        writer.commit()
+    return ix
 
 
 @contextmanager
@@ -213,6 +227,7 @@ def build_index(
     with exclusive(index_dir, lock_wait, warn):
         ix = open_or_create(index_dir)
         bar = _progress_bar() if progress else None
+        stories = StoryTable(index_dir)
         try:
             with multiprocessing.Pool(workers, initializer=_die_with_parent) as stemmers:
                 batch: list[Article] = []
@@ -223,12 +238,13 @@ def build_index(
                         continue
                     # A repeated id must see the earlier copy committed to replace it.
                     if len(batch) >= batch_size or item.id in batch_ids:
-                        _write_batch(ix, batch, summary, stemmers, workers, bar, warn)
+                        _write_batch(ix, batch, summary, stemmers, workers, bar, warn, stories)
                         batch, batch_ids = [], set()
                     batch.append(item)
                     batch_ids.add(item.id)
-                _write_batch(ix, batch, summary, stemmers, workers, bar, warn)
+                _write_batch(ix, batch, summary, stemmers, workers, bar, warn, stories)
         finally:
+            stories.close()
             if bar is not None:
                 bar.close()
         summary.documents = ix.doc_count()
@@ -262,11 +278,17 @@ def _prestem(batch: list[Article], stemmers, workers: int) -> None:
         add_stems(stems)
 
 
-def _write_batch(ix, batch, summary, stemmers, workers, bar, warn) -> None:
-    """One commit: a kill loses at most this batch, never what was committed before."""
+def _write_batch(ix, batch, summary, stemmers, workers, bar, warn, stories: StoryTable) -> None:
+    """One commit: a kill loses at most this batch, never what was committed before.
+
+    The story table commits right after the index; a kill between the two
+    leaves the batch's articles unknown to it, and the re-run that completes
+    the batch assigns them again.
+    """
     if not batch:
         return
     _prestem(batch, stemmers, workers)
+    assigned = stories.assign([(a.id, fingerprint(a.title, a.body, a.date, a.source)) for a in batch])
     before, indexed_before = ix.doc_count(), summary.indexed
     writer = _writer(ix, workers)
     try:
@@ -276,18 +298,51 @@ def _write_batch(ix, batch, summary, stemmers, workers, bar, warn) -> None:
                     summary.updated += 1
                 else:
                     summary.indexed += 1
-                writer.add_document(article=article)
+                writer.add_document(article=article, story=assigned.stories[article.id])
                 if bar is not None:
                     bar.update(1)
+            _restamp(writer, committed, assigned.moved)
         writer.commit(mergetype=merge_tiers)
     except BaseException:
         writer.cancel()
+        stories.rollback()
         raise
+    stories.commit()
     missing = before + summary.indexed - indexed_before - ix.doc_count()
     if missing > 0:  # a worker skipped a document, or died
         summary.indexed -= missing
         summary.skipped += missing
         warn(f"{missing} article(s) of the last batch were not indexed (see the warnings above); run the build again to retry them")
+
+
+def _restamp(writer, committed, moved: dict[str, str]) -> None:
+    """Rewrite the indexed articles a merge moved to another story (rare, a few per batch)."""
+    for doc_id, story in moved.items():
+        docnum = committed.document_number(id=doc_id)
+        if docnum is None:
+            continue
+        stored = committed.stored_fields(docnum)
+        writer.delete_by_term("id", doc_id, searcher=committed)
+        writer.add_document(article=_stored_article(stored), story=story)
+
+
+def _stored_article(stored: dict) -> Article:
+    """An indexed article back as an ``Article``, from its stored fields."""
+    def first(name: str) -> str | None:  # facet fields are stored as lists
+        value = stored.get(name)
+        return (value[0] if value else None) if isinstance(value, (list, tuple)) else value
+
+    return Article(
+        id=stored["id"],
+        title=stored.get("title") or "",
+        body=stored.get("body") or "",
+        date=stored.get("date"),
+        source=first("source"),
+        category=first("category"),
+        subcategory=stored.get("subcategory"),
+        url=stored.get("url"),
+        origin=f"story merge of {stored['id']}",
+    )
 
 
 def _progress_bar():
@@ -301,6 +356,11 @@ def delete_documents(index_dir: str | Path, ids: Iterable[str], lock_wait: float
     ix = index.open_dir(str(index_dir))
     with exclusive(index_dir, lock_wait, lambda msg: log.warning(msg)):
         writer = ix.writer(timeout=WHOOSH_LOCK_WAIT)
+        ids = list(ids)
         removed = sum(writer.delete_by_term("id", doc_id) for doc_id in ids)
         writer.commit(mergetype=merge_tiers)
+        stories = StoryTable(index_dir)
+        stories.remove(ids)  # the rest of each story stays grouped
+        stories.commit()
+        stories.close()
     return removed

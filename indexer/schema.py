@@ -12,12 +12,8 @@ from __future__ import annotations
 from whoosh import columns, fields, formats
 from whoosh.analysis import IDTokenizer
 
+from indexer.fields import EXACT_SUFFIX, FACET_FIELDS, TEXT_FIELDS  # noqa: F401 (re-exported)
 from indexer.whoosh_analysis import exact_analyzer, stemmed_analyzer
-
-# Facet field names, in the order a user meets them.
-FACET_FIELDS = ("entity", "person", "organization", "location", "mentioned", "source", "category")
-TEXT_FIELDS = ("title", "body")
-EXACT_SUFFIX = "_exact"
 
 
 class ValueListColumn(columns.VarBytesListColumn):
@@ -94,4 +90,6 @@ def build_schema() -> fields.Schema:
         location=FacetField(),
         # ISO dates the article mentions, plus its publication date.
         mentioned=FacetField(),
+        # The article's story (indexer/stories.py): one id shared by its versions across outlets.
+        story=FacetField(),
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from whoosh import index
 
-from indexer.schema import FACET_FIELDS
+from indexer.fields import FACET_FIELDS
 
 
 def require_index(index_dir: str | Path) -> None:

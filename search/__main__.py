@@ -1,6 +1,7 @@
-"""`python -m search "query" [--entity V]... [--json]`: the search endpoint on the command line.
+"""`python -m search "query" [--entity V]... [--json] [--backend whoosh|typesense]`: the search endpoint on the command line.
 
-Flags become the same parameters the web sends, validated by the same
+Flags are made from the parameter declarations (``search.param_spec``) and
+become the same parameters the web sends, validated by the same
 ``parse_request``; ``--json`` prints exactly what the JSON endpoint returns.
 """
 
@@ -11,47 +12,46 @@ import html
 import json
 import re
 import sys
-from pathlib import Path
 
-from search.engine import SearchEngine
+from indexer.backends import DEFAULT_INDEX, BackendUnavailable, add_backend_arguments, backend_config
+from search.backends import open_engine
 from search.model import SearchError, SearchResult
+from search.param_spec import PARAMS
 from search.request import parse_request
 
-DEFAULT_INDEX = Path("index_data") / "default"  # the indexer's default too
 _MARK_RE = re.compile(r"</?mark>")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m search", description="Search a Telusur index.")
     parser.add_argument("query", nargs="?", default="", help="the query (empty: browse everything)")
-    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX, help=f"index folder (default {DEFAULT_INDEX})")
-    for facet in ("entity", "location", "source", "category"):
-        parser.add_argument(f"--{facet}", action="append", default=[], metavar="V", help=f"select a {facet} (repeatable)")
-    parser.add_argument("--from", dest="date_from", default="", metavar="YYYY-MM-DD")
-    parser.add_argument("--to", dest="date_to", default="", metavar="YYYY-MM-DD")
-    parser.add_argument("--sort", default="", help="relevance | newest | oldest")
-    parser.add_argument("--page", default="")
-    parser.add_argument("--per-page", default="")
+    add_backend_arguments(parser, DEFAULT_INDEX)
+    flagged = [p for p in PARAMS if p.cli]
+    for param in flagged:
+        if param.kind == "values":
+            parser.add_argument(param.cli, dest=param.name, action="append", default=[], metavar="V",
+                                help=f"{param.description.split(';')[0]} (repeatable)")
+        else:
+            metavar = "YYYY-MM-DD" if param.kind == "date" else None
+            choices = f" ({' | '.join(param.choices)})" if param.choices else ""
+            parser.add_argument(param.cli, dest=param.name, default="", metavar=metavar,
+                                help=param.description.split(";")[0] + choices)
     parser.add_argument("--json", action="store_true", help="print the JSON the web endpoint returns")
     args = parser.parse_args(argv)
 
-    params = {
-        "q": [args.query],
-        "entity": args.entity,
-        "location": args.location,
-        "source": args.source,
-        "category": args.category,
-        "date_from": [args.date_from],
-        "date_to": [args.date_to],
-        "sort": [args.sort],
-        "page": [args.page],
-        "per_page": [args.per_page],
-    }
+    params = {"q": [args.query]}
+    for param in flagged:
+        value = getattr(args, param.name)
+        params[param.name] = value if isinstance(value, list) else [value]
     try:
         request = parse_request(params)
-        result = SearchEngine(args.index).search(request)
+        engine = open_engine(backend_config(args))
+        result = engine.search(request)
     except SearchError as e:
         print(f"error ({e.code}): {e.message}", file=sys.stderr)
+        return 2
+    except BackendUnavailable as e:
+        print(f"error: {e}", file=sys.stderr)
         return 2
     if args.json:
         json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)

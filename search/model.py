@@ -10,11 +10,13 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from search.facet_spec import PUBLICATION, SELECTABLE
+
 SORTS = ("relevance", "newest", "oldest")
-# Facets a request may select values in; the date facet is the histogram plus
-# date_from/date_to.
-SELECTABLE_FACETS = ("entity", "location", "source", "category")
-MAX_PER_PAGE = 100
+# Facets a request may select values in (``search.facet_spec``); a date facet
+# is its histogram plus a ``<name>_from`` / ``<name>_to`` range.
+SELECTABLE_FACETS = tuple(f.name for f in SELECTABLE)
+DEFAULT_FACET_LIMIT = 10
 
 
 class SearchError(ValueError):
@@ -23,6 +25,16 @@ class SearchError(ValueError):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
+        self.message = message
+
+
+class BackendDown(RuntimeError):
+    """The backend's storage did not answer (a cluster without a leader, a node down): the web's 503."""
+
+    code = "backend_unavailable"
+
+    def __init__(self, message: str):
+        super().__init__(message)
         self.message = message
 
 
@@ -40,6 +52,14 @@ class SearchRequest:
     facet_limit: dict[str, int] = field(default_factory=dict)
     # facet name -> prefix that values must start with (case-insensitive)
     facet_prefix: dict[str, str] = field(default_factory=dict)
+    # date facets other than the publication date (date_from/date_to): name -> (first, last day)
+    ranges: dict[str, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
+
+    def date_range(self, facet: str) -> tuple[dt.date | None, dt.date | None]:
+        """The selected (first, last) day of a date facet; (None, None) when it has no range."""
+        if facet == PUBLICATION.name:
+            return self.date_from, self.date_to
+        return self.ranges.get(facet, (None, None))
 
 
 @dataclass
@@ -71,8 +91,8 @@ class SearchResult:
     per_page: int
     took_ms: float
     hits: list[Hit]
-    # "entity", "location", "source", "category" -> values; "date" -> histogram
-    # buckets ({value: "2019-09" or "2019-09-10", count, selected})
+    # facet name (``search.facet_spec.FACETS``) -> values; a date facet's are
+    # histogram buckets ({value: "2019-09" or "2019-09-10", count, selected})
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
     # Set when the engine changed the query: "partial" (fewer words matched),

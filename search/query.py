@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
 from indexer.analysis import analyze, stem
-from indexer.schema import EXACT_SUFFIX
-from search import scoring as sc
+from indexer.fields import EXACT_SUFFIX
+from search.backends.whoosh import scoring as sc
+from search.facet_spec import QUERY_PREFIXES
 
-FACET_PREFIXES = ("entity", "location", "source", "category")
+FACET_PREFIXES = tuple(QUERY_PREFIXES)
 FIELD_PREFIXES = ("title",) + FACET_PREFIXES
 MIN_WILDCARD_PREFIX = 3
 MAX_EXPANSION = 64
@@ -312,8 +313,9 @@ class _Compiler:
 
     def term(self, node: TermNode):
         if node.field in FACET_PREFIXES:
-            values = self.vocab.resolve_facet(node.field, node.text)
-            return sc.FacetMatch(node.field, values) if values else sc.Nothing()
+            facet = QUERY_PREFIXES[node.field].name
+            values = self.vocab.resolve_facet(facet, node.text)
+            return sc.FacetMatch(facet, values) if values else sc.Nothing()
         fields = ("title",) if node.field == "title" else ("title", "body")
         if not node.phrase and _WILDCARD_RE.search(node.text):
             return self.wildcard(node.text, fields)

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from search.__main__ import main as cli_main
-from search.engine import SearchEngine
+from search.backends.whoosh.engine import WhooshEngine
 from search.model import SearchError
 from search.request import MAX_QUERY_CHARS, parse_request
 
@@ -44,13 +44,13 @@ def tiny_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def seed(seed_index) -> SearchEngine:
-    return SearchEngine(seed_index)
+def seed(seed_index) -> WhooshEngine:
+    return WhooshEngine(seed_index)
 
 
 @pytest.fixture(scope="module")
-def sample(sample_index) -> SearchEngine:
-    return SearchEngine(sample_index)
+def sample(sample_index) -> WhooshEngine:
+    return WhooshEngine(sample_index)
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +153,7 @@ def test_operators(sample):
 
 
 def test_exact_form_outranks_stem_only(tiny_index):
-    r = SearchEngine(tiny_index).search(parse_request(q(q="pertemuan")))
+    r = WhooshEngine(tiny_index).search(parse_request(q(q="pertemuan")))
     assert [h.id for h in r.hits] == ["t1", "t2"]  # t2 says `bertemu`: same stem, lower score
     assert r.hits[0].score > r.hits[1].score
 
@@ -228,7 +228,7 @@ def test_to_dict_type_only_on_entities(seed):
 
 
 def test_date_filter_and_histogram(tiny_index):
-    engine = SearchEngine(tiny_index)
+    engine = WhooshEngine(tiny_index)
     everything = engine.search(parse_request({}))
     assert everything.total == 4  # the dateless article is found without a date filter
     assert sum(b.count for b in everything.facets["date"]) == 3
@@ -266,14 +266,14 @@ def test_stem_aware_highlight(seed):
 
 
 def test_snippet_escapes_html(tiny_index):
-    r = SearchEngine(tiny_index).search(parse_request(q(q="pertemuan")))
+    r = WhooshEngine(tiny_index).search(parse_request(q(q="pertemuan")))
     snippet = r.hits[0].snippet
     assert "&lt;script&gt;" in snippet and "<script>" not in snippet and "&amp;" in snippet
     assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
 
 
 def test_title_only_match_snippet_falls_back_to_body_start(tiny_index):
-    r = SearchEngine(tiny_index).search(parse_request(q(q="rapat")))
+    r = WhooshEngine(tiny_index).search(parse_request(q(q="rapat")))
     assert r.hits and all("<mark>" not in h.snippet for h in r.hits)
     assert r.hits[0].snippet.startswith("Warga")
 
@@ -288,7 +288,7 @@ def test_suggestion(seed):
 
 
 def test_document(tiny_index):
-    engine = SearchEngine(tiny_index)
+    engine = WhooshEngine(tiny_index)
     doc = engine.document("t1")
     assert doc["title"] == "Rapat warga" and doc["date"] == "2019-09-10" and doc["source"] == "a.com"
     assert engine.document("t4")["date"] is None
@@ -300,7 +300,7 @@ def test_new_generation_picked_up_without_restart(tiny_index, tmp_path):
 
     copy = tmp_path / "index"
     shutil.copytree(tiny_index, copy)
-    engine = SearchEngine(copy, check_interval=0)
+    engine = WhooshEngine(copy, check_interval=0)
     assert engine.search(parse_request(q(q="gempa"))).total == 0
     src = tmp_path / "new.jsonl"
     src.write_text(json.dumps({"id": "t9", "title": "Gempa", "body": "Gempa mengguncang kota.", "source": "c.com"}) + "\n")
@@ -313,7 +313,7 @@ def test_serving_engine_loads_a_new_generation_in_the_background(tiny_index, tmp
 
     copy = tmp_path / "index"
     shutil.copytree(tiny_index, copy)
-    engine = SearchEngine(copy, check_interval=0.01)
+    engine = WhooshEngine(copy, check_interval=0.01)
     before = engine.search(parse_request(q())).total
     src = tmp_path / "new.jsonl"
     src.write_text(json.dumps({"id": "t9", "title": "Gempa", "body": "Gempa mengguncang kota.", "source": "c.com"}) + "\n")

@@ -2,7 +2,8 @@
 
 Refused searches (``SearchError``, a 400) are handled by each blueprint, the
 page showing the message next to the search box. Here: unknown paths and
-methods keep their HTTP status; anything else is a bug, logged and answered
+methods keep their HTTP status; a backend that does not answer
+(``BackendDown``) is a 503 with ``backend_unavailable``; anything else is a bug, logged and answered
 with a bare 500 that reveals nothing (the tests assert it never happens).
 """
 
@@ -11,12 +12,15 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from search.model import BackendDown
+
 # People read these on the page; the JSON body carries the same text.
 MESSAGES = {
     400: "Permintaan tidak valid.",
     404: "Halaman tidak ditemukan.",
     405: "Metode tidak diizinkan.",
     500: "Terjadi kesalahan pada server.",
+    503: "Layanan pencarian sedang tidak tersedia; coba lagi sebentar lagi.",
 }
 
 
@@ -49,6 +53,11 @@ def register(app: Flask) -> None:
         # Keep ``Allow`` on a 405; Werkzeug's own content type would be HTML.
         headers = {k: v for k, v in exc.get_headers() if k.lower() == "allow"}
         return error_response(status, code, message, headers)
+
+    @app.errorhandler(BackendDown)
+    def backend_down(exc: BackendDown):
+        app.logger.warning("Backend down on %s: %s", request.path, exc.message)
+        return error_response(503, exc.code, MESSAGES[503])
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

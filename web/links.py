@@ -11,7 +11,8 @@ from typing import Any
 
 from flask import url_for
 
-from search.model import SELECTABLE_FACETS, SearchRequest
+from search.facet_spec import BY_NAME, PUBLICATION
+from search.model import SearchRequest
 from web import params as p
 
 PAGE_ENDPOINT = "pages.search"
@@ -40,11 +41,11 @@ class Links:
     def toggle(self, facet: str, value: str) -> str:
         return self.url(p.toggle(self.params, facet, value))
 
-    def date(self, bucket: str) -> str:
-        return self.url(p.toggle_date(self.params, bucket))
+    def date(self, bucket: str, facet: str = PUBLICATION.name) -> str:
+        return self.url(p.toggle_date(self.params, bucket, facet))
 
-    def date_selected(self, bucket: str) -> bool:
-        return p.is_bucket_selected(self.params, bucket)
+    def date_selected(self, bucket: str, facet: str = PUBLICATION.name) -> bool:
+        return p.is_bucket_selected(self.params, bucket, facet)
 
     def without(self, *names: str) -> str:
         params = self.params
@@ -69,9 +70,12 @@ class Links:
     def annotate(self, result: dict[str, Any]) -> dict[str, Any]:
         """Give every facet value in a ``SearchResult.to_dict()`` its ``toggle_url``."""
         for name, values in result["facets"].items():
+            spec = BY_NAME.get(name)
             for fv in values:
-                if name == "date":
-                    fv["toggle_url"] = self.date(fv["value"])
-                elif name in SELECTABLE_FACETS:
+                if spec is None:
+                    continue
+                if spec.selectable:
                     fv["toggle_url"] = self.toggle(name, fv["value"])
+                else:
+                    fv["toggle_url"] = self.date(fv["value"], name)
         return result

@@ -1,7 +1,7 @@
-"""The OpenAPI 3 description of the JSON twin, built from the same constants the code checks.
+"""The OpenAPI 3 description of the JSON twin, built from the declarations the code checks by.
 
-Enums and bounds come from ``search.model`` / ``search.request`` and the
-parameter names from ``web.params``, so the document cannot drift from what
+Parameter names, types, bounds and enums come from ``search.param_spec`` (and
+the facets from ``search.facet_spec``), so the document cannot drift from what
 the endpoints accept; the fuzz test replays it against the app.
 """
 
@@ -9,21 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from search import request as search_request
-from search.model import MAX_PER_PAGE, SELECTABLE_FACETS, SORTS, SearchRequest
-from web.params import facet_limit_param, facet_prefix_param
-
-DEFAULTS = SearchRequest()
+from search.facet_spec import FACETS
+from search.model import SELECTABLE_FACETS
+from search.param_spec import FACET_PARAMS, MAX_PER_PAGE, PARAMS, Param, facet_param
 
 # Text parameters may hold anything but NUL (refused with 400 `invalid_character`).
 NO_NUL = "^[^\\x00]*$"
-
-FACET_LABELS = {
-    "entity": "people and organisations",
-    "location": "places",
-    "source": "outlets",
-    "category": "the outlets' section labels",
-}
 
 
 def _query(name: str, schema: dict[str, Any], description: str, **extra: Any) -> dict[str, Any]:
@@ -39,62 +30,33 @@ def _query(name: str, schema: dict[str, Any], description: str, **extra: Any) ->
     }
 
 
+def _schema(param: Param) -> dict[str, Any]:
+    """The JSON schema of one declared parameter."""
+    if param.kind == "text":
+        return {"type": "string", "maxLength": param.max_chars, "pattern": NO_NUL}
+    if param.kind == "values":
+        return {
+            "type": "array",
+            "maxItems": param.max_items,
+            "items": {"type": "string", "maxLength": param.max_chars, "pattern": NO_NUL},
+        }
+    if param.kind == "date":
+        return {"type": "string", "format": "date"}
+    if param.kind == "choice":
+        return {"type": "string", "enum": list(param.choices), "default": param.default}
+    return {"type": "integer", "minimum": param.minimum, "maximum": param.maximum, "default": param.default}
+
+
+def _describe(param: Param, name: str | None = None, **fmt: str) -> dict[str, Any]:
+    extra = {"style": "form", "explode": True} if param.kind == "values" else {}
+    return _query(name or param.name, _schema(param), param.description.format(**fmt), **extra)
+
+
 def parameters() -> list[dict[str, Any]]:
-    """The query parameters of ``/api/search`` (and of the page ``/``)."""
-    text = {"type": "string", "maxLength": search_request.MAX_QUERY_CHARS, "pattern": NO_NUL}
-    out = [
-        _query("q", text, "Search words; `\"phrases\"`, `OR`, `-word` and `word*` are understood."),
-    ]
-    for name in SELECTABLE_FACETS:
-        out.append(
-            _query(
-                name,
-                {
-                    "type": "array",
-                    "maxItems": search_request.MAX_VALUES_PER_FACET,
-                    "items": {"type": "string", "maxLength": search_request.MAX_VALUE_CHARS, "pattern": NO_NUL},
-                },
-                f"Select values of the {name} facet ({FACET_LABELS[name]}); repeat to select several: "
-                "values of one facet are ORed, facets are ANDed.",
-                style="form",
-                explode=True,
-            )
-        )
-    out += [
-        _query("date_from", {"type": "string", "format": "date"}, "First publication day (YYYY-MM-DD), inclusive."),
-        _query(
-            "date_to",
-            {"type": "string", "format": "date"},
-            "Last publication day (YYYY-MM-DD), inclusive; before `date_from` is a 400 `invalid_date_range`.",
-        ),
-        _query("sort", {"type": "string", "enum": list(SORTS), "default": DEFAULTS.sort}, "Result order."),
-        _query(
-            "page",
-            {"type": "integer", "minimum": 1, "maximum": search_request.MAX_WINDOW, "default": DEFAULTS.page},
-            f"Result page, from 1; `page * per_page` may not pass {search_request.MAX_WINDOW} (400 `page_too_deep`).",
-        ),
-        _query(
-            "per_page",
-            {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": DEFAULTS.per_page},
-            "Hits per page.",
-        ),
-    ]
-    for name in SELECTABLE_FACETS:
-        out.append(
-            _query(
-                facet_limit_param(name),
-                {"type": "integer", "minimum": 1, "maximum": search_request.MAX_FACET_LIMIT},
-                f"How many values of the {name} facet to return.",
-            )
-        )
-    for name in SELECTABLE_FACETS:
-        out.append(
-            _query(
-                facet_prefix_param(name),
-                {"type": "string", "maxLength": search_request.MAX_VALUE_CHARS, "pattern": NO_NUL},
-                f"Only return {name} facet values starting with this text (case-insensitive).",
-            )
-        )
+    """The query parameters of ``/api/search`` (and of the page ``/``), from ``search.param_spec``."""
+    out = [_describe(param) for param in PARAMS]
+    for kind in FACET_PARAMS:
+        out += [_describe(kind, facet_param(kind.name, name), facet=name) for name in SELECTABLE_FACETS]
     return out
 
 
@@ -158,7 +120,7 @@ SCHEMAS: dict[str, Any] = {
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
             "facets": {
                 "type": "object",
-                "description": "entity, location, source, category, and date (the histogram).",
+                "description": ", ".join(f.name for f in FACETS) + " (date kinds: histogram buckets).",
                 "additionalProperties": {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}},
             },
             "suggestion": _nullable({"type": "string", "description": "Did-you-mean query."}),

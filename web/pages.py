@@ -10,6 +10,7 @@ from flask import Blueprint, abort, render_template, request
 
 from search import request as search_request
 from search.model import SearchError
+from search.param_spec import ERRORS
 from web import searching, view
 from web.links import PAGE_ENDPOINT, Links
 from web.params import read_params
@@ -63,32 +64,15 @@ def document(doc_id: str) -> str:
     return render_template("document.html", doc=doc, rows=view.document_facets(doc))
 
 
-# The page speaks Indonesian; the engine's English message stays as the detail.
-REFUSALS = {
-    "invalid_character": "Permintaan berisi karakter yang tidak diizinkan.",
-    "invalid_encoding": "Alamat berisi karakter yang rusak.",
-    "invalid_date": "Tanggal harus berformat TTTT-BB-HH dan benar-benar ada di kalender.",
-    "invalid_date_range": "Tanggal awal harus sebelum tanggal akhir.",
-    "invalid_sort": "Urutan hanya bisa relevansi, terbaru, atau terlama.",
-    "invalid_page": "Nomor halaman harus bilangan bulat mulai dari 1.",
-    "invalid_per_page": "Jumlah hasil per halaman harus antara 1 dan 100.",
-    "invalid_facet_limit": "Jumlah nilai filter yang diminta tidak valid.",
-    "page_too_deep": "Halaman itu terlalu jauh; persempit pencarian dengan kata kunci atau filter.",
-    "query_too_long": "Kata kunci terlalu panjang.",
-    "too_long": "Alamat permintaan terlalu panjang.",
-    "too_many_parameters": "Terlalu banyak parameter dalam permintaan.",
-    "too_many_values": "Terlalu banyak nilai filter dipilih sekaligus.",
-    "value_too_long": "Nilai filter terlalu panjang.",
-    "unknown_facet": "Filter itu tidak dikenal.",
-}
-
-
 @bp.errorhandler(SearchError)
 def refused(exc: SearchError):
-    """The search page again, with the parser's message and the query the user can fix."""
+    """The search page again, with the parser's message and the query the user can fix.
+
+    The page speaks Indonesian (``search.param_spec.ERRORS``); the engine's English message stays as the detail.
+    """
     try:
         query = read_params(request.query_string).get("q", [""])[0]
     except SearchError:
         query = ""
-    explanation = REFUSALS.get(exc.code, "Parameter pencarian tidak valid.")
+    explanation = ERRORS.get(exc.code, "Parameter pencarian tidak valid.")
     return render_template("refused.html", explanation=explanation, message=exc.message, code=exc.code, query=query), 400

@@ -18,7 +18,9 @@ from calendar import monthrange
 from typing import Mapping
 from urllib.parse import unquote_to_bytes, urlencode
 
+from search.facet_spec import BY_NAME, DATE_FACETS, PUBLICATION
 from search.model import SELECTABLE_FACETS, SearchError, SearchRequest
+from search.param_spec import facet_param
 
 Params = dict[str, list[str]]
 
@@ -55,10 +57,10 @@ def request_params(req: SearchRequest) -> Params:
     for name in SELECTABLE_FACETS:
         if req.selected.get(name):
             params[name] = list(req.selected[name])
-    if req.date_from:
-        params["date_from"] = [req.date_from.isoformat()]
-    if req.date_to:
-        params["date_to"] = [req.date_to.isoformat()]
+    for facet in DATE_FACETS:
+        for name, day in zip(facet.range_params, req.date_range(facet.name)):
+            if day:
+                params[name] = [day.isoformat()]
     if req.sort != DEFAULTS.sort:
         params["sort"] = [req.sort]
     if req.per_page != DEFAULTS.per_page:
@@ -74,12 +76,12 @@ def request_params(req: SearchRequest) -> Params:
 
 def facet_limit_param(facet: str) -> str:
     """The parameter that asks for more values of one facet."""
-    return f"facet_limit.{facet}"
+    return facet_param("facet_limit", facet)
 
 
 def facet_prefix_param(facet: str) -> str:
     """The parameter that filters one facet's values by prefix."""
-    return f"facet_prefix.{facet}"
+    return facet_param("facet_prefix", facet)
 
 
 def encode(params: Mapping[str, list[str]]) -> str:
@@ -120,19 +122,21 @@ def bucket_range(bucket: str) -> tuple[dt.date, dt.date]:
     return day, day
 
 
-def is_bucket_selected(params: Params, bucket: str) -> bool:
-    """Whether the date filter is exactly this bucket (not merely inside or around it)."""
+def is_bucket_selected(params: Params, bucket: str, facet: str = PUBLICATION.name) -> bool:
+    """Whether a date facet's range is exactly this bucket (not merely inside or around it)."""
     start, end = bucket_range(bucket)
-    return params.get("date_from") == [start.isoformat()] and params.get("date_to") == [end.isoformat()]
+    lo, hi = BY_NAME[facet].range_params
+    return params.get(lo) == [start.isoformat()] and params.get(hi) == [end.isoformat()]
 
 
-def toggle_date(params: Params, bucket: str) -> Params:
-    """Narrow the date filter to one histogram bucket, or drop it if it is that bucket already.
+def toggle_date(params: Params, bucket: str, facet: str = PUBLICATION.name) -> Params:
+    """Narrow a date facet's range to one histogram bucket, or drop it if it is that bucket already.
 
     A month filter is drawn as day buckets that all lie inside it: clicking one
     drills down to that day rather than clearing the filter.
     """
-    if is_bucket_selected(params, bucket):
-        return replace(replace(params, "date_from", []), "date_to", [])
+    lo, hi = BY_NAME[facet].range_params
+    if is_bucket_selected(params, bucket, facet):
+        return replace(replace(params, lo, []), hi, [])
     start, end = bucket_range(bucket)
-    return replace(replace(params, "date_from", [start.isoformat()]), "date_to", [end.isoformat()])
+    return replace(replace(params, lo, [start.isoformat()]), hi, [end.isoformat()])

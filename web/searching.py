@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from search.engine import SearchEngine
+from search.engine import Engine
 from search.model import SearchRequest, SearchResult
 from search.request import parse_request
 from web.params import read_params
 
 
-def engine() -> SearchEngine:
+def engine() -> Engine:
     """The app's engine (opened once by ``create_app``)."""
     return current_app.extensions["telusur.engine"]
 

@@ -15,24 +15,14 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 from search import request as search_request
+from search.facet_spec import DATE_FACETS, FACETS, PUBLICATION, SELECTABLE
 from search.model import SELECTABLE_FACETS, SearchRequest, SearchResult
 from web.links import Links
 from web.params import facet_limit_param, facet_prefix_param
 
-FACET_LABELS = {
-    "entity": "Tokoh & Organisasi",
-    "location": "Lokasi",
-    "source": "Sumber",
-    "category": "Kategori",
-    "date": "Tanggal",
-}
-# Placeholders of the per-facet filter boxes.
-FILTER_HINTS = {
-    "entity": "Saring tokoh…",
-    "location": "Saring lokasi…",
-    "source": "Saring sumber…",
-    "category": "Saring kategori…",
-}
+# Headings, chip labels and filter-box placeholders come from the facet declarations.
+FACET_LABELS = {f.name: f.label for f in FACETS}
+FILTER_HINTS = {f.name: f.hint for f in SELECTABLE}
 SORT_LABELS = {"relevance": "Relevansi", "newest": "Terbaru", "oldest": "Terlama"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
@@ -188,11 +178,11 @@ def chips(req: SearchRequest, links: Links) -> list[Chip]:
         for name in SELECTABLE_FACETS
         for value in req.selected.get(name, ())
     ]
-    if req.date_from or req.date_to:
-        span = f"{human_date(req.date_from and req.date_from.isoformat()) or '…'} – " + (
-            human_date(req.date_to and req.date_to.isoformat()) or "…"
-        )
-        out.append(Chip(FACET_LABELS["date"], span, links.without("date_from", "date_to")))
+    for facet in DATE_FACETS:
+        lo, hi = req.date_range(facet.name)
+        if lo or hi:
+            span = f"{human_date(lo and lo.isoformat()) or '…'} – {human_date(hi and hi.isoformat()) or '…'}"
+            out.append(Chip(facet.label, span, links.without(*facet.range_params)))
     return out
 
 
@@ -250,7 +240,7 @@ def build(req: SearchRequest, ran: SearchRequest, result: SearchResult, links: L
         links=links,
         facets=facet_blocks(req, ran, data, links),
         chips=chips(req, links),
-        bars=histogram(data["facets"].get("date", []), links),
+        bars=histogram(data["facets"].get(PUBLICATION.name, []), links),
         pages=pagination(result.page, last, links),
         last_page=last,
         hidden=form_state(links),

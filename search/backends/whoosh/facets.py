@@ -27,9 +27,8 @@ from functools import cached_property
 
 import numpy as np
 
-from search.model import FacetValue, SearchRequest
+from search.model import DEFAULT_FACET_LIMIT, FacetValue, SearchRequest
 
-DEFAULT_FACET_LIMIT = 10
 # Histogram by day when the counted documents span fewer days than this.
 DAY_INTERVAL_MAX_DAYS = 62
 # Below this fraction of documents a mask is counted by gathering the matched

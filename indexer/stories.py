@@ -1,0 +1,263 @@
+"""Stories: the same news reported by several outlets (or rewritten by one).
+
+Indonesian news is heavily syndicated and rewritten; a reader should see a
+story once, with the other outlets beside it. At index time every article gets
+a story id, kept in ``stories.sqlite`` beside the index so that builds are
+incremental: a new article joins the story of the articles it matches, two
+stories merge when a bridging article arrives, and a deletion leaves the rest
+grouped.
+
+Matching uses datasketch's MinHash LSH on two fingerprints of an article:
+
+- ``body``: word 3-shingles of title and body, which finds syndicated copies
+  and light rewrites (okezone/sindonews, kompas/tribunnews);
+- ``lead``: the stemmed content words of the title and the first
+  ``LEAD_WORDS`` words, which finds rewrites that share the facts and names
+  but little wording.
+
+A candidate from either index is confirmed only within ``WINDOW_DAYS`` of
+publication and above the thresholds measured on labelled pairs of the 22k
+corpus (``bench/stories_bench.py``, ``bench/story_pairs.tsv``). The story id is
+computed here, before the backend writes anything, so every backend stores it
+as a plain document field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from indexer.analysis import stem, stop_words
+
+TABLE_FILE = "stories.sqlite"
+NUM_PERM = 128
+SHINGLE_WORDS = 3
+LEAD_WORDS = 60
+WINDOW_DAYS = 2
+# LSH candidate thresholds (recall side) and the confirming thresholds (precision
+# side), measured in bench/stories_bench.py on bench/story_pairs.tsv.
+BODY_LSH = 0.2
+LEAD_LSH = 0.35
+BODY_SAME = 0.25  # word-shingle Jaccard alone confirms
+LEAD_SAME = 0.45  # lead-word Jaccard confirms when the bodies share some wording too
+LEAD_BODY_MIN = 0.05
+SAME_OUTLET_BODY = 0.5  # two articles of one outlet: same day and this much shared wording
+# A story is joined only by an article matching this share of its members in
+# the window (at least one): single links would chain a day's football or
+# market reports into one "story".
+LINK_SHARE = 0.34
+
+_WORD = re.compile(r"[^\W_]+")
+_SCHEME = MinHash(num_perm=NUM_PERM)  # the permutations every fingerprint shares
+
+
+@dataclass
+class Fingerprint:
+    """What story matching knows of one article; cheap to compute, stored in the table."""
+
+    body: LeanMinHash
+    lead: LeanMinHash
+    day: int | None  # publication date as a proleptic ordinal
+    source: str | None = None
+
+    def similarity(self, other: "Fingerprint") -> tuple[float, float]:
+        """Estimated (body, lead) Jaccard similarities."""
+        return self.body.jaccard(other.body), self.lead.jaccard(other.lead)
+
+
+def _minhash(items: Iterable[bytes]) -> LeanMinHash:
+    m = MinHash(num_perm=NUM_PERM, permutations=_SCHEME.permutations, scheme=_SCHEME.scheme, hashfunc=zlib.crc32)
+    batch = list(items)
+    if batch:
+        m.update_batch(batch)
+    return LeanMinHash(m)
+
+
+def fingerprint(title: str, body: str, date: dt.date | dt.datetime | None, source: str | None = None) -> Fingerprint:
+    """Both MinHash signatures of an article. crc32 hashes the shingles: half sha1's cost, stable across runs."""
+    words = _WORD.findall(f"{title} {body}".lower())
+    shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    stops = stop_words()
+    title_words = len(_WORD.findall(title))
+    lead = {stem(w).encode() for w in words[: title_words + LEAD_WORDS] if w not in stops and len(w) > 1}
+    day = date.toordinal() if date is not None else None
+    return Fingerprint(_minhash(shingles), _minhash(lead), day, source)
+
+
+def same_story(a: Fingerprint, b: Fingerprint) -> bool:
+    """The measured rule: close in time and alike in wording, or in facts and some wording.
+
+    One outlet's own articles share templates (daily gold prices, live-streaming
+    pages), so two of them are one story only on the same day and by wording.
+    """
+    if a.day is None or b.day is None or abs(a.day - b.day) > WINDOW_DAYS:
+        return False
+    body, lead = a.similarity(b)
+    if a.source is not None and a.source == b.source:
+        return a.day == b.day and body >= SAME_OUTLET_BODY
+    return body >= BODY_SAME or (lead >= LEAD_SAME and body >= LEAD_BODY_MIN)
+
+
+@dataclass
+class Assignment:
+    """What one batch changes: the batch's story ids and the earlier articles moved by a merge."""
+
+    stories: dict[str, str]  # article id (in the batch) -> story id
+    moved: dict[str, str]  # article id (already indexed, not in the batch) -> its new story id
+
+
+def _pack(m: LeanMinHash) -> bytes:
+    return m.hashvalues.astype(np.uint32).tobytes()
+
+
+def _unpack(raw: bytes) -> LeanMinHash:
+    return LeanMinHash(seed=_SCHEME.seed, hashvalues=np.frombuffer(raw, dtype=np.uint32), scheme=_SCHEME.scheme)
+
+
+class StoryTable:
+    """The article -> story table of one index, with the LSH indexes of the days it has loaded.
+
+    Only the days a batch needs (its own, +- ``WINDOW_DAYS``) are loaded into
+    the LSH indexes, so an incremental build of today's articles does not read
+    the whole history. Writes go to SQLite in one transaction that the build
+    commits right after the index commit (``commit``), or drops (``rollback``).
+    """
+
+    def __init__(self, index_dir: str | Path):
+        self.path = Path(index_dir) / TABLE_FILE
+        self.db = sqlite3.connect(self.path)
+        self.db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS articles (
+                id TEXT PRIMARY KEY, story TEXT NOT NULL, day INTEGER, source TEXT,
+                body BLOB NOT NULL, lead BLOB NOT NULL);
+            CREATE INDEX IF NOT EXISTS articles_story ON articles (story);
+            CREATE INDEX IF NOT EXISTS articles_day ON articles (day);
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            """
+        )
+        self.body_lsh = MinHashLSH(threshold=BODY_LSH, num_perm=NUM_PERM)
+        self.lead_lsh = MinHashLSH(threshold=LEAD_LSH, num_perm=NUM_PERM)
+        self.loaded: dict[str, Fingerprint] = {}  # ids in the LSH indexes
+        self.story_of: dict[str, str] = {}  # for the loaded ids
+        self.members: dict[str, set[str]] = {}  # story -> its loaded ids
+        self.days_loaded: set[int] = set()
+
+    # -- loading -------------------------------------------------------------------
+
+    def _load_days(self, days: set[int]) -> None:
+        wanted = {d + k for d in days for k in range(-WINDOW_DAYS, WINDOW_DAYS + 1)} - self.days_loaded
+        if not wanted:
+            return
+        rows = self.db.execute(
+            f"SELECT id, story, day, source, body, lead FROM articles WHERE day IN ({','.join('?' * len(wanted))})",
+            sorted(wanted),
+        )
+        for doc_id, story, day, source, body, lead in rows:
+            if doc_id not in self.loaded:
+                self._remember(doc_id, story, Fingerprint(_unpack(body), _unpack(lead), day, source))
+        self.days_loaded |= wanted
+
+    def _remember(self, doc_id: str, story: str, fp: Fingerprint) -> None:
+        self.loaded[doc_id] = fp
+        self.story_of[doc_id] = story
+        self.members.setdefault(story, set()).add(doc_id)
+        self.body_lsh.insert(doc_id, fp.body)
+        self.lead_lsh.insert(doc_id, fp.lead)
+
+    def _forget_loaded(self, doc_id: str) -> None:
+        if self.loaded.pop(doc_id, None) is not None:
+            self.body_lsh.remove(doc_id)
+            self.lead_lsh.remove(doc_id)
+            story = self.story_of.pop(doc_id)
+            self.members[story].discard(doc_id)
+
+    # -- assigning -----------------------------------------------------------------
+
+    def assign(self, articles: list[tuple[str, Fingerprint]]) -> Assignment:
+        """Give each article a story: the one it matches, a merge of several, or a new one."""
+        self._load_days({fp.day for _, fp in articles if fp.day is not None})
+        in_batch = {doc_id for doc_id, _ in articles}
+        stories: dict[str, str] = {}
+        moved: dict[str, str] = {}
+        for doc_id, fp in articles:
+            self.remove([doc_id])  # an update is matched afresh
+            matches = self._matches(fp)
+            if not matches:
+                story = self._new_story_id()
+            else:
+                story = max(matches, key=lambda s: (self._size(s), s))
+                for other in matches - {story}:
+                    for member in self._merge(other, story):
+                        if member in in_batch:
+                            stories[member] = story
+                        else:
+                            moved[member] = story
+            stories[doc_id] = story
+            self.db.execute(
+                "INSERT INTO articles (id, story, day, source, body, lead) VALUES (?, ?, ?, ?, ?, ?)",
+                (doc_id, story, fp.day, fp.source, _pack(fp.body), _pack(fp.lead)),
+            )
+            if fp.day is not None:
+                self._remember(doc_id, story, fp)
+        return Assignment(stories, moved)
+
+    def _matches(self, fp: Fingerprint) -> set[str]:
+        if fp.day is None:
+            return set()
+        candidates = set(self.body_lsh.query(fp.body)) | set(self.lead_lsh.query(fp.lead))
+        linked: dict[str, int] = {}
+        for c in candidates:
+            if same_story(fp, self.loaded[c]):
+                linked[self.story_of[c]] = linked.get(self.story_of[c], 0) + 1
+        return {s for s, n in linked.items() if n >= LINK_SHARE * len(self.members[s])}
+
+    def _size(self, story: str) -> int:
+        return self.db.execute("SELECT count(*) FROM articles WHERE story = ?", (story,)).fetchone()[0]
+
+    def _merge(self, old: str, new: str) -> list[str]:
+        members = [r[0] for r in self.db.execute("UPDATE articles SET story = ? WHERE story = ? RETURNING id", (new, old))]
+        for member in members:
+            if member in self.story_of:
+                self.story_of[member] = new
+        self.members.setdefault(new, set()).update(self.members.pop(old, ()))
+        return members
+
+    def _new_story_id(self) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'next_story'").fetchone()
+        number = row[0] if row else 1
+        self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_story', ?)", (number + 1,))
+        return f"c{number}"
+
+    def remove(self, ids: Iterable[str]) -> None:
+        """Forget articles; the rest of their stories stay grouped."""
+        for doc_id in ids:
+            self._forget_loaded(doc_id)
+            self.db.execute("DELETE FROM articles WHERE id = ?", (doc_id,))
+
+    def story(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT story FROM articles WHERE id = ?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def rollback(self) -> None:
+        self.db.rollback()
+        self.loaded.clear()
+        self.story_of.clear()
+        self.members.clear()
+        self.days_loaded.clear()
+        self.body_lsh = MinHashLSH(threshold=BODY_LSH, num_perm=NUM_PERM)
+        self.lead_lsh = MinHashLSH(threshold=LEAD_LSH, num_perm=NUM_PERM)
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,120 @@
+"""Stories at index time, on real near-duplicates of the 22k corpus: joins, merges, deletions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from whoosh import index
+
+from conftest import CORPUS
+from indexer.build import build_index, delete_documents
+from indexer.sources import iter_sources
+from indexer.stories import StoryTable, fingerprint
+
+# okezone.com and sindonews.com: one syndicated text (Pangkalan Bun smog).
+SYNDICATED = ("4b4b6bc1a6d1d06e", "09c59359972edf44")
+# okezone.com and sindonews.com: one event (600 police guard Habibie's funeral), rewritten: little shared wording.
+REWRITTEN = ("925b51c59f5429bc", "85db4a2391d1c25f")
+# kompas.com's gold price on two days: one template, two stories.
+APART = ("0e354d9c5639068f", "f52904b5d4456935")
+STORY_IDS = SYNDICATED + REWRITTEN + APART
+
+
+def corpus_by_id(ids: set[str]) -> dict[str, dict]:
+    out = {}
+    with CORPUS.open(encoding="utf-8") as f:
+        for line in f:
+            if any(i in line[:40] for i in ids):
+                rec = json.loads(line)
+                if rec["id"] in ids:
+                    out[rec["id"]] = rec
+    assert set(out) == ids
+    return out
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def stories_in(index_dir: Path) -> dict[str, str]:
+    """Article id -> the story id stored in the index."""
+    with index.open_dir(str(index_dir)).searcher() as searcher:
+        return {doc["id"]: doc["story"] for doc in searcher.documents()}
+
+
+@pytest.fixture(scope="module")
+def records() -> dict[str, dict]:
+    return corpus_by_id(set(STORY_IDS))
+
+
+def test_real_copies_share_a_story_and_templates_stay_apart(tmp_path, records):
+    build_index([write_jsonl(tmp_path / "a.jsonl", list(records.values()))], tmp_path / "ix")
+    story = stories_in(tmp_path / "ix")
+    assert story[SYNDICATED[0]] == story[SYNDICATED[1]]
+    assert story[REWRITTEN[0]] == story[REWRITTEN[1]]
+    assert story[APART[0]] != story[APART[1]]
+    assert len(set(story.values())) == 4
+    # The rewritten pair is found through its lead words, not its wording.
+    articles = {a.id: a for a in iter_sources([tmp_path / "a.jsonl"])}
+    body, lead = (fingerprint(a.title, a.body, a.date, a.source) for a in (articles[i] for i in REWRITTEN))
+    assert body.similarity(lead)[0] < 0.2
+    # The table beside the index agrees with the stored field.
+    table = StoryTable(tmp_path / "ix")
+    assert {i: table.story(i) for i in STORY_IDS} == story
+    table.close()
+
+
+def test_a_later_build_joins_the_existing_story(tmp_path, records):
+    ix = tmp_path / "ix"
+    build_index([write_jsonl(tmp_path / "1.jsonl", [records[SYNDICATED[0]], records[APART[0]]])], ix)
+    first = stories_in(ix)
+    build_index([write_jsonl(tmp_path / "2.jsonl", [records[SYNDICATED[1]]])], ix)
+    after = stories_in(ix)
+    assert after[SYNDICATED[1]] == after[SYNDICATED[0]] == first[SYNDICATED[0]]
+    assert after[APART[0]] == first[APART[0]] != after[SYNDICATED[0]]
+
+
+def halves(rec: dict) -> tuple[dict, dict]:
+    """Two articles that each share half of ``rec``'s text and nothing with each other."""
+    paragraphs = rec["body"].split("\n\n")
+    mid = len(paragraphs) // 2
+    first = {**rec, "id": "aaaa000000000001", "source": "outlet-a.test", "title": "Bagian pertama laporan",
+             "body": "\n\n".join(paragraphs[:mid])}
+    second = {**rec, "id": "aaaa000000000002", "source": "outlet-b.test", "title": "Bagian kedua laporan",
+              "body": "\n\n".join(paragraphs[mid:])}
+    return first, second
+
+
+def test_a_bridging_article_merges_two_stories_and_a_deletion_keeps_the_rest(tmp_path, records):
+    ix = tmp_path / "ix"
+    whole = records[SYNDICATED[0]]
+    first, second = halves(whole)
+    build_index([write_jsonl(tmp_path / "1.jsonl", [first, second])], ix)
+    before = stories_in(ix)
+    assert before[first["id"]] != before[second["id"]], "the halves share no wording"
+
+    build_index([write_jsonl(tmp_path / "2.jsonl", [whole])], ix)  # matches both halves
+    after = stories_in(ix)
+    assert after[first["id"]] == after[second["id"]] == after[whole["id"]]
+    assert after[whole["id"]] in set(before.values()), "the merged story keeps one of the old ids"
+
+    assert delete_documents(ix, [whole["id"]]) == 1
+    left = stories_in(ix)
+    assert set(left) == {first["id"], second["id"]}
+    assert left[first["id"]] == left[second["id"]] == after[whole["id"]]
+
+
+def test_an_updated_article_is_matched_afresh(tmp_path, records):
+    ix = tmp_path / "ix"
+    build_index([write_jsonl(tmp_path / "1.jsonl", [records[i] for i in SYNDICATED])], ix)
+    story = stories_in(ix)
+    assert story[SYNDICATED[0]] == story[SYNDICATED[1]]
+    other = records[APART[0]]
+    changed = {**records[SYNDICATED[1]], "title": other["title"], "body": other["body"], "date": other["date"]}
+    build_index([write_jsonl(tmp_path / "2.jsonl", [changed])], ix)
+    after = stories_in(ix)
+    assert after[SYNDICATED[1]] != after[SYNDICATED[0]]
+    assert len(after) == 2
