@@ -31,7 +31,7 @@ import calendar
 import datetime as dt
 
 from indexer.analysis import analyse_text
-from indexer.schema import FACET_FIELDS, TEXT_FIELDS
+from indexer.fields import FACET_FIELDS, TEXT_FIELDS
 
 SCHEMA_VERSION = 1
 DEFAULT_PREFIX = "telusur"

@@ -24,7 +24,7 @@ from typesense import exceptions as tse
 
 from cluster.client import Cluster, Connection, Retryable
 from indexer.build import BuildSummary, _die_with_parent, _progress_bar, _report, _warm_up, document_fields
-from indexer.schema import FACET_FIELDS
+from indexer.fields import FACET_FIELDS
 from indexer.sources import Article, Repaired, Skipped, iter_sources
 from indexer.typesense.schema import (
     DEFAULT_PREFIX,

@@ -19,7 +19,7 @@ from collections import Counter
 from typing import Iterable
 
 from indexer.analysis import tokens
-from indexer.schema import TEXT_FIELDS
+from indexer.fields import TEXT_FIELDS
 from indexer.typesense.schema import LENGTH_SUFFIX, STEMS_SUFFIX
 
 B = 0.75

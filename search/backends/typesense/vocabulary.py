@@ -29,7 +29,7 @@ from collections import Counter
 import numpy as np
 
 from indexer.analysis import stem
-from indexer.schema import FACET_FIELDS, TEXT_FIELDS
+from indexer.fields import FACET_FIELDS, TEXT_FIELDS
 from indexer.typesense.schema import LENGTH_SUFFIX
 from search.backends.whoosh.facets import EntityFacet, ValueColumn
 from search.facet_spec import FACETS
