@@ -17,6 +17,9 @@ SORTS = ("relevance", "newest", "oldest")
 # is its histogram plus a ``<name>_from`` / ``<name>_to`` range.
 SELECTABLE_FACETS = tuple(f.name for f in SELECTABLE)
 DEFAULT_FACET_LIMIT = 10
+# Fewer full matches than this: a backend falls back to partial matches (notice
+# "partial", ranked by words matched) and suggests a spelling.
+FEW_HITS = 3
 
 
 class SearchError(ValueError):

@@ -1,4 +1,4 @@
-"""The query language: a small parser of our own instead of Whoosh's QueryParser.
+"""The query language, backend-neutral: a small parser of our own instead of Whoosh's QueryParser.
 
 Whoosh's default parser also understands fuzzy ``~``, ranges, boosts ``^``,
 ``field:`` on any field and unbounded wildcards; each is a way to make one
@@ -9,47 +9,37 @@ request expensive or surprising. This grammar is deliberately small::
     unary  := ("-" | "NOT") unary | atom
     atom   := "(" query ")" | word | "phrase" | field ":" (word | "phrase")
 
-Fields: ``title:`` (title only), and the facet fields ``entity:``,
-``location:``, ``source:``, ``category:``, whose value is resolved against the
-facet vocabulary case-insensitively (``entity:putin`` -> ``Vladimir Putin``).
-Any other ``x:y`` is plain text. A query that does not parse is searched as
-plain words, with ``notice="plain"``; nothing here raises to the caller.
+Fields: ``title:`` (title only), and the facets' query prefixes
+(``search.facet_spec``: ``entity:``, ``location:``, ``source:``,
+``category:``), whose value a backend resolves against the facet's values
+case-insensitively (``entity:putin`` -> ``Vladimir Putin``). Any other ``x:y``
+is plain text. A query that does not parse is searched as plain words, with
+``notice="plain"``; nothing here raises to the caller.
 
-Words go through the index's own analyzer: the stem is searched in
-``title``/``body`` and, for an affixed form, the form in
-``title_exact``/``body_exact`` (which hold affixed forms only), so an exact
-form outranks a stem-only match. ``*``/``?`` expand over both lexicons, only after a prefix of ``MIN_WILDCARD_PREFIX`` letters and to at
-most ``MAX_EXPANSION`` terms.
+The syntax tree names no backend field: ``TermNode.field`` is None (any text),
+``"title"``, or a facet's name. Each backend compiles the tree its own way
+(``search.backends.whoosh.compile``); ``query_terms`` gives every backend the
+same analysed words for highlighting and the did-you-mean. ``*``/``?`` expand
+only after a prefix of ``MIN_WILDCARD_PREFIX`` letters (``wildcard_prefix``)
+and to at most ``MAX_EXPANSION`` terms; a shorter one is searched as the
+literal word and makes the query "plain".
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence
 
 from indexer.analysis import analyze, stem
-from indexer.fields import EXACT_SUFFIX
-from search.backends.whoosh import scoring as sc
 from search.facet_spec import QUERY_PREFIXES
 
-FACET_PREFIXES = tuple(QUERY_PREFIXES)
-FIELD_PREFIXES = ("title",) + FACET_PREFIXES
+TITLE = "title"
+FIELD_PREFIXES = (TITLE, *QUERY_PREFIXES)
 MIN_WILDCARD_PREFIX = 3
 MAX_EXPANSION = 64
 _KEYWORDS = ("OR", "AND", "NOT")
 _FIELD_RE = re.compile(r"([A-Za-z]+):(.*)", re.S)
-_WILDCARD_RE = re.compile(r"[*?]")
-
-
-class Vocabulary(Protocol):
-    """What the compiler needs from the open index."""
-
-    def expand(self, pattern: str) -> list[str]:
-        """Indexed terms (stems and affixed forms) matching a wildcard pattern (bounded)."""
-
-    def resolve_facet(self, facet: str, text: str) -> list[str]:
-        """Facet values equal to ``text`` or containing it as whole words, any case."""
+WILDCARD_RE = re.compile(r"[*?]")
 
 
 class ParseError(ValueError):
@@ -62,8 +52,12 @@ class ParseError(ValueError):
 @dataclass
 class TermNode:
     text: str
-    field: str | None = None
+    field: str | None = None  # None: any text; "title"; or a facet's name (``search.facet_spec``)
     phrase: bool = False
+
+    @property
+    def facet(self) -> str | None:
+        return self.field if self.field not in (None, TITLE) else None
 
 
 @dataclass
@@ -113,7 +107,8 @@ def _lex(text: str) -> list[tuple]:
             if word in _KEYWORDS:
                 out.append((word,))
             elif m and m.group(1).lower() in FIELD_PREFIXES:
-                fname, value = m.group(1).lower(), m.group(2)
+                prefix, value = m.group(1).lower(), m.group(2)
+                fname = QUERY_PREFIXES[prefix].name if prefix in QUERY_PREFIXES else prefix
                 if value:
                     out.append(("TERM", TermNode(value, fname)))
                 elif i < n and text[i] == '"':
@@ -218,138 +213,61 @@ def plain_words(text: str) -> AndNode:
     return AndNode([TermNode(w.lstrip("-")) for w in cleaned.split() if w.lstrip("-")])
 
 
-# --- compiled query --------------------------------------------------------------
+# --- what every backend highlights and spell-checks ---------------------------------
 
 
 @dataclass
-class CompiledQuery:
-    """A parsed query ready for evaluation (``search.scoring`` nodes).
+class QueryTerms:
+    """The analysed positive words of a query (nothing under ``-``).
 
-    ``clauses`` are the top-level positive items (the "words" a partial match
-    counts), ``exclude`` what ``-`` removed. ``stems`` / ``forms`` feed
-    highlighting, ``words`` the spelling suggestion.
+    ``stems`` / ``forms`` feed highlighting (a backend adds the terms a
+    wildcard expanded to), ``words`` the spelling suggestion; ``plain`` is set
+    when a wildcard was too short to expand and was searched as a word.
     """
 
-    clauses: list
-    exclude: object | None
     stems: set[str] = field(default_factory=set)
     forms: set[str] = field(default_factory=set)
     words: list[str] = field(default_factory=list)
     plain: bool = False
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.clauses and self.exclude is None
+
+def wildcard_prefix(text: str) -> str | None:
+    """A wildcard term's literal prefix when it may be expanded, else None (searched as the literal word)."""
+    prefix = WILDCARD_RE.split(text.lower(), 1)[0]
+    return prefix if len(prefix) >= MIN_WILDCARD_PREFIX and prefix.isalnum() else None
 
 
-def compile_query(text: str, vocab: Vocabulary) -> CompiledQuery:
-    """Parse and compile a user query; never raises."""
-    tree, plain = parse(text)
-    compiler = _Compiler(vocab)
-    clauses, excludes = compiler.split(tree.items)
-    return CompiledQuery(
-        clauses=clauses,
-        exclude=_any(excludes),
-        stems=compiler.stems,
-        forms=compiler.forms,
-        words=compiler.words,
-        plain=plain or compiler.plain,
-    )
+def literal(node: TermNode) -> TermNode:
+    """A too-short wildcard as the words it spells (``ab*`` -> ``ab``)."""
+    return TermNode(WILDCARD_RE.sub(" ", node.text), node.field)
 
 
-def _any(nodes: Sequence) -> object | None:
-    if not nodes:
-        return None
-    return nodes[0] if len(nodes) == 1 else sc.AnyOf(list(nodes))
+def is_wildcard(node: TermNode) -> bool:
+    return not node.phrase and node.facet is None and bool(WILDCARD_RE.search(node.text))
 
 
-def _all(nodes: Sequence) -> object:
-    if not nodes:
-        return sc.Everything()
-    return nodes[0] if len(nodes) == 1 else sc.AllOf(list(nodes))
+def query_terms(tree: AndNode) -> QueryTerms:
+    """Walk the tree once: the forms and stems to highlight, the words to spell-check."""
+    out = QueryTerms()
 
+    def visit(node, negated: bool) -> None:
+        if isinstance(node, (AndNode, OrNode)):
+            for item in node.items:
+                visit(item, negated)
+        elif isinstance(node, NotNode):
+            visit(node.item, True)
+        elif node.facet is None:
+            if is_wildcard(node):
+                if wildcard_prefix(node.text) is not None:
+                    return  # the backend adds what it expands to
+                out.plain = True
+                node = literal(node)
+            forms = analyze(node.text, stemmed=False)
+            if forms and not negated:
+                out.forms.update(forms)
+                out.stems.update(stem(f) for f in forms)
+                if not node.phrase:
+                    out.words.append(node.text)
 
-class _Compiler:
-    def __init__(self, vocab: Vocabulary):
-        self.vocab = vocab
-        self.stems: set[str] = set()
-        self.forms: set[str] = set()
-        self.words: list[str] = []
-        self.plain = False
-        self.negated = 0
-
-    def split(self, items: list) -> tuple[list, list]:
-        positive, negative = [], []
-        for item in items:
-            if isinstance(item, NotNode):
-                self.negated += 1
-                q = self.node(item.item)
-                self.negated -= 1
-                if q is not None:
-                    negative.append(q)
-            else:
-                q = self.node(item)
-                if q is not None:
-                    positive.append(q)
-        return positive, negative
-
-    def node(self, node):
-        if isinstance(node, TermNode):
-            return self.term(node)
-        if isinstance(node, AndNode):
-            positive, negative = self.split(node.items)
-            if not positive and not negative:
-                return None
-            pos = _all(positive)
-            return sc.Without(pos, _any(negative)) if negative else pos
-        if isinstance(node, OrNode):
-            return _any([q for q in (self.node(i) for i in node.items) if q is not None])
-        if isinstance(node, NotNode):  # a negation inside OR
-            self.negated += 1
-            q = self.node(node.item)
-            self.negated -= 1
-            return sc.Inverse(q) if q is not None else None
-        raise TypeError(node)
-
-    def term(self, node: TermNode):
-        if node.field in FACET_PREFIXES:
-            facet = QUERY_PREFIXES[node.field].name
-            values = self.vocab.resolve_facet(facet, node.text)
-            return sc.FacetMatch(facet, values) if values else sc.Nothing()
-        fields = ("title",) if node.field == "title" else ("title", "body")
-        if not node.phrase and _WILDCARD_RE.search(node.text):
-            return self.wildcard(node.text, fields)
-        forms = analyze(node.text, stemmed=False)
-        if not forms:
-            return None  # only stop words or punctuation
-        stems = [stem(f) for f in forms]
-        if not self.negated:
-            self.forms.update(forms)
-            self.stems.update(stems)
-            if not node.phrase:
-                self.words.append(node.text)
-        if node.phrase and len(stems) > 1:
-            return sc.PhraseOf(fields, stems)
-        return _all([self.word(f, s, fields) for f, s in zip(forms, stems)])
-
-    @staticmethod
-    def word(form: str, stemmed: str, fields: Sequence[str]):
-        """The stem is required; an affixed form also scores in the exact fields (roots are not indexed there)."""
-        pairs = [(f, stemmed) for f in fields]
-        if form != stemmed:
-            pairs += [(f + EXACT_SUFFIX, form) for f in fields]
-        return sc.Terms(pairs)
-
-    def wildcard(self, text: str, fields: Sequence[str]):
-        pattern = text.lower()
-        prefix = _WILDCARD_RE.split(pattern, 1)[0]
-        if len(prefix) < MIN_WILDCARD_PREFIX or not prefix.isalnum():
-            # Too short to expand safely: searched as the literal word instead.
-            self.plain = True
-            return self.term(TermNode(_WILDCARD_RE.sub(" ", text), fields[0] if len(fields) == 1 else None))
-        terms = self.vocab.expand(pattern)
-        if not terms:
-            return sc.Nothing()
-        if not self.negated:
-            self.forms.update(terms)
-        return sc.Terms([(f + suffix, t) for t in terms for f in fields for suffix in ("", EXACT_SUFFIX)])
+    visit(tree, False)
+    return out

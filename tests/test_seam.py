@@ -124,3 +124,55 @@ def test_every_declared_facet_is_selectable_counted_and_labelled(seed_index):
             assert req.selected == {facet.name: (values[0]["value"],)}
             picked = client.get(values[0]["toggle_url"]).get_json()
             assert picked["total"] == values[0]["count"]
+
+
+def test_the_facet_plan_counts_each_facet_without_its_own_selection():
+    import datetime as dt
+
+    from search.facet_plan import RangeFilter, ValueFilter, plan_facets
+
+    req = parse_request(
+        {"entity": ["Joko Widodo"], "source": ["kompas.com"], "date_from": ["2019-09-01"], "facet_limit.location": ["5"]}
+    )
+    plan = plan_facets(req)
+    assert plan.filters == {
+        "entity": ValueFilter("entity", "entity", ("Joko Widodo",)),
+        "source": ValueFilter("source", "source", ("kompas.com",)),
+        "date": RangeFilter("date", "date", dt.date(2019, 9, 1), None),
+    }
+    counts = {c.facet: c for c in plan.counts}
+    assert counts["entity"].filters == ("source", "date") and counts["entity"].selected == ("Joko Widodo",)
+    assert counts["location"].filters == plan.all_filters and counts["location"].limit == 5
+    assert counts["entity"].type_fields == (("person", "person"), ("organization", "organization"))
+    (histogram,) = plan.histograms
+    assert histogram.filters == ("entity", "source") and histogram.start == dt.date(2019, 9, 1)
+
+
+def test_the_syntax_tree_names_no_backend_field():
+    from search.query import AndNode, NotNode, TermNode, parse, query_terms
+
+    tree, plain = parse('Entity:putin title:"rapat warga" -pertemuan banjir*')
+    assert not plain
+    assert tree == AndNode(
+        [
+            TermNode("putin", "entity"),
+            TermNode("rapat warga", "title", phrase=True),
+            NotNode(TermNode("pertemuan")),
+            TermNode("banjir*"),
+        ]
+    )
+    terms = query_terms(tree)
+    assert terms.forms == {"rapat", "warga"} and terms.words == [] and not terms.plain
+    assert query_terms(parse("ab* rapat")[0]).plain
+
+
+def test_the_whoosh_vocabulary_lists_its_words_with_frequencies(seed_index):
+    from search.backends.whoosh.vocabulary import WhooshVocabulary
+    from whoosh import index
+
+    with index.open_dir(str(seed_index)).searcher() as searcher:
+        vocabulary = WhooshVocabulary(searcher.reader())
+        words = dict(vocabulary.words())
+        assert words["pyongyang"] > 0 and all(isinstance(w, str) and df > 0 for w, df in words.items())
+        assert ("pyongyang", words["pyongyang"]) in set(vocabulary.near("pyongyan", 1))
+        assert vocabulary.known("temu") and not vocabulary.known("pyongyan")

@@ -36,19 +36,22 @@ from whoosh import query as wq
 from whoosh.util.times import datetime_to_long
 
 from indexer.backends import BackendConfig
-from indexer.fields import EXACT_SUFFIX, FACET_FIELDS, TEXT_FIELDS
-from search.backends.whoosh.facets import NO_DATE, DateFacet, EntityFacet, ValueColumn, ValueFacet
-from search.highlight import snippet
-from search.model import SELECTABLE_FACETS, FacetValue, Hit, SearchError, SearchRequest, SearchResult
-from search.query import MAX_EXPANSION, CompiledQuery, compile_query
+from indexer.fields import DATE_FIELD, EXACT_SUFFIX, TEXT_FIELDS
+from search.backends.whoosh.compile import CompiledQuery, compile_query
+from search.backends.whoosh.facets import NO_DATE, DateColumn, EntityFacet, ValueColumn, ValueFacet
 from search.backends.whoosh.scoring import Postings
+from search.backends.whoosh.vocabulary import WhooshVocabulary
+from search.facet_plan import RangeFilter, ValueFilter, plan_facets
+from search.facet_spec import FACETS, PUBLICATION
+from search.document import document_dict, hit
+from search.model import FEW_HITS, SELECTABLE_FACETS, FacetValue, SearchError, SearchRequest, SearchResult
+from search.query import MAX_EXPANSION
 from search.suggest import suggest
 
-# Fewer full matches than this: fall back to partial matches, suggest a spelling.
-FEW_HITS = 3
 # Wildcard expansion reads at most this many lexicon terms after the prefix.
 MAX_EXPANSION_SCAN = 5000
 MAX_RESOLVED_VALUES = 50
+_EXPANDED_FIELDS = tuple(f + suffix for f in reversed(TEXT_FIELDS) for suffix in ("", EXACT_SUFFIX))
 _USEC_PER_DAY = 86_400_000_000
 _MAX_DATE_LONG = datetime_to_long(dt.datetime.max)
 
@@ -73,14 +76,8 @@ class _Snapshot:
         has_date = self.date_raw != NO_DATE
         days = np.full(n, NO_DATE, dtype=np.int64)
         days[has_date] = self.date_raw[has_date] // _USEC_PER_DAY + 1
-        columns = {f: ValueColumn.read(reader, f) for f in FACET_FIELDS if f != "mentioned"}
-        self.facets: dict[str, ValueFacet] = {
-            "entity": EntityFacet("entity", columns["entity"], columns["person"], columns["organization"]),
-            "location": ValueFacet("location", columns["location"]),
-            "source": ValueFacet("source", columns["source"]),
-            "category": ValueFacet("category", columns["category"]),
-        }
-        self.date = DateFacet(days)
+        self.facets, self.dates = self._read_facets(reader, days)
+        self.vocabulary = WhooshVocabulary(reader)
         self.postings = Postings(self.searcher, TEXT_FIELDS + tuple(f + EXACT_SUFFIX for f in TEXT_FIELDS))
 
     @staticmethod
@@ -92,18 +89,46 @@ class _Snapshot:
         """
         out = np.full(n, NO_DATE, dtype=np.int64)
         for segment, offset in reader.leaf_readers():
-            if segment.has_column("date"):
-                raw = [v if 0 <= v <= _MAX_DATE_LONG else NO_DATE for v in segment.column_reader("date", translate=False)]
+            if segment.has_column(DATE_FIELD):
+                column = segment.column_reader(DATE_FIELD, translate=False)
+                raw = [v if 0 <= v <= _MAX_DATE_LONG else NO_DATE for v in column]
                 out[offset : offset + len(raw)] = raw
         return out
 
-    # -- search.query.Vocabulary -------------------------------------------------
+    def _read_facets(self, reader, days: np.ndarray) -> tuple[dict[str, ValueFacet], dict[str, DateColumn]]:
+        """The declared facets (``search.facet_spec.FACETS``) as arrays; each column read once."""
+        columns: dict[str, ValueColumn] = {}
+
+        def column(field: str) -> ValueColumn:
+            if field not in columns:
+                columns[field] = ValueColumn.read(reader, field)
+            return columns[field]
+
+        facets: dict[str, ValueFacet] = {}
+        dates: dict[str, DateColumn] = {}
+        for spec in FACETS:
+            if spec.kind == "date":
+                dates[spec.name] = DateColumn.from_days(days) if spec.field == DATE_FIELD else DateColumn.from_values(column(spec.field))
+            elif spec.kind == "entity":
+                typed = [(column(field), kind) for field, kind in spec.type_fields]
+                facets[spec.name] = EntityFacet(spec.name, column(spec.field), typed)
+            else:
+                facets[spec.name] = ValueFacet(spec.name, column(spec.field))
+        return facets, dates
+
+    def filter_mask(self, selection: ValueFilter | RangeFilter) -> np.ndarray:
+        """The documents passing one facet's selection."""
+        if isinstance(selection, RangeFilter):
+            return self.dates[selection.facet].filter(selection, self.n_docs)
+        return self.facets[selection.facet].filter(selection, self.n_docs)
+
+    # -- compile.Lexicon -----------------------------------------------------------
 
     def expand(self, pattern: str) -> list[str]:
         rx = re.compile(fnmatch.translate(pattern))
         prefix = re.split(r"[*?]", pattern, 1)[0]
         found: dict[str, int] = {}
-        for field in ("body", "body_exact", "title", "title_exact"):
+        for field in _EXPANDED_FIELDS:
             for k, term in enumerate(self.reader.expand_prefix(field, prefix)):
                 if k >= MAX_EXPANSION_SCAN:
                     break
@@ -115,7 +140,7 @@ class _Snapshot:
     def resolve_facet(self, facet: str, text: str) -> list[str]:
         return self.facets[facet].column.containing(text, MAX_RESOLVED_VALUES)
 
-    # -- search.scoring.Context ---------------------------------------------------
+    # -- scoring.Context -----------------------------------------------------------
 
     def phrase_docs(self, q: wq.Query) -> np.ndarray:
         return np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
@@ -239,42 +264,6 @@ class WhooshEngine:
         return document_dict(stored)
 
 
-def _one(value) -> str | None:
-    if isinstance(value, (list, tuple)):
-        return value[0] if value else None
-    return value or None
-
-
-def _many(value) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
-
-
-def _iso_date(value) -> str | None:
-    return value.date().isoformat() if isinstance(value, dt.datetime) else None
-
-
-def document_dict(stored: dict) -> dict:
-    """The public shape of one article's stored fields."""
-    people = set(_many(stored.get("person")))
-    return {
-        "id": stored.get("id"),
-        "title": stored.get("title") or "",
-        "url": stored.get("url"),
-        "source": _one(stored.get("source")),
-        "category": _one(stored.get("category")),
-        "subcategory": stored.get("subcategory"),
-        "date": _iso_date(stored.get("date")),
-        "body": stored.get("body") or "",
-        "entities": [
-            {"name": e, "type": "person" if e in people else "organization"} for e in _many(stored.get("entity"))
-        ],
-        "locations": _many(stored.get("location")),
-        "mentioned": _many(stored.get("mentioned")),
-    }
-
-
 class _Search:
     """One request against one snapshot."""
 
@@ -293,19 +282,28 @@ class _Search:
         if compiled.plain and self.notice is None:  # "partial" says more about the hits
             self.notice = "plain"
 
-        filters = {name: f.filter(request, snap.n_docs) for name, f in snap.facets.items()}
-        date_filter = snap.date.filter(request, snap.n_docs)
-        base = matched if date_filter is None else matched & date_filter
-        hits = _and(base, [m for m in filters.values() if m is not None])
-        total = int(np.count_nonzero(hits))
+        plan = plan_facets(request)
+        masks = {name: snap.filter_mask(selection) for name, selection in plan.filters.items()}
+        passing: dict[frozenset, tuple[np.ndarray, int]] = {}
 
+        def counted(names: tuple[str, ...]) -> tuple[np.ndarray, int]:
+            """The matches passing these filters, and how many (shared by facets counted alike)."""
+            key = frozenset(names)
+            if key not in passing:
+                mask = _and(matched, [masks[n] for n in names])
+                passing[key] = mask, int(np.count_nonzero(mask))
+            return passing[key]
+
+        hits, total = counted(plan.all_filters)
         facets: dict[str, list[FacetValue]] = {}
-        for name, facet in snap.facets.items():
-            others = [m for other, m in filters.items() if other != name and m is not None]
-            mask = hits if filters[name] is None else _and(base, others)
-            facets[name] = facet.values(mask, int(np.count_nonzero(mask)), request)
-        date_mask = _and(matched, [m for m in filters.values() if m is not None])
-        interval, facets["date"] = snap.date.histogram(date_mask, request)
+        for count in plan.counts:
+            facets[count.facet] = snap.facets[count.facet].values(*counted(count.filters), count)
+        intervals = {}
+        for histogram in plan.histograms:
+            intervals[histogram.facet], facets[histogram.facet] = snap.dates[histogram.facet].histogram(
+                counted(histogram.filters)[0], histogram
+            )
+        facets = {spec.name: facets[spec.name] for spec in FACETS}
 
         start = (request.page - 1) * request.per_page
         end = start + request.per_page
@@ -314,8 +312,8 @@ class _Search:
             stored = [snap.searcher.stored_fields(d) for d, _ in ranked]
             suggestion = None
             if full_count < FEW_HITS and compiled.words:
-                suggestion = suggest(snap.reader, request.query, compiled.words)
-        hit_list = [self._hit(fields, score, compiled) for (_, score), fields in zip(ranked, stored)]
+                suggestion = suggest(snap.vocabulary, request.query, compiled.words)
+        hit_list = [hit(fields, score, compiled.stems, compiled.forms) for (_, score), fields in zip(ranked, stored)]
         return SearchResult(
             query=request.query,
             total=total,
@@ -326,7 +324,7 @@ class _Search:
             facets=facets,
             suggestion=suggestion,
             notice=self.notice,
-            date_interval=interval,
+            date_interval=intervals[PUBLICATION.name],
         )
 
     def _match(self, compiled: CompiledQuery) -> tuple[np.ndarray, int]:
@@ -386,20 +384,6 @@ class _Search:
             order = np.lexsort((docs, -date))
         order = order[:end]
         return list(zip(docs[order].tolist(), scores[order].tolist()))
-
-    def _hit(self, stored: dict, score: float, compiled: CompiledQuery) -> Hit:
-        doc = document_dict(stored)
-        return Hit(
-            id=doc["id"],
-            title=doc["title"],
-            url=doc["url"],
-            source=doc["source"],
-            date=doc["date"],
-            snippet=snippet(doc["body"], compiled.stems, compiled.forms),
-            score=round(score, 4),
-            entities=[e["name"] for e in doc["entities"]],
-            locations=doc["locations"],
-        )
 
 
 def _and(mask: np.ndarray, others: list[np.ndarray]) -> np.ndarray:

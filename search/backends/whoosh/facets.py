@@ -1,21 +1,11 @@
-"""Facets counted from arrays, not from postings or stored fields.
+"""Facet plans (``search.facet_plan``) executed over arrays, not postings or stored fields.
 
 Each index generation reads the facet columns once into compact arrays
 (``ValueColumn``: a value vocabulary and, per document, the ids of its values
-in CSR form). A search then hands each facet a boolean mask of the documents
-to count, and counting is one ``np.bincount``: the hot path never touches
-Whoosh.
-
-Multi-select semantics (Elasticsearch's post_filter, Solr's tag/exclude):
-values within one facet are ORed, facets are ANDed, and each facet is counted
-over the documents matching the query and every *other* facet's selection,
-so its own other values stay selectable. Selected values always appear, with
-``selected: true``, even when their count is 0.
-
-The date histogram follows the same rule: it counts the documents matching
-the query and the other facets, ignoring date_from/date_to, and marks the
-buckets inside the selected range. Documents without a date are in no bucket
-(and pass no date filter) but are found by searches without one.
+in CSR form; ``DateColumn``: (document, day) entries). A search then hands
+each facet a boolean mask of the documents to count, and counting is one
+``np.bincount``: the hot path never touches Whoosh. The semantics (who is
+counted over which filters) are the plan's; this module only executes it.
 """
 
 from __future__ import annotations
@@ -27,10 +17,9 @@ from functools import cached_property
 
 import numpy as np
 
-from search.model import DEFAULT_FACET_LIMIT, FacetValue, SearchRequest
+from search.facet_plan import DateHistogram, FacetCount, RangeFilter, ValueFilter
+from search.model import FacetValue
 
-# Histogram by day when the counted documents span fewer days than this.
-DAY_INTERVAL_MAX_DAYS = 62
 # Below this fraction of documents a mask is counted by gathering the matched
 # documents' rows; above it, by one pass over every (document, value) entry.
 _GATHER_FRACTION = 0.125
@@ -161,42 +150,37 @@ _WORD_RE = re.compile(r"\w+")
 
 
 class ValueFacet:
-    """A facet of verbatim values: source, category, location."""
+    """A facet of verbatim values (value kind): counted, filtered, listed."""
 
     def __init__(self, name: str, column: ValueColumn):
         self.name = name
         self.column = column
 
-    def selected_ids(self, request: SearchRequest) -> list[int]:
-        ids = (self.column.lookup(v) for v in request.selected.get(self.name, ()))
+    def _ids(self, values: tuple[str, ...]) -> list[int]:
+        ids = (self.column.lookup(v) for v in values)
         return [i for i in ids if i is not None]
 
-    def filter(self, request: SearchRequest, n_docs: int) -> np.ndarray | None:
-        """Documents passing this facet's selection (any selected value), or None when nothing is selected."""
-        if not request.selected.get(self.name):
-            return None
-        return self.column.docs_with(self.selected_ids(request), n_docs)
+    def filter(self, selection: ValueFilter, n_docs: int) -> np.ndarray:
+        """Documents holding any selected value."""
+        return self.column.docs_with(self._ids(selection.values), n_docs)
 
-    def values(self, mask: np.ndarray, n_docs: int, request: SearchRequest) -> list[FacetValue]:
+    def values(self, mask: np.ndarray, n_docs: int, plan: FacetCount) -> list[FacetValue]:
         """Top values over the masked documents, selected values always included."""
         counts = self.column.count(mask, n_docs)
-        limit = request.facet_limit.get(self.name, DEFAULT_FACET_LIMIT)
-        prefix = request.facet_prefix.get(self.name)
-        candidates = self.column.with_prefix(prefix) if prefix else np.flatnonzero(counts)
+        candidates = self.column.with_prefix(plan.prefix) if plan.prefix else np.flatnonzero(counts)
         candidates = candidates[counts[candidates] > 0]
-        if len(candidates) > limit:
-            top = np.argpartition(-counts[candidates], limit - 1)[:limit]
+        if len(candidates) > plan.limit:
+            top = np.argpartition(-counts[candidates], plan.limit - 1)[: plan.limit]
             candidates = candidates[top]
-        selected = request.selected.get(self.name, ())
         chosen = {int(i) for i in candidates}
         extra = []
-        for value in selected:
+        for value in plan.selected:
             vid = self.column.lookup(value)
             if vid is None:
                 extra.append(FacetValue(value, 0, True, self.type_of(None)))
             else:
                 chosen.add(vid)
-        selected_ids = set(self.selected_ids(request))
+        selected_ids = set(self._ids(plan.selected))
         out = [
             FacetValue(self.column.values[i], int(counts[i]), i in selected_ids, self.type_of(i))
             for i in chosen
@@ -209,60 +193,78 @@ class ValueFacet:
 
 
 class EntityFacet(ValueFacet):
-    """People and organisations together; each value knows its type from the person/organization columns."""
+    """Values that carry a type (entity kind): the type column holding the value in most documents."""
 
-    def __init__(self, name: str, column: ValueColumn, person: ValueColumn, organization: ValueColumn):
+    def __init__(self, name: str, column: ValueColumn, typed: list[tuple[ValueColumn, str]]):
+        """``typed``: (column, type name) pairs; ties go to the first, unknown values are the first type."""
         super().__init__(name, column)
+        self.default_type = typed[0][1]
         types = []
         for value in column.values:
-            p = person.index.get(value)
-            o = organization.index.get(value)
-            p_n = person.doc_freq[p] if p is not None else 0
-            o_n = organization.doc_freq[o] if o is not None else 0
-            types.append("organization" if o_n > p_n else "person")
+            best = max(typed, key=lambda ct: ct[0].doc_freq[ct[0].index[value]] if value in ct[0].index else 0)
+            n = best[0].doc_freq[best[0].index[value]] if value in best[0].index else 0
+            types.append(best[1] if n else self.default_type)
         self.types = types
 
     def type_of(self, value_id: int | None) -> str | None:
-        return self.types[value_id] if value_id is not None else "person"
+        return self.types[value_id] if value_id is not None else self.default_type
 
 
-class DateFacet:
-    """The publication-date histogram and the date_from/date_to filter."""
+class DateColumn:
+    """A date field as (document, day) entries: one per dated article for the publication date,
+    one per mentioned date for a list of ISO dates."""
 
-    name = "date"
-
-    def __init__(self, days: np.ndarray):
-        """``days``: per document, its date as a proleptic ordinal, or ``NO_DATE``."""
+    def __init__(self, doc_of: np.ndarray, days: np.ndarray):
+        """``days``: proleptic ordinals, ``doc_of``: each entry's document."""
+        self.doc_of = doc_of
         self.days = days
-        has = days != NO_DATE
-        self.has_date = has
-        # Month number (year * 12 + month - 1) per dated document.
-        months = np.full(len(days), NO_DATE, dtype=np.int32)
-        if has.any():
-            unique, inverse = np.unique(days[has], return_inverse=True)
+        months = np.zeros(len(days), dtype=np.int32)
+        if len(days):
+            unique, inverse = np.unique(days, return_inverse=True)
             as_month = np.array(
                 [(d.year * 12 + d.month - 1) for d in map(dt.date.fromordinal, unique.tolist())], dtype=np.int32
             )
-            months[has] = as_month[inverse]
+            months = as_month[inverse]
         self.months = months
 
-    def filter(self, request: SearchRequest, n_docs: int) -> np.ndarray | None:
-        if request.date_from is None and request.date_to is None:
-            return None
-        lo = request.date_from.toordinal() if request.date_from else 1
-        hi = request.date_to.toordinal() if request.date_to else dt.date.max.toordinal()
-        return (self.days >= lo) & (self.days <= hi)
+    @classmethod
+    def from_days(cls, days: np.ndarray) -> "DateColumn":
+        """One day (or ``NO_DATE``) per document."""
+        docs = np.flatnonzero(days != NO_DATE)
+        return cls(docs.astype(np.int64), days[docs])
 
-    def histogram(self, mask: np.ndarray, request: SearchRequest) -> tuple[str, list[FacetValue]]:
-        """(interval, buckets) over the masked documents that have a date; non-empty buckets only."""
-        days = self.days[mask & self.has_date]
+    @classmethod
+    def from_values(cls, column: ValueColumn) -> "DateColumn":
+        """A value column of ISO dates (``YYYY-MM-DD``); values that are not dates are left out."""
+        ordinal = np.full(len(column.values), NO_DATE, dtype=np.int64)
+        for i, value in enumerate(column.values):
+            try:
+                ordinal[i] = dt.date.fromisoformat(value[:10]).toordinal()
+            except ValueError:
+                pass
+        days = ordinal[column.ids]
+        keep = days != NO_DATE
+        return cls(column.doc_of[keep].astype(np.int64), days[keep])
+
+    def filter(self, selection: RangeFilter, n_docs: int) -> np.ndarray:
+        lo = selection.start.toordinal() if selection.start else 1
+        hi = selection.end.toordinal() if selection.end else dt.date.max.toordinal()
+        inside = (self.days >= lo) & (self.days <= hi)
+        mask = np.zeros(n_docs, dtype=bool)
+        mask[self.doc_of[inside]] = True
+        return mask
+
+    def histogram(self, mask: np.ndarray, plan: DateHistogram) -> tuple[str, list[FacetValue]]:
+        """(interval, buckets) over the masked documents' entries; non-empty buckets only."""
+        counted = mask[self.doc_of]
+        days = self.days[counted]
         if not len(days):
             return "month", []
-        lo_sel = request.date_from.toordinal() if request.date_from else None
-        hi_sel = request.date_to.toordinal() if request.date_to else None
+        lo_sel = plan.start.toordinal() if plan.start else None
+        hi_sel = plan.end.toordinal() if plan.end else None
         any_sel = lo_sel is not None or hi_sel is not None
         first, last = int(days.min()), int(days.max())
-        if last - first < DAY_INTERVAL_MAX_DAYS:
+        if last - first < plan.day_max_days:
             counts = np.bincount(days - first)
             out = []
             for k in np.flatnonzero(counts).tolist():
@@ -270,7 +272,7 @@ class DateFacet:
                 inside = any_sel and (lo_sel is None or day >= lo_sel) and (hi_sel is None or day <= hi_sel)
                 out.append(FacetValue(dt.date.fromordinal(day).isoformat(), int(counts[k]), inside))
             return "day", out
-        months = self.months[mask & self.has_date]
+        months = self.months[counted]
         m0 = int(months.min())
         counts = np.bincount(months - m0)
         out = []

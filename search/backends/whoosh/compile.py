@@ -1,0 +1,150 @@
+"""The query syntax tree (``search.query``) -> numpy scoring nodes (``scoring``) over Whoosh's fields.
+
+Words go through the index's own analyzer: the stem is searched in
+``title``/``body`` and, for an affixed form, the form in
+``title_exact``/``body_exact`` (which hold affixed forms only), so an exact
+form outranks a stem-only match. Wildcards expand over both lexicons; a facet
+prefix (``entity:putin``) is resolved against the facet's values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
+
+from indexer.analysis import analyze, stem
+from indexer.fields import EXACT_SUFFIX, TEXT_FIELDS
+from search.backends.whoosh import scoring as sc
+from search.query import TITLE, AndNode, NotNode, OrNode, TermNode, is_wildcard, literal, parse, query_terms, wildcard_prefix
+
+
+class Lexicon(Protocol):
+    """What the compiler needs from the open index."""
+
+    def expand(self, pattern: str) -> list[str]:
+        """Indexed terms (stems and affixed forms) matching a wildcard pattern (bounded)."""
+
+    def resolve_facet(self, facet: str, text: str) -> list[str]:
+        """Facet values equal to ``text`` or containing it as whole words, any case."""
+
+
+@dataclass
+class CompiledQuery:
+    """A parsed query ready for evaluation (``scoring`` nodes).
+
+    ``clauses`` are the top-level positive items (the "words" a partial match
+    counts), ``exclude`` what ``-`` removed. ``stems`` / ``forms`` feed
+    highlighting (with the wildcards' expansions), ``words`` the spelling suggestion.
+    """
+
+    clauses: list
+    exclude: object | None
+    stems: set[str] = field(default_factory=set)
+    forms: set[str] = field(default_factory=set)
+    words: list[str] = field(default_factory=list)
+    plain: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.clauses and self.exclude is None
+
+
+def compile_query(text: str, lexicon: Lexicon) -> CompiledQuery:
+    """Parse and compile a user query; never raises."""
+    tree, plain = parse(text)
+    terms = query_terms(tree)
+    compiler = _Compiler(lexicon)
+    clauses, excludes = compiler.split(tree.items)
+    return CompiledQuery(
+        clauses=clauses,
+        exclude=_any(excludes),
+        stems=terms.stems,
+        forms=terms.forms | compiler.expanded,
+        words=terms.words,
+        plain=plain or terms.plain,
+    )
+
+
+def _any(nodes: Sequence) -> object | None:
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else sc.AnyOf(list(nodes))
+
+
+def _all(nodes: Sequence) -> object:
+    if not nodes:
+        return sc.Everything()
+    return nodes[0] if len(nodes) == 1 else sc.AllOf(list(nodes))
+
+
+class _Compiler:
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.expanded: set[str] = set()  # wildcard expansions outside negations (highlighted)
+        self.negated = 0
+
+    def split(self, items: list) -> tuple[list, list]:
+        positive, negative = [], []
+        for item in items:
+            if isinstance(item, NotNode):
+                self.negated += 1
+                q = self.node(item.item)
+                self.negated -= 1
+                if q is not None:
+                    negative.append(q)
+            else:
+                q = self.node(item)
+                if q is not None:
+                    positive.append(q)
+        return positive, negative
+
+    def node(self, node):
+        if isinstance(node, TermNode):
+            return self.term(node)
+        if isinstance(node, AndNode):
+            positive, negative = self.split(node.items)
+            if not positive and not negative:
+                return None
+            pos = _all(positive)
+            return sc.Without(pos, _any(negative)) if negative else pos
+        if isinstance(node, OrNode):
+            return _any([q for q in (self.node(i) for i in node.items) if q is not None])
+        if isinstance(node, NotNode):  # a negation inside OR
+            self.negated += 1
+            q = self.node(node.item)
+            self.negated -= 1
+            return sc.Inverse(q) if q is not None else None
+        raise TypeError(node)
+
+    def term(self, node: TermNode):
+        if node.facet is not None:
+            values = self.lexicon.resolve_facet(node.facet, node.text)
+            return sc.FacetMatch(node.facet, values) if values else sc.Nothing()
+        fields = (TITLE,) if node.field == TITLE else TEXT_FIELDS
+        if is_wildcard(node):
+            if wildcard_prefix(node.text) is None:
+                return self.term(literal(node))  # too short to expand safely: the literal word
+            return self.wildcard(node.text, fields)
+        forms = analyze(node.text, stemmed=False)
+        if not forms:
+            return None  # only stop words or punctuation
+        stems = [stem(f) for f in forms]
+        if node.phrase and len(stems) > 1:
+            return sc.PhraseOf(fields, stems)
+        return _all([self.word(f, s, fields) for f, s in zip(forms, stems)])
+
+    @staticmethod
+    def word(form: str, stemmed: str, fields: Sequence[str]):
+        """The stem is required; an affixed form also scores in the exact fields (roots are not indexed there)."""
+        pairs = [(f, stemmed) for f in fields]
+        if form != stemmed:
+            pairs += [(f + EXACT_SUFFIX, form) for f in fields]
+        return sc.Terms(pairs)
+
+    def wildcard(self, text: str, fields: Sequence[str]):
+        terms = self.lexicon.expand(text.lower())
+        if not terms:
+            return sc.Nothing()
+        if not self.negated:
+            self.expanded.update(terms)
+        return sc.Terms([(f + suffix, t) for t in terms for f in fields for suffix in ("", EXACT_SUFFIX)])
