@@ -1,18 +1,18 @@
 """``TypesenseEngine``: a Telusur index held in a Typesense cluster (a ``search.engine.Engine``).
 
-One request is one ``multi_search`` (two in the rare cases below), built so
-that every count means what it means on the Whoosh engine:
+One request is one ``multi_search`` (two in the rare cases below) executing
+the request's facet plan (``search.facet_plan``), so that every count means
+what it means on the Whoosh engine:
 
-* the main search: the query, every facet selection and the date range,
-  the page of hits, and the counts of every facet nothing is selected in;
-* per facet with a selection: the same without that facet's own selection
-  (multi-select: values within a facet are ORed, facets ANDed, each facet
-  counted without its own selection), or with a ``facet_prefix``: only the
-  prefix's candidate values;
-* the date histogram: everything but the date range, bucketed by day
-  (``day``), or by ``month`` when the counted articles span
-  ``DAY_INTERVAL_MAX_DAYS`` or more, ordered by date (Typesense orders by
-  count).
+* the main search: the query, every filter of the plan, the page of hits
+  (or the re-ranking window), and the facets counted over the hits themselves;
+* one search per other facet count: the query and the plan's filters for it
+  (all but the facet's own selection), ``per_page=0``; with a
+  ``facet_prefix``, restricted to the prefix's candidate values, which the
+  generation's vocabulary finds (case-insensitive, value or word prefix);
+* per date histogram: its filters, bucketed by ``day`` or, when the counted
+  articles span ``day_max_days`` or more, by ``month``; put in date order
+  (Typesense orders buckets by count).
 
 A second round counts selected values that did not make a facet's top list
 (their count is the ``found`` of a search for them), and the partial
@@ -34,7 +34,7 @@ import datetime as dt
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from typesense import exceptions as tse
 
@@ -52,10 +52,10 @@ from indexer.typesense.schema import (
 from search.backends.typesense.rerank import RERANK_K, rerank
 from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, key_filter, quoted, translate
 from search.backends.typesense.vocabulary import EXPORT_FIELDS, RELOAD_INTERVAL_S, Vocabulary
-from search.backends.whoosh.facets import DAY_INTERVAL_MAX_DAYS
+from search.document import document_dict, hit
+from search.facet_plan import DateHistogram, FacetCount, FacetPlan, RangeFilter, ValueFilter, plan_facets
 from search.facet_spec import FACETS, PUBLICATION, SELECTABLE
-from search.highlight import snippet
-from search.model import DEFAULT_FACET_LIMIT, BackendDown, FacetValue, Hit, SearchError, SearchRequest, SearchResult
+from search.model import BackendDown, FacetValue, Hit, SearchError, SearchRequest, SearchResult
 from search.suggest import suggest
 
 FEW_HITS = 3
@@ -66,7 +66,7 @@ MAX_PREFIX_CANDIDATES = 250
 MAX_PREFIX_VALUES = 1000
 MAX_DAY_BUCKETS = 4000
 MULTI_SEARCH_LIMIT = 50  # Typesense's default limit of searches in one multi_search
-DISPLAY_FIELDS = "id,title,body,url,source,entity,location,day,date,dated"
+DISPLAY_FIELDS = "id,title,body,url,source,entity,location,day,dated"
 # The re-ranking window: stems and lengths, and the raw title for exact forms (the raw
 # bodies of 50 hits would double the request's cost; the page's are fetched after).
 RANK_FIELDS = "id,date,dated,title,title_stems,body_stems,title_len,body_len"
@@ -186,7 +186,7 @@ class TypesenseEngine:
             doc = self._read(lambda c: c.collections[self.articles].documents[_path_id(doc_id)].retrieve())
         except tse.ObjectNotFound:
             return None
-        return document_dict(doc)
+        return document_dict(stored(doc))
 
     def stats(self) -> dict:
         vocab = self.vocabulary()
@@ -206,38 +206,21 @@ def _path_id(doc_id: str) -> str:
     return urllib.parse.quote(doc_id, safe="")
 
 
-def _iso_day(doc: dict) -> str | None:
-    return doc.get("day") or None
-
-
-def document_dict(doc: dict) -> dict:
-    """The public shape of one article (the Whoosh engine's ``document_dict``)."""
-    people = set(doc.get("person") or ())
-    return {
-        "id": doc["id"],
-        "title": doc.get("title") or "",
-        "url": doc.get("url"),
-        "source": (doc.get("source") or [None])[0],
-        "category": (doc.get("category") or [None])[0],
-        "subcategory": doc.get("subcategory"),
-        "date": _iso_day(doc),
-        "body": doc.get("body") or "",
-        "entities": [
-            {"name": e, "type": "person" if e in people else "organization"} for e in doc.get("entity") or ()
-        ],
-        "locations": list(doc.get("location") or ()),
-        "mentioned": list(doc.get("mentioned") or ()),
-    }
+def stored(doc: dict) -> dict:
+    """A Typesense document as the stored fields ``search.document`` reads (``date`` a datetime or absent)."""
+    out = dict(doc)
+    out["date"] = dt.datetime.fromisoformat(doc["day"]) if doc.get("dated") and doc.get("day") else None
+    return out
 
 
 @dataclass
 class _Counted:
-    """One facet's search in the multi_search and how to read it."""
+    """Where one facet count's answer is in the multi_search, and how to read it."""
 
-    spec: object
-    index: int  # position of its result
+    count: FacetCount
+    index: int
+    base: list[str]  # its filter clauses (for counting a selected value outside its top list)
     candidates: set[str] | None = None  # facet_prefix: only these values
-    base: list[str] = field(default_factory=list)  # its filter without candidates (for second-round counts)
 
 
 class _Search:
@@ -247,32 +230,30 @@ class _Search:
         self.engine = engine
         self.vocab = vocab
         self.request = request
-        self.unknown = set(request.selected) - {s.name for s in SELECTABLE}
-        if self.unknown:
-            raise SearchError("unknown_facet", f"unknown facet {sorted(self.unknown)[0]!r}")
+        unknown = set(request.selected) - {s.name for s in SELECTABLE}
+        if unknown:
+            raise SearchError("unknown_facet", f"unknown facet {sorted(unknown)[0]!r}")
+        self.plan = plan_facets(request)
 
     # -- filters ------------------------------------------------------------------------
 
-    def selected(self, spec) -> list[str]:
-        """The indexed values a facet's selection means: each as indexed, matched ignoring case.
+    def exact(self, field: str, values) -> list[str]:
+        """The indexed values a selection means: each as indexed, matched ignoring case.
 
         A value the vocabulary does not know yet (added since it was loaded) is taken as given.
         """
-        return list(dict.fromkeys(self.vocab.exact(spec.field, v) or v for v in self.request.selected.get(spec.name, ())))
+        return list(dict.fromkeys(self.vocab.exact(field, v) or v for v in values))
 
-    def selection(self, spec) -> str | None:
-        values = self.selected(spec)
-        return key_filter(spec.field, values) if values else None
-
-    def date_range(self) -> str | None:
-        lo, hi = self.request.date_range(PUBLICATION.name)
-        if lo is None and hi is None:
-            return None
+    def clause(self, selection: ValueFilter | RangeFilter) -> str:
+        if isinstance(selection, ValueFilter):
+            return key_filter(selection.field, self.exact(selection.field, selection.values))
+        if selection.field != PUBLICATION.field:
+            raise SearchError("unsupported_facet", f"the Typesense backend has no {selection.facet} range")
         parts = ["dated:=1"]
-        if lo is not None:
-            parts.append(f"date:>={epoch(lo)}")
-        if hi is not None:
-            parts.append(f"date:<{epoch(hi + dt.timedelta(days=1))}")
+        if selection.start is not None:
+            parts.append(f"date:>={epoch(selection.start)}")
+        if selection.end is not None:
+            parts.append(f"date:<{epoch(selection.end + dt.timedelta(days=1))}")
         return " && ".join(parts)
 
     # -- the run ----------------------------------------------------------------------
@@ -282,81 +263,75 @@ class _Search:
         tq = translate(request.query, self.vocab)
         notice = "plain" if tq.plain else None
         ranked = request.sort == "relevance" and bool(tq.clauses)
-        answers, plan = self.execute(tq.q, tq.filters, ranked)
+        answers, layout = self.execute(tq.q, tq.filters, ranked)
         full = answers[0]["found"]
         partial = False
         if full < FEW_HITS and len(tq.clauses) >= 2:
             q_any = " ".join(["*"] + ["-" + e for e in tq.excluded])
-            wider, wider_plan = self.execute(q_any, [tq.partial_filter()], ranked)
+            wider, wider_layout = self.execute(q_any, [tq.partial_filter()], ranked)
             if wider[0]["found"] > full:
-                answers, plan, partial, notice = wider, wider_plan, True, "partial"
-        facets = self.facets(answers, plan)
-        interval, facets[PUBLICATION.name] = self.histogram(answers[plan["histogram"]])
-        hits = self.hits(answers[0], tq, partial, plan)
-        suggestion = None
-        if full < FEW_HITS and tq.words:
-            suggestion = suggest(_VocabularyReader(self.vocab), request.query, tq.words)
+                answers, layout, partial, notice = wider, wider_layout, True, "partial"
+        facets = self.facets(answers, layout)
+        intervals = {}
+        for histogram, index in layout["histograms"]:
+            intervals[histogram.facet], facets[histogram.facet] = self.histogram(histogram, answers[index])
+        suggestion = suggest(self.vocab, request.query, tq.words) if full < FEW_HITS and tq.words else None
         return SearchResult(
             query=request.query,
             total=answers[0]["found"],
             page=request.page,
             per_page=request.per_page,
             took_ms=0.0,
-            hits=hits,
-            facets=facets,
+            hits=self.hits(answers[0], tq, partial, layout),
+            facets={spec.name: facets[spec.name] for spec in FACETS},
             suggestion=suggestion,
             notice=notice,
-            date_interval=interval,
+            date_interval=intervals[PUBLICATION.name],
         )
 
     def execute(self, q: str, query_filters: list[str], ranked: bool) -> tuple[list[dict], dict]:
-        """The request's multi_search for one query: (answers, plan: which answer holds what)."""
-        request = self.request
-        selections = {spec.name: self.selection(spec) for spec in SELECTABLE}
-        date = self.date_range()
+        """The plan as one multi_search for one query: (answers, layout: which answer holds what)."""
+        plan: FacetPlan = self.plan
+        clauses = {name: self.clause(selection) for name, selection in plan.filters.items()}
         base = {"q": q, "query_by": QUERY_BY, **STRICT}
 
-        def search(filters: list[str | None], **params) -> dict:
-            clauses = [f for f in filters if f]
-            return {**base, **({"filter_by": " && ".join(clauses)} if clauses else {}), **params}
+        def filters(names: tuple[str, ...]) -> list[str]:
+            return [*query_filters, *(clauses[n] for n in names)]
 
-        main_facets = [
-            s for s in SELECTABLE if selections[s.name] is None and s.name not in request.facet_prefix
-        ]
+        def search(parts: list[str], **params) -> dict:
+            return {**base, **({"filter_by": " && ".join(parts)} if parts else {}), **params}
+
         page, window = self.page_params(q, ranked)
-        searches = [search([*query_filters, *selections.values(), date], **page)]
-        if main_facets:
-            searches[0]["facet_by"] = ",".join(s.field + KEY_SUFFIX for s in main_facets)
-            searches[0]["max_facet_values"] = max(self.limit(s) for s in main_facets) + FACET_SLACK
-        counted = {s.name: _Counted(s, 0) for s in main_facets}
-        for spec in SELECTABLE:
-            if spec.name in counted:
+        searches = [search(filters(plan.all_filters), **page)]
+        # Facets counted over the hits themselves ride on the main search.
+        on_main = [c for c in plan.counts if c.filters == plan.all_filters and not c.prefix]
+        if on_main:
+            searches[0]["facet_by"] = ",".join(c.field + KEY_SUFFIX for c in on_main)
+            searches[0]["max_facet_values"] = max(c.limit for c in on_main) + FACET_SLACK
+        counted = {c.facet: _Counted(c, 0, filters(c.filters)) for c in on_main}
+        for count in plan.counts:
+            if count.facet in counted:
                 continue
-            own = [*query_filters, *(v for k, v in selections.items() if k != spec.name), date]
-            entry = _Counted(spec, len(searches), base=[f for f in own if f])
-            prefix = request.facet_prefix.get(spec.name)
+            entry = _Counted(count, len(searches), filters(count.filters))
             extra: list[str] = []
-            max_values = self.limit(spec) + FACET_SLACK
-            if prefix:
-                candidates = self._prefix_candidates(spec, prefix)
+            max_values = count.limit + FACET_SLACK
+            if count.prefix:
+                candidates = self._prefix_candidates(count)
                 entry.candidates = set(candidates)
-                extra = [key_filter(spec.field, candidates) if candidates else NOTHING]
+                extra = [key_filter(count.field, candidates) if candidates else NOTHING]
                 max_values = MAX_PREFIX_VALUES
+            searches.append(search(entry.base + extra, per_page=0, facet_by=count.field + KEY_SUFFIX, max_facet_values=max_values))
+            counted[count.facet] = entry
+        histograms = []
+        for histogram in plan.histograms:
+            if histogram.field != PUBLICATION.field:
+                raise SearchError("unsupported_facet", f"the Typesense backend has no {histogram.facet} histogram")
+            histograms.append((histogram, len(searches)))
             searches.append(
-                search(own + extra, per_page=0, facet_by=spec.field + KEY_SUFFIX, max_facet_values=max_values)
+                search(filters(histogram.filters), per_page=0, facet_by="day,month", max_facet_values=MAX_DAY_BUCKETS)
             )
-            counted[spec.name] = entry
-        histogram = len(searches)
-        searches.append(
-            search(
-                [*query_filters, *selections.values()],
-                per_page=0,
-                facet_by="day,month",
-                max_facet_values=MAX_DAY_BUCKETS,
-            )
-        )
-        plan = {"facets": counted, "histogram": histogram, "q": q, "window": window}
-        return self.engine.multi_search(searches), plan
+        layout = {"facets": counted, "histograms": histograms, "q": q, "window": window}
+        return self.engine.multi_search(searches), layout
 
     def page_params(self, q: str, ranked: bool) -> tuple[dict, bool]:
         """The main search's paging and order, and whether it fetches the re-ranking window instead of a page."""
@@ -374,55 +349,49 @@ class _Search:
             return {**common, "page": 1, "per_page": window, "include_fields": RANK_FIELDS}, True
         return {**common, "page": request.page, "per_page": request.per_page, "include_fields": DISPLAY_FIELDS}, False
 
-    def limit(self, spec) -> int:
-        return self.request.facet_limit.get(spec.name, DEFAULT_FACET_LIMIT)
-
-    def _prefix_candidates(self, spec, prefix: str) -> list[str]:
-        values = self.vocab.with_prefix(spec.field, prefix)
-        column = self.vocab.columns[spec.field]
+    def _prefix_candidates(self, count: FacetCount) -> list[str]:
+        values = self.vocab.with_prefix(count.field, count.prefix)
+        column = self.vocab.columns[count.field]
         values.sort(key=lambda v: -column.doc_freq[column.index[v]])
         return values[:MAX_PREFIX_CANDIDATES]
 
     # -- facets -------------------------------------------------------------------------
 
-    def facets(self, answers: list[dict], plan: dict) -> dict[str, list[FacetValue]]:
+    def facets(self, answers: list[dict], layout: dict) -> dict[str, list[FacetValue]]:
         counts: dict[str, dict[str, int]] = {}
-        for name, entry in plan["facets"].items():
-            spec = entry.spec
+        for name, entry in layout["facets"].items():
             found: dict[str, int] = {}
             for facet in answers[entry.index].get("facet_counts", []):
-                if facet["field_name"] == spec.field + KEY_SUFFIX:
+                if facet["field_name"] == entry.count.field + KEY_SUFFIX:
                     found = {facet_value(c["value"]): c["count"] for c in facet["counts"]}
             if entry.candidates is not None:
                 found = {v: c for v, c in found.items() if v in entry.candidates}
             counts[name] = found
-        self._count_missing_selections(counts, plan)
+        self._count_missing_selections(counts, layout)
         out: dict[str, list[FacetValue]] = {}
-        for spec in SELECTABLE:
-            found = counts[spec.name]
+        for name, entry in layout["facets"].items():
+            count, found = entry.count, counts[name]
             top = sorted(((v, c) for v, c in found.items() if c > 0), key=lambda vc: (-vc[1], vc[0]))
-            chosen = dict(top[: self.limit(spec)])
-            selected = self.selected(spec)
+            chosen = dict(top[: count.limit])
+            selected = self.exact(count.field, count.selected)
             for value in selected:
                 chosen[value] = found.get(value, 0)
-            values = [
-                FacetValue(v, c, v in selected, self.vocab.entity_type(spec.name, v)) for v, c in chosen.items()
-            ]
+            values = [FacetValue(v, c, v in selected, self.vocab.entity_type(name, v)) for v, c in chosen.items()]
             values.sort(key=lambda f: (-f.count, f.value))
-            out[spec.name] = values
+            out[name] = values
         return out
 
-    def _count_missing_selections(self, counts: dict[str, dict[str, int]], plan: dict) -> None:
+    def _count_missing_selections(self, counts: dict[str, dict[str, int]], layout: dict) -> None:
         """Selected values outside a facet's returned list: counted by one search each, in one round."""
         missing: list[tuple[str, str]] = []
         searches = []
-        for name, entry in plan["facets"].items():
-            for value in self.selected(entry.spec):
+        for name, entry in layout["facets"].items():
+            for value in self.exact(entry.count.field, entry.count.selected):
                 if value not in counts[name]:
                     missing.append((name, value))
-                    filters = entry.base + [key_filter(entry.spec.field, [value])]
+                    parts = entry.base + [key_filter(entry.count.field, [value])]
                     searches.append(
-                        {"q": plan["q"], "query_by": QUERY_BY, **STRICT, "per_page": 0, "filter_by": " && ".join(filters)}
+                        {"q": layout["q"], "query_by": QUERY_BY, **STRICT, "per_page": 0, "filter_by": " && ".join(parts)}
                     )
         if not searches:
             return
@@ -431,7 +400,9 @@ class _Search:
 
     # -- histogram ----------------------------------------------------------------------
 
-    def histogram(self, answer: dict) -> tuple[str, list[FacetValue]]:
+    @staticmethod
+    def histogram(plan: DateHistogram, answer: dict) -> tuple[str, list[FacetValue]]:
+        """(interval, buckets in date order): by day under ``plan.day_max_days``, else by month."""
         days: dict[str, int] = {}
         months: dict[str, int] = {}
         for facet in answer.get("facet_counts", []):
@@ -439,30 +410,25 @@ class _Search:
             target.update({c["value"]: c["count"] for c in facet["counts"]})
         if not days:
             return "month", []
-        lo, hi = self.request.date_range(PUBLICATION.name)
+        lo, hi = plan.start, plan.end
+        ranged = lo is not None or hi is not None
         first, last = dt.date.fromisoformat(min(days)), dt.date.fromisoformat(max(days))
-        complete = len(days) < MAX_DAY_BUCKETS
-        if complete and (last - first).days < DAY_INTERVAL_MAX_DAYS:
-            return "day", [
-                FacetValue(d, days[d], (lo is not None or hi is not None) and _inside(d, d, lo, hi))
-                for d in sorted(days)
-            ]
+        if len(days) < MAX_DAY_BUCKETS and (last - first).days < plan.day_max_days:
+            return "day", [FacetValue(d, days[d], ranged and _inside(d, d, lo, hi)) for d in sorted(days)]
         out = []
         for m in sorted(months):
             year, month = map(int, m.split("-"))
-            start = dt.date(year, month, 1)
             end = (dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)) - dt.timedelta(days=1)
-            selected = (lo is not None or hi is not None) and _inside(start.isoformat(), end.isoformat(), lo, hi)
-            out.append(FacetValue(m, months[m], selected))
+            out.append(FacetValue(m, months[m], ranged and _inside(f"{m}-01", end.isoformat(), lo, hi)))
         return "month", out
 
     # -- hits ---------------------------------------------------------------------------
 
-    def hits(self, answer: dict, tq: Translated, partial: bool, plan: dict) -> list[Hit]:
+    def hits(self, answer: dict, tq: Translated, partial: bool, layout: dict) -> list[Hit]:
         request = self.request
         docs = [h["document"] for h in answer["hits"]]
-        if not plan["window"]:
-            return [self._hit(doc, 0.0, tq) for doc in docs]
+        if not layout["window"]:
+            return [hit(stored(doc), 0.0, tq.stems, tq.forms) for doc in docs]
         start = (request.page - 1) * request.per_page
         ranked = rerank(docs, tq.stems, tq.forms, self.vocab, partial)[start : start + request.per_page]
         if not ranked:
@@ -473,21 +439,7 @@ class _Search:
             "filter_by": "id:[" + ",".join(quoted(i) for i in ids) + "]", "highlight_fields": "none",
         }])[0]
         by_id = {h["document"]["id"]: h["document"] for h in shown["hits"]}
-        return [self._hit(by_id[doc["id"]], score, tq) for doc, score in ranked if doc["id"] in by_id]
-
-    @staticmethod
-    def _hit(doc: dict, score: float, tq: Translated) -> Hit:
-        return Hit(
-            id=doc["id"],
-            title=doc.get("title") or "",
-            url=doc.get("url"),
-            source=(doc.get("source") or [None])[0],
-            date=_iso_day(doc),
-            snippet=snippet(doc.get("body") or "", tq.stems, tq.forms),
-            score=round(score, 4),
-            entities=list(doc.get("entity") or ()),
-            locations=list(doc.get("location") or ()),
-        )
+        return [hit(stored(by_id[doc["id"]]), score, tq.stems, tq.forms) for doc, score in ranked if doc["id"] in by_id]
 
 
 def _window(k: int, per_page: int) -> int:
@@ -497,16 +449,3 @@ def _window(k: int, per_page: int) -> int:
 
 def _inside(start: str, end: str, lo: dt.date | None, hi: dt.date | None) -> bool:
     return (lo is None or end >= lo.isoformat()) and (hi is None or start <= hi.isoformat())
-
-
-class _VocabularyReader:
-    """The generation's vocabulary in the shape ``search.suggest`` reads (a Whoosh reader's two calls)."""
-
-    def __init__(self, vocab: Vocabulary):
-        self.vocab = vocab
-
-    def doc_frequency(self, _field: str, term: str) -> int:
-        return self.vocab.doc_frequency(term)
-
-    def terms_within(self, _field: str, word: str, maxdist: int, prefix: int = 1):
-        return self.vocab.within(word, maxdist)

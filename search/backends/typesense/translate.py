@@ -22,21 +22,29 @@ The result also carries what highlighting (stems, forms), did-you-mean
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from indexer.analysis import stem, tokens
 from indexer.typesense.schema import KEY_SUFFIX, STEMS_SUFFIX, facet_key
-from search.facet_spec import QUERY_PREFIXES
-from search.query import AndNode, NotNode, OrNode, TermNode, parse
+from search.facet_spec import BY_NAME
+from search.query import (
+    MAX_EXPANSION,
+    TITLE as TITLE_PREFIX,
+    AndNode,
+    NotNode,
+    OrNode,
+    TermNode,
+    is_wildcard,
+    literal,
+    parse,
+    query_terms,
+    wildcard_prefix,
+)
 
 TITLE = "title" + STEMS_SUFFIX
 BODY = "body" + STEMS_SUFFIX
 QUERY_BY = f"{TITLE},{BODY}"
-MIN_WILDCARD_PREFIX = 3
-MAX_EXPANSION = 64
-_WILDCARD_RE = re.compile(r"[*?]")
 NOTHING = "dated:=-1"  # matches no document (``dated`` is 0 or 1)
 
 
@@ -98,7 +106,8 @@ def _token_filter(stems: list[str], fields: tuple[str, ...]) -> str:
 def translate(text: str, vocab: Vocabulary) -> Translated:
     """Parse and translate a user query; never raises."""
     tree, plain = parse(text)
-    out = Translated(plain=plain)
+    terms = query_terms(tree)
+    out = Translated(stems=set(terms.stems), forms=set(terms.forms), words=list(terms.words), plain=plain or terms.plain)
     _Translator(vocab, out).top(tree.items)
     return out
 
@@ -114,7 +123,7 @@ class _Translator:
                 self.top(item.items)
             elif isinstance(item, NotNode):
                 self.exclude(item.item)
-            elif isinstance(item, TermNode) and item.field in (None, "title") and not self._is_wildcard(item):
+            elif isinstance(item, TermNode) and item.facet is None and not is_wildcard(item):
                 self.top_term(item)
             else:
                 expr = self.expr(item)
@@ -123,29 +132,29 @@ class _Translator:
                     self.out.clauses.append(expr)
 
     def top_term(self, node: TermNode) -> None:
-        stems = self.learn(node)
+        stems = _stems(node)
         if not stems:
             return
         if node.phrase and len(stems) > 1:
             self.out.q_words.append('"' + " ".join(stems) + '"')
         else:
             self.out.q_words.extend(stems)
-        if node.field == "title":
+        if node.field == TITLE_PREFIX:
             self.out.filters.append(_token_filter(stems, (TITLE,)))
-        self.out.clauses.append(_token_filter(stems, (TITLE,) if node.field == "title" else (TITLE, BODY)))
+        self.out.clauses.append(_token_filter(stems, (TITLE,) if node.field == TITLE_PREFIX else (TITLE, BODY)))
 
     def exclude(self, node) -> None:
         """``-x``: words and phrases through ``q``; facet values through a ``!=`` filter."""
-        if isinstance(node, TermNode) and node.field in QUERY_PREFIXES:
-            values = self.vocab.resolve_facet(QUERY_PREFIXES[node.field].name, node.text)
+        if isinstance(node, TermNode) and node.facet is not None:
+            values = self.vocab.resolve_facet(node.facet, node.text)
             if values:
-                self.out.filters.append(key_filter(QUERY_PREFIXES[node.field].field, values, negate=True))
+                self.out.filters.append(key_filter(BY_NAME[node.facet].field, values, negate=True))
             return
         if isinstance(node, OrNode):  # -(a OR b) = -a -b
             for item in node.items:
                 self.exclude(item)
             return
-        if isinstance(node, TermNode) and node.field is None and not self._is_wildcard(node):
+        if isinstance(node, TermNode) and node.field is None and not is_wildcard(node):
             stems = [stem(t) for t in tokens(node.text)]
             if len(stems) == 1:
                 self.out.excluded.append(stems[0])
@@ -182,23 +191,19 @@ class _Translator:
         return None
 
     def term_expr(self, node: TermNode) -> str | None:
-        if node.field in QUERY_PREFIXES:
-            spec = QUERY_PREFIXES[node.field]
-            values = self.vocab.resolve_facet(spec.name, node.text)
-            return key_filter(spec.field, values) if values else NOTHING
-        fields = (TITLE,) if node.field == "title" else (TITLE, BODY)
-        if self._is_wildcard(node):
+        if node.facet is not None:
+            values = self.vocab.resolve_facet(node.facet, node.text)
+            return key_filter(BY_NAME[node.facet].field, values) if values else NOTHING
+        fields = (TITLE,) if node.field == TITLE_PREFIX else (TITLE, BODY)
+        if is_wildcard(node):
+            if wildcard_prefix(node.text) is None:  # too short to expand safely: the literal word
+                return self.term_expr(literal(node))
             return self.wildcard(node, fields)
-        stems = self.learn(node)
+        stems = _stems(node)
         return _token_filter(stems, fields) if stems else None
 
     def wildcard(self, node: TermNode, fields: tuple[str, ...]) -> str | None:
-        pattern = node.text.lower()
-        prefix = _WILDCARD_RE.split(pattern, 1)[0]
-        if len(prefix) < MIN_WILDCARD_PREFIX or not prefix.isalnum():
-            self.out.plain = True  # too short to expand safely: the literal word
-            return self.term_expr(TermNode(_WILDCARD_RE.sub(" ", node.text), node.field))
-        terms = self.vocab.expand(pattern)[:MAX_EXPANSION]
+        terms = self.vocab.expand(node.text.lower())[:MAX_EXPANSION]
         if not terms:
             return NOTHING
         self.out.forms.update(terms)
@@ -206,16 +211,6 @@ class _Translator:
         alts = [f"{f}:[" + ",".join(quoted(t) for t in terms) + "]" for f in fields]
         return alts[0] if len(alts) == 1 else "(" + " || ".join(alts) + ")"
 
-    def learn(self, node: TermNode) -> list[str]:
-        """The node's stems; its forms and stems are highlighted and its text may be corrected."""
-        forms = tokens(node.text)
-        stems = [stem(f) for f in forms]
-        self.out.forms.update(forms)
-        self.out.stems.update(stems)
-        if forms and not node.phrase:
-            self.out.words.append(node.text)
-        return stems
 
-    @staticmethod
-    def _is_wildcard(node: TermNode) -> bool:
-        return not node.phrase and bool(_WILDCARD_RE.search(node.text))
+def _stems(node: TermNode) -> list[str]:
+    return [stem(f) for f in tokens(node.text)]

@@ -25,6 +25,7 @@ import fnmatch
 import json
 import re
 from collections import Counter
+from typing import Iterator
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from indexer.analysis import stem
 from indexer.fields import FACET_FIELDS, TEXT_FIELDS
 from indexer.typesense.schema import LENGTH_SUFFIX
 from search.backends.whoosh.facets import EntityFacet, ValueColumn
-from search.facet_spec import FACETS
+from search.facet_spec import BY_NAME, FACETS
 
 RELOAD_INTERVAL_S = 30.0
 MAX_EXPANSION_SCAN = 5000
@@ -78,15 +79,29 @@ class Vocabulary:
             for f, (_index, values, indptr, ids) in per_field.items()
         }
         self.entity_types = {
-            spec.name: EntityFacet(spec.name, self.columns[spec.field], *(self.columns[f] for f, _ in spec.type_fields))
+            spec.name: EntityFacet(spec.name, self.columns[spec.field], [(self.columns[f], t) for f, t in spec.type_fields])
             for spec in FACETS
             if spec.kind == "entity"
         }
 
-    # -- terms ----------------------------------------------------------------------
+    # -- terms (and ``search.suggest.Vocabulary``) ---------------------------------------
 
     def doc_frequency(self, term: str) -> int:
         return self.df.get(term, 0)
+
+    def known(self, stemmed: str) -> bool:
+        return stemmed in self.df
+
+    def near(self, word: str, maxdist: int) -> Iterator[tuple[str, int]]:
+        """Terms sharing ``word``'s first letter within ``maxdist`` edits, with their document frequencies."""
+        lo = bisect.bisect_left(self.terms, word[:1])
+        hi = bisect.bisect_left(self.terms, word[:1] + "\U0010ffff")
+        for term in self.terms[lo:hi]:
+            if abs(len(term) - len(word)) <= maxdist and _edits(word, term, maxdist) <= maxdist:
+                yield term, self.df[term]
+
+    def words(self) -> Iterator[tuple[str, int]]:
+        return iter(self.df.items())
 
     def expand(self, pattern: str) -> list[str]:
         """Stems of the indexed terms (stems and affixed forms) matching a wildcard, most frequent first."""
@@ -102,17 +117,10 @@ class Vocabulary:
                 found[root] = max(found.get(root, 0), self.df[term])
         return sorted(found, key=lambda t: -found[t])[:MAX_EXPANSION]
 
-    def within(self, word: str, distance: int) -> list[str]:
-        """Terms sharing ``word``'s first letter within ``distance`` edits (did-you-mean candidates)."""
-        lo = bisect.bisect_left(self.terms, word[:1])
-        hi = bisect.bisect_left(self.terms, word[:1] + "\U0010ffff")
-        return [t for t in self.terms[lo:hi] if abs(len(t) - len(word)) <= distance and _edits(word, t, distance) <= distance]
-
     # -- facet values -----------------------------------------------------------------
 
     def resolve_facet(self, facet: str, text: str) -> list[str]:
-        spec = next(s for s in FACETS if s.name == facet)
-        return self.columns[spec.field].containing(text, MAX_RESOLVED_VALUES)
+        return self.columns[BY_NAME[facet].field].containing(text, MAX_RESOLVED_VALUES)
 
     def exact(self, field: str, value: str) -> str | None:
         """The indexed value a selection means: itself, else the most frequent one equal ignoring case."""
