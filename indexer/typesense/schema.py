@@ -20,9 +20,11 @@ merge: ``../shared/notes/typesense-facts.md``). So:
   ``title_len`` / ``body_len`` count its tokens (not indexed): the
   vocabulary and field lengths that did-you-mean and BM25 re-ranking read.
 
-A second collection holds one document, the *generation*: a build or delete
+A second collection holds the *generation* document (a build or delete
 changes it after every batch, so a server knows when to reload what it
-derives from the articles (the vocabulary).
+derives from the articles: the vocabulary) and the corpus alias table
+(``indexer.canonical``) the last build learnt from every article's
+``evidence``, which a build loads before it prepares articles.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import calendar
 import datetime as dt
 
 from indexer.analysis import analyse_text
+from indexer.canonical import EVIDENCE
 from indexer.fields import FACET_FIELDS, TEXT_FIELDS
 
 SCHEMA_VERSION = 1
@@ -39,6 +42,7 @@ STEMS_SUFFIX = "_stems"
 KEY_SUFFIX = "_key"
 LENGTH_SUFFIX = "_len"
 GENERATION_ID = "generation"
+ALIASES_ID = "aliases"  # the corpus alias table (indexer.canonical), in the meta collection
 
 
 def articles_collection(prefix: str = DEFAULT_PREFIX) -> str:
@@ -71,6 +75,7 @@ def articles_schema(name: str) -> dict:
         _stored("url"),
         _stored("subcategory"),
         _stored("terms", "string[]"),
+        _stored(EVIDENCE, "string[]"),
     ]
     return {"name": name, "fields": fields, "default_sorting_field": "date"}
 
@@ -126,4 +131,15 @@ def to_document(fields: dict) -> dict:
         if fields.get(name):
             doc[name] = fields[name]
     doc["terms"] = sorted(terms)
+    if fields.get(EVIDENCE):
+        doc[EVIDENCE] = list(fields[EVIDENCE])
+    return doc
+
+
+def entity_document(doc_id: str, values: dict[str, list[str]]) -> dict:
+    """The partial update that gives one article new entity values (a corpus alias learnt later)."""
+    doc: dict = {"id": doc_id}
+    for name, listed in values.items():
+        doc[name] = listed
+        doc[name + KEY_SUFFIX] = [facet_key(v) for v in listed]
     return doc

@@ -14,6 +14,7 @@ knows the articles changed.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import time
@@ -23,16 +24,20 @@ from typing import Callable, Iterable, Iterator
 from typesense import exceptions as tse
 
 from cluster.client import Cluster, Connection, Retryable
+from indexer import canonical
 from indexer.build import BuildSummary, _die_with_parent, _progress_bar, _report, _warm_up, document_fields
+from indexer.extract.corpus_aliases import learn
 from indexer.fields import FACET_FIELDS
 from indexer.sources import Article, Repaired, Skipped, iter_sources
 from indexer.typesense.schema import (
+    ALIASES_ID,
     DEFAULT_PREFIX,
     GENERATION_ID,
     KEY_SUFFIX,
     SCHEMA_VERSION,
     articles_collection,
     articles_schema,
+    entity_document,
     facet_value,
     meta_collection,
     meta_schema,
@@ -88,6 +93,41 @@ class Sink:
         except tse.ObjectNotFound:
             return None
         return doc.get("schema")
+
+    def alias_table(self) -> canonical.AliasTable:
+        """The alias table the last build learnt (empty before the first)."""
+        try:
+            doc = self.cluster.read(lambda c: c.collections[self.meta].documents[ALIASES_ID].retrieve())
+        except tse.ObjectNotFound:
+            return canonical.AliasTable()
+        return canonical.AliasTable.from_json(doc["table"])
+
+    def refresh_aliases(self) -> int:
+        """Re-learn the alias table from every article's evidence; update the articles it changes.
+
+        ``indexer.canonical.refresh`` for a cluster: the table is kept in the meta
+        collection, and a changed article gets a partial update of its entity fields.
+        """
+        fields = ("id", canonical.EVIDENCE, "person", "organization", "location")
+        params = {"include_fields": ",".join(fields)}
+        text = self.cluster.read(lambda c: c.collections[self.articles].documents.export(params), slow=True)
+        docs = [json.loads(line) for line in text.split("\n") if line]
+        table = learn([d.get(canonical.EVIDENCE) or [] for d in docs])
+        stale = []
+        for doc in docs:
+            evidence = doc.get(canonical.EVIDENCE)
+            if not evidence:
+                continue
+            want = canonical.facet_values(evidence, table)
+            if any((doc.get(f) or []) != want[f] for f in ("person", "organization", "location")):
+                stale.append(entity_document(doc["id"], want))
+        for start in range(0, len(stale), DEFAULT_BATCH_SIZE):
+            chunk = stale[start : start + DEFAULT_BATCH_SIZE]
+            self.cluster.write(lambda c, ch=chunk: c.collections[self.articles].documents.import_(ch, {"action": "update"}))
+        record = {"id": ALIASES_ID, "generation": 0, "schema": SCHEMA_VERSION, "table": table.to_json()}
+        self.cluster.write(lambda c: c.collections[self.meta].documents.upsert(record))
+        canonical.use_table(table)
+        return len(stale)
 
     def bump_generation(self) -> None:
         doc = {"id": GENERATION_ID, "generation": time.time_ns(), "schema": SCHEMA_VERSION}
@@ -203,6 +243,8 @@ def build_typesense(
     summary = BuildSummary()
     sink.cluster.require()
     sink.ensure_collections()
+    # Workers fork with this table: articles are canonical from the start (indexer.canonical).
+    canonical.use_table(sink.alias_table())
     _warm_up()
     bar = _progress_bar() if progress else None
     try:
@@ -221,6 +263,8 @@ def build_typesense(
     finally:
         if bar is not None:
             bar.close()
+    summary.recanonicalised = sink.refresh_aliases()
+    sink.bump_generation()
     summary.documents = sink.count()
     summary.seconds = time.monotonic() - started
     return summary
