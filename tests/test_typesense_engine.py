@@ -2,7 +2,8 @@
 
 Ranking may differ (Typesense ranks by its own text match, re-ranked at the
 top with Telusur's BM25F); which articles match, and every facet and
-histogram count, may not.
+histogram count, may not. Query expansion (``search.expand``) is not yet
+applied on Typesense, so the Whoosh engine is compared without it.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def engines(sample_index, typesense_sample):
     from search.backends.typesense.engine import TypesenseEngine
     from search.backends.whoosh.engine import WhooshEngine
 
-    return WhooshEngine(sample_index), TypesenseEngine(typesense_sample, prefix="sample", check_interval=0)
+    # Query expansion (search.expand) is Whoosh's alone so far: compared without it.
+    return WhooshEngine(sample_index, expander=None), TypesenseEngine(typesense_sample, prefix="sample", check_interval=0)
 
 
 @pytest.mark.parametrize("query", REQUESTS)

@@ -32,9 +32,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from indexer.analysis import analyse_text
 from indexer.canonical import EVIDENCE
 from indexer.fields import FACET_FIELDS, TEXT_FIELDS
+from indexer.prepare import PreparedDocument
 
 SCHEMA_VERSION = 1
 DEFAULT_PREFIX = "telusur"
@@ -103,12 +103,13 @@ def epoch(moment: dt.datetime | dt.date) -> int:
     return calendar.timegm(moment.timetuple())
 
 
-def to_document(fields: dict) -> dict:
-    """One article's Typesense document from its prepared fields (``indexer.build.document_fields``)."""
+def to_document(prepared: PreparedDocument) -> dict:
+    """One article's Typesense document from the build's preparation (``indexer.prepare.prepare``)."""
+    fields = prepared.fields
     doc: dict = {"id": fields["id"]}
     terms: set[str] = set()
     for text in TEXT_FIELDS:
-        analysed = analyse_text(fields.get(text) or "")
+        analysed = getattr(prepared, text)
         doc[text + STEMS_SUFFIX] = analysed.stemmed_text()
         doc[text] = fields.get(text) or ""
         doc[text + LENGTH_SUFFIX] = len(analysed.stems)

@@ -1,7 +1,7 @@
 """Builds into Typesense: the same preparation as a Whoosh build, written as idempotent upserts.
 
 Sources, cleaning, analysis and extraction are the Whoosh build's own
-(``indexer.sources``, ``indexer.build.document_fields``); worker processes
+(``indexer.sources``, ``indexer.prepare.prepare``); worker processes
 prepare articles and the parent imports them ``batch_size`` at a time with
 ``action=upsert`` by id, so a batch sent twice (a retry after a timeout, a
 re-run after SIGKILL) leaves one copy of each article. Imports go through
@@ -25,7 +25,8 @@ from typesense import exceptions as tse
 
 from cluster.client import Cluster, Connection, Retryable
 from indexer import canonical
-from indexer.build import BuildSummary, _die_with_parent, _progress_bar, _report, _warm_up, document_fields
+from indexer.build import BuildSummary, _die_with_parent, _progress_bar, _report, _warm_up
+from indexer.prepare import prepare as prepare_article
 from indexer.extract.corpus_aliases import learn
 from indexer.fields import FACET_FIELDS
 from indexer.sources import Article, Repaired, Skipped, iter_sources
@@ -56,7 +57,7 @@ class SchemaMismatch(RuntimeError):
 def prepare(article: Article) -> dict | str:
     """An article as a Typesense document, or the reason it cannot be one (runs in a worker)."""
     try:
-        return to_document(document_fields(article))
+        return to_document(prepare_article(article))
     except Exception as exc:  # one bad article must not stop the build
         return f"skipped {article.origin}: could not be indexed ({exc!r})"
 
