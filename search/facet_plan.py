@@ -4,11 +4,11 @@ Multi-select semantics (Elasticsearch's post_filter, Solr's tag/exclude):
 values within one facet are ORed, facets are ANDed, and each facet is counted
 over the documents matching the query and every *other* facet's selection, so
 its own other values stay selectable. Selected values are always listed, with
-``selected: true``, even when their count is 0. A date histogram follows the
-same rule: it counts the documents matching the query and the other facets,
-ignoring its own range, and marks the buckets inside that range; documents
-without a date are in no bucket (and pass no range) but are found by searches
-without one.
+``selected: true``, even when their count is 0. A date histogram counts the
+documents matching the query and every filter, its own range included: a
+selected range is drawn zoomed in (a dense month by day), its buckets marked
+selected; documents without a date are in no bucket (and pass no range) but are
+found by searches without one.
 
 ``plan_facets(request)`` turns a ``SearchRequest`` into a ``FacetPlan``:
 
@@ -123,6 +123,6 @@ def plan_facets(request: SearchRequest) -> FacetPlan:
         for spec in SELECTABLE
     )
     histograms = tuple(
-        DateHistogram(spec.name, spec.field, others(spec.name), *request.date_range(spec.name)) for spec in DATE_FACETS
+        DateHistogram(spec.name, spec.field, tuple(filters), *request.date_range(spec.name)) for spec in DATE_FACETS
     )
     return FacetPlan(filters, counts, histograms)

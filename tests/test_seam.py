@@ -144,8 +144,10 @@ def test_the_facet_plan_counts_each_facet_without_its_own_selection():
     assert counts["entity"].filters == ("source", "date") and counts["entity"].selected == ("Joko Widodo",)
     assert counts["location"].filters == plan.all_filters and counts["location"].limit == 5
     assert counts["entity"].type_fields == (("person", "person"), ("organization", "organization"))
-    (histogram,) = plan.histograms
-    assert histogram.filters == ("entity", "source") and histogram.start == dt.date(2019, 9, 1)
+    histogram, event = plan.histograms
+    # A histogram counts within its own range too: a selected range is drawn zoomed in.
+    assert histogram.filters == plan.all_filters and histogram.start == dt.date(2019, 9, 1)
+    assert event.facet == "event" and event.field == "mentioned" and event.start is None
 
 
 def test_the_syntax_tree_names_no_backend_field():

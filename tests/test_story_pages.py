@@ -143,10 +143,11 @@ def test_unknown_names_are_404s_and_pages_escape_what_they_echo(client):
     assert "<script>alert" not in page and "tidak ditemukan" in page
     get_json(client, "/api/locations/" + "x" * 201, 400)
     # A real name with a quote is escaped in the page's form and links.
-    name = next(
-        v["value"] for v in get_json(client, "/api/search?facet_limit.entity=500")["facets"]["entity"] if "'" in v["value"]
-    )
-    page = get_page(client, "/tokoh/" + quote(name))
+    facets = get_json(client, "/api/search?facet_limit.entity=500&facet_limit.location=500")["facets"]
+    quoted = [(f, v["value"]) for f in ("entity", "location") for v in facets[f] if set("'&\"") & set(v["value"])]
+    assert quoted, "the sample names someone or somewhere with a quote or an ampersand"
+    facet, name = quoted[0]
+    page = get_page(client, ("/tokoh/" if facet == "entity" else "/lokasi/") + quote(name))
     assert str(escape(name)) in page and f'value="{name}"' not in page
 
 

@@ -58,7 +58,12 @@ def test_totals_and_counts_agree(engines, query):
     assert typesense.total == whoosh.total
     assert typesense.notice == whoosh.notice
     assert typesense.date_interval == whoosh.date_interval
+    from search.backends.typesense.engine import UNSUPPORTED_FACETS
+
     for name, expected in whoosh.facets.items():
+        if name in UNSUPPORTED_FACETS:  # the event dates: Whoosh's only, so far
+            assert typesense.facets[name] == []
+            continue
         got = {v.value: (v.count, v.selected) for v in typesense.facets[name]}
         want = {v.value: (v.count, v.selected) for v in expected}
         assert len(got) == len(want), name
@@ -80,7 +85,9 @@ def test_facet_values_keep_their_exact_case(engines):
 def test_documents_are_the_same(engines, sample_records):
     whoosh, typesense = engines
     for record in sample_records[:20]:
-        assert typesense.document(record["id"]) == whoosh.document(record["id"])
+        got, want = typesense.document(record["id"]), whoosh.document(record["id"])
+        assert got.pop("story") is None and want.pop("story")["size"] >= 1  # stories: Whoosh's only, so far
+        assert got == want
     assert typesense.document("tidak-ada") is None
 
 

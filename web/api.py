@@ -45,9 +45,7 @@ def document(doc_id: str) -> Response:
 
 @bp.get("/documents/<doc_id>/similar")
 def similar(doc_id: str) -> Response:
-    found = searching.engine().similar(doc_id)
-    if found is None:
-        abort(404, description="Dokumen tidak ditemukan.")
+    found = searching.found("similar", doc_id)
     view.annotate_versions(found["similar"])
     view.annotate_versions(found["same_story"])
     return jsonify(found)

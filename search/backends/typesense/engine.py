@@ -65,6 +65,9 @@ FACET_SLACK = 20
 MAX_PREFIX_CANDIDATES = 250
 MAX_PREFIX_VALUES = 1000
 MAX_DAY_BUCKETS = 4000
+# Date facets over a field other than the publication day (the event dates, ``mentioned``): the
+# collection does not hold them yet, so their histograms are empty and their ranges refused.
+UNSUPPORTED_FACETS = tuple(f.name for f in FACETS if f.kind == "date" and f.field != PUBLICATION.field)
 MULTI_SEARCH_LIMIT = 50  # Typesense's default limit of searches in one multi_search
 DISPLAY_FIELDS = "id,title,body,url,source,entity,location,day,dated"
 # The re-ranking window: stems and lengths, and the raw title for exact forms (the raw
@@ -186,7 +189,7 @@ class TypesenseEngine:
             doc = self._read(lambda c: c.collections[self.articles].documents[_path_id(doc_id)].retrieve())
         except tse.ObjectNotFound:
             return None
-        return document_dict(stored(doc))
+        return {**document_dict(stored(doc)), "story": None}  # stories are not in the collection yet
 
     def stats(self) -> dict:
         vocab = self.vocabulary()
@@ -283,7 +286,7 @@ class _Search:
             per_page=request.per_page,
             took_ms=0.0,
             hits=self.hits(answers[0], tq, partial, layout),
-            facets={spec.name: facets[spec.name] for spec in FACETS},
+            facets={spec.name: facets.get(spec.name, []) for spec in FACETS},
             suggestion=suggestion,
             notice=notice,
             date_interval=intervals[PUBLICATION.name],
@@ -325,7 +328,7 @@ class _Search:
         histograms = []
         for histogram in plan.histograms:
             if histogram.field != PUBLICATION.field:
-                raise SearchError("unsupported_facet", f"the Typesense backend has no {histogram.facet} histogram")
+                continue  # UNSUPPORTED_FACETS
             histograms.append((histogram, len(searches)))
             searches.append(
                 search(filters(histogram.filters), per_page=0, facet_by="day,month", max_facet_values=MAX_DAY_BUCKETS)
