@@ -3,8 +3,9 @@
 Walking Whoosh's Levenshtein automaton over a ~100k-term lexicon cost 0.5-0.9 s
 for ``pyongyan`` and 6.4 s of CPU for one 300-letter word. SymSpell instead
 indexes the deletions of every vocabulary word once per index generation
-(``Speller``, built by the backend from ``Vocabulary.words()``), so a lookup
-is a few dictionary probes, whatever the query. Candidates are ranked by edit
+(``speller_for``: one ``Speller`` per ``Vocabulary`` object, built from its
+``words()`` the first time it is asked, so a backend builds it when it loads a
+generation), and a lookup is a few dictionary probes, whatever the query. Candidates are ranked by edit
 distance, then document frequency (``pyongyan`` -> ``pyongyang``, not the
 rarer ``pyongan``); several words are corrected at once; a word with no close
 neighbour may be words typed together (``kimjongun`` -> ``kim jong un``)
@@ -15,6 +16,8 @@ corrected: names, acronyms (``kpk``) and any indexed word stay as typed.
 from __future__ import annotations
 
 import re
+import threading
+import weakref
 from typing import Iterable, Protocol, Sequence
 
 from symspellpy import SymSpell, Verbosity
@@ -28,8 +31,8 @@ MAX_WORD = 32  # longer "words" are not words: not corrected, not split
 MIN_PART = 2
 MAX_PARTS = 3
 MAX_CORRECTED_WORDS = 4
-# In an index this large a term seen in one article is as likely a typo as a word: not a candidate.
-TYPO_PRONE_DOCS = 2000
+# In a vocabulary this large a term seen in one article is as likely a typo as a word: not a candidate.
+TYPO_PRONE_WORDS = 50_000
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
@@ -46,9 +49,10 @@ class Vocabulary(Protocol):
 class Speller:
     """SymSpell's deletion index over a vocabulary; built once per index generation."""
 
-    def __init__(self, words: Iterable[tuple[str, int]], n_docs: int):
+    def __init__(self, words: Iterable[tuple[str, int]]):
         self._sym = SymSpell(max_dictionary_edit_distance=MAX_DISTANCE, prefix_length=PREFIX_LENGTH)
-        min_df = 2 if n_docs >= TYPO_PRONE_DOCS else 1
+        words = list(words)
+        min_df = 2 if len(words) >= TYPO_PRONE_WORDS else 1
         self.size = 0
         for word, df in words:
             if df >= min_df and MIN_PART <= len(word) <= MAX_WORD and _LETTERS.fullmatch(word):
@@ -77,8 +81,22 @@ class Speller:
         return " ".join(parts)
 
 
-def suggest(speller: Speller, vocabulary: Vocabulary, query: str, words: Sequence[str]) -> str | None:
+_spellers: "weakref.WeakKeyDictionary[Vocabulary, Speller]" = weakref.WeakKeyDictionary()
+_building = threading.Lock()
+
+
+def speller_for(vocabulary: Vocabulary) -> Speller:
+    """The vocabulary's speller, built on first use and kept as long as the vocabulary lives."""
+    with _building:
+        speller = _spellers.get(vocabulary)
+        if speller is None:
+            speller = _spellers[vocabulary] = Speller(vocabulary.words())
+        return speller
+
+
+def suggest(vocabulary: Vocabulary, query: str, words: Sequence[str]) -> str | None:
     """The whole query with its unknown words corrected, or None when nothing needs correcting."""
+    speller = speller_for(vocabulary)
     corrected = query
     changed = 0
     for word in words:

@@ -47,12 +47,13 @@ from search.facet_spec import FACETS, PUBLICATION
 from search.document import document_dict, hit
 from search.expand import Expander
 from search.model import FEW_HITS, SELECTABLE_FACETS, FacetValue, SearchError, SearchRequest, SearchResult
-from search.suggest import Speller, suggest
+from search.suggest import speller_for, suggest
 
 # Wildcard expansion reads at most this many lexicon terms after the prefix.
 MAX_EXPANSION_SCAN = 5000
 MAX_RESOLVED_VALUES = 50
 _CACHED_FREQUENCIES = 50_000
+_CACHED_PHRASES = 512
 _EXPANDED_FIELDS = tuple(f + suffix for f in reversed(TEXT_FIELDS) for suffix in ("", EXACT_SUFFIX))
 NAME_FACETS = ("entity", "location")  # their values' words are names: never expanded
 _USEC_PER_DAY = 86_400_000_000
@@ -81,9 +82,10 @@ class _Snapshot:
         days[has_date] = self.date_raw[has_date] // _USEC_PER_DAY + 1
         self.facets, self.dates = self._read_facets(reader, days)
         self.vocabulary = WhooshVocabulary(reader)
-        self.speller = Speller(self.vocabulary.words(), n)
+        speller_for(self.vocabulary)  # built with the generation, not by the first request that misspells
         self.name_df = self._name_frequencies()
         self._df: dict[str, int] = {}  # stem -> doc_frequency, memoised (a lookup walks every segment)
+        self._phrases: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}  # least recently used first
         self.postings = Postings(self.searcher, TEXT_FIELDS + tuple(f + EXACT_SUFFIX for f in TEXT_FIELDS))
 
     @staticmethod
@@ -184,8 +186,16 @@ class _Snapshot:
 
     # -- scoring.Context -----------------------------------------------------------
 
-    def phrase_docs(self, q: wq.Query) -> np.ndarray:
-        return np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
+    def phrase_docs(self, q: wq.Phrase) -> np.ndarray:
+        """Documents holding the phrase; the last ``_CACHED_PHRASES`` are kept (positions cost ~30 ms a phrase)."""
+        key = (q.fieldname, tuple(q.words))
+        docs = self._phrases.pop(key, None)
+        if docs is None:
+            docs = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
+            if len(self._phrases) >= _CACHED_PHRASES:
+                del self._phrases[next(iter(self._phrases))]
+        self._phrases[key] = docs
+        return docs
 
     def facet_docs(self, facet: str, values: list[str]) -> np.ndarray:
         column = self.facets[facet].column
@@ -361,7 +371,7 @@ class _Search:
             stored = [snap.searcher.stored_fields(d) for d, _ in ranked]
             suggestion = None
             if full_count < FEW_HITS and compiled.words:
-                suggestion = suggest(snap.speller, snap.vocabulary, request.query, compiled.words)
+                suggestion = suggest(snap.vocabulary, request.query, compiled.words)
         hit_list = [hit(fields, score, compiled.stems, compiled.forms) for (_, score), fields in zip(ranked, stored)]
         return SearchResult(
             query=request.query,
