@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from search import request as search_request
 from search.facet_spec import DATE_FACETS, FACETS, PUBLICATION, SELECTABLE
-from search.model import SELECTABLE_FACETS, SearchError, SearchRequest, SearchResult
+from search.model import NOTICES, SELECTABLE_FACETS, SearchError, SearchRequest, SearchResult
 from web.links import PAGE_ENDPOINT, Links
 from web.params import facet_limit_param, facet_prefix_param
 
@@ -150,6 +150,7 @@ class SearchView:
     dense: DenseMonth | None = None
     date_sections: list[DateSection] = field(default_factory=list)
     hidden: list[tuple[str, str]] = field(default_factory=list)  # form state without a visible input
+    notice: str | None = None  # what the engine did to the query, in Indonesian
 
 
 def facet_blocks(req: SearchRequest, ran: SearchRequest, result: dict[str, Any], links: Links) -> list[FacetBlock]:
@@ -286,6 +287,7 @@ def build(req: SearchRequest, ran: SearchRequest, result: SearchResult, links: L
         pages=pagination(result.page, last, links),
         last_page=last,
         hidden=form_state(links),
+        notice=NOTICES[result.notice][1] if result.notice else None,
     )
 
 
