@@ -154,7 +154,7 @@ def test_operators(sample):
 
 
 def test_exact_form_outranks_stem_only(tiny_index):
-    r = WhooshEngine(tiny_index).search(parse_request(q(q="pertemuan")))
+    r = WhooshEngine(tiny_index).search(parse_request(q(q="pertemuan", collapse="none")))  # t1, t2: one story
     assert [h.id for h in r.hits] == ["t1", "t2"]  # t2 says `bertemu`: same stem, lower score
     assert r.hits[0].score > r.hits[1].score
 
@@ -222,7 +222,9 @@ def test_to_dict_type_only_on_entities(seed):
     assert set(d) >= {"query", "total", "page", "per_page", "took_ms", "hits", "facets", "suggestion", "notice"}
     assert all(v["type"] in ("person", "organization") for v in d["facets"]["entity"])
     assert all("type" not in v for v in d["facets"]["location"] + d["facets"]["date"])
-    assert set(d["hits"][0]) == {"id", "title", "url", "source", "date", "snippet", "score", "entities", "locations"}
+    assert set(d["hits"][0]) == {
+        "id", "title", "url", "source", "date", "snippet", "score", "entities", "locations", "story"
+    }
 
 
 # --- dates, sorting, pagination -------------------------------------------------------
@@ -233,10 +235,10 @@ def test_date_filter_and_histogram(tiny_index):
     everything = engine.search(parse_request({}))
     assert everything.total == 4  # the dateless article is found without a date filter
     assert sum(b.count for b in everything.facets["date"]) == 3
-    r = engine.search(parse_request(q(date_from="2019-09-01", date_to="2019-09-30")))
+    r = engine.search(parse_request(q(date_from="2019-09-01", date_to="2019-09-30", collapse="none")))
     assert {h.id for h in r.hits} == {"t1", "t2"}
-    # The histogram ignores the date filter itself and marks the selected range.
-    assert {b.value: b.selected for b in r.facets["date"]} == {"2019-08-01": False, "2019-09-10": True, "2019-09-11": True}
+    # The histogram zooms to the selected range and marks it.
+    assert {b.value: b.selected for b in r.facets["date"]} == {"2019-09-10": True, "2019-09-11": True}
     assert r.date_interval == "day"
 
 
