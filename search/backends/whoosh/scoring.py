@@ -15,8 +15,11 @@ their documents and score them with their terms.
 
 This reads Whoosh's private W3 codec (``whoosh-reloaded==2.7.5``): the
 per-segment length columns (``_perdoc._cached_reader``, ``_lenfield``,
-``LENGTHS_COLUMN``, ``byte_to_length``) and a block matcher's
-``_read_ids`` / ``_read_weights`` / ``_ids`` / ``_weights`` / ``_next_block``.
+``LENGTHS_COLUMN``, ``byte_to_length``), the segment's terms reader
+(``_terms.matcher``, ``_text_to_bytes``: the codec's matcher without the
+``FilterMatcher`` deletions wrap it in, which walks postings one by one) and a
+block matcher's ``_read_ids`` / ``_read_weights`` / ``_ids`` / ``_weights`` /
+``_next_block``.
 ``check_codec`` refuses to load a snapshot when any of them is missing
 (``IncompatibleWhoosh``) rather than score with zero lengths or fall back
 to a per-posting walk in silence; tests/test_scoring_guard.py compares the
@@ -33,7 +36,6 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import ListMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
 B = 0.75
@@ -53,8 +55,13 @@ class IncompatibleWhoosh(RuntimeError):
 def check_codec(segment) -> None:
     """Raise ``IncompatibleWhoosh`` unless ``segment`` offers every internal this module reads."""
     missing = [f"W3LeafMatcher.{name}" for name in _BLOCK_METHODS if not callable(getattr(W3LeafMatcher, name, None))]
+    owner = type(segment).__name__
     if not callable(getattr(getattr(segment, "_perdoc", None), "_cached_reader", None)):
-        missing.append(f"{type(segment).__name__}._perdoc._cached_reader")
+        missing.append(f"{owner}._perdoc._cached_reader")
+    if not callable(getattr(getattr(segment, "_terms", None), "matcher", None)):
+        missing.append(f"{owner}._terms.matcher")
+    if not callable(getattr(segment, "_text_to_bytes", None)):
+        missing.append(f"{owner}._text_to_bytes")
     if missing:
         raise IncompatibleWhoosh(
             "the numpy BM25F reads Whoosh internals this Whoosh does not have: " + ", ".join(missing)
@@ -66,7 +73,7 @@ def _length_column(segment, field: str):
     column = segment._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
     if column is None and segment.field_length(field):
         raise IncompatibleWhoosh(
-            f"segment {segment.segment_id()} holds {segment.field_length(field)} {field!r} tokens"
+            f"a segment holds {segment.field_length(field)} {field!r} tokens"
             f" but no length column {_lenfield(field)!r}"
         )
     return column
@@ -128,14 +135,16 @@ class Postings:
     def _read(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Whole posting list as arrays, block by block (Whoosh 2.7's W3 codec).
 
-        Deleted documents are read too (a segment's deletions only wrap its
-        matcher in a ``FilterMatcher``); every query node masks with ``live``.
+        Deleted documents are read too (``segment.postings`` would wrap the
+        matcher in a ``FilterMatcher`` that walks it); every query node masks
+        with ``live``.
         """
         all_ids, all_weights = [], []
         for segment, offset in self.searcher.reader().leaf_readers():
             if (field, text) not in segment:
                 continue
-            ids, weights = read_postings(segment.postings(field, text))
+            tbytes = segment._text_to_bytes(field, text)
+            ids, weights = read_postings(segment._terms.matcher(field, tbytes, segment.schema[field].format))
             all_ids.append(np.asarray(ids, dtype=np.int64) + offset)
             all_weights.append(np.asarray(weights, dtype=np.float32))
         if not all_ids:
@@ -144,9 +153,7 @@ class Postings:
 
 
 def read_postings(m) -> tuple[list, list]:
-    """(document numbers, weights) of one segment's matcher: whole blocks when it is a W3 block matcher."""
-    if isinstance(m, FilterMatcher):
-        m = m.child
+    """(document numbers, weights) of one segment's codec matcher: whole blocks when it is a W3 block matcher."""
     ids: list = []
     weights: list = []
     if isinstance(m, W3LeafMatcher):
