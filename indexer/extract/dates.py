@@ -1,9 +1,12 @@
 """Dates mentioned in a text, as ISO days.
 
-``dateparser.search_dates`` over a whole article costs 10-30 ms, so a regex
-finds the candidate spans and only those are parsed; each span is reduced to a
-canonical form (`13 september 2023`) before parsing, so the memo holds one
-entry per distinct day and the corpus needs a few thousand parses at most.
+``dateparser.search_dates`` over a whole article costs 10-30 ms, so regexes
+find the candidate spans. A written day (`13 September 2023`, `13/9/2023`) is a
+triple ``datetime.date`` checks by itself; ``dateparser`` does what it is for:
+relative days (`kemarin`, `Senin lalu`, `tiga hari lalu`, `15 Agustus lalu`),
+resolved against the *publication date* (``RELATIVE_BASE``), never the clock.
+Spans are reduced to a canonical form (`senin|past`) and memoised per
+publication day, so the corpus needs a few thousand parses at most.
 
 Decisions:
 * Day-less mentions (`April 2019`, `pada bulan Juli`) are skipped: the facet is
@@ -14,7 +17,14 @@ Decisions:
   machine's clock must never leak into the index).
 * `d/m` without a year counts only in the news form `Hari (d/m)`: a bare
   `3/4` is more often a fraction or a score.
-* Durations (`30 menit`, `70 tahun`) never match: every pattern needs a month.
+* Durations (`30 menit`, `selama 3 hari`, `70 tahun`) never match: a written
+  day needs a month, a relative one a direction word (`lalu`, `depan`, `lagi`).
+* Relative days: `kemarin`, `besok`, `lusa`, `hari ini`, `kemarin lusa`; a weekday
+  with `lalu`/`kemarin`/`depan`/`mendatang` (`Senin pekan lalu`: a week further);
+  `N hari lalu`/`yang lalu`/`silam`, `N hari lagi`/`mendatang`; a year-less day with
+  `lalu` (its last occurrence up to the publication day), `tahun lalu`, `tahun depan`.
+  A bare period (`pekan depan`, `bulan lalu`, `tahun lalu`) is not a day: left
+  out, like month-only mentions. Without a publication date, nothing relative.
 """
 
 from __future__ import annotations
@@ -75,11 +85,15 @@ def find_dates(text: str, published: dt.date | None = None) -> list[str]:
         year_num = _year(year, published)
         if year_num is None or not 1 <= month <= 12:
             continue
+        if g["d1"] and year is None and published is not None:
+            year_num = _directed_year(text, m.end(), published, month, days[0]) or year_num
         for day in days:
-            if 1 <= day <= 31:
-                iso = _parse(f"{day} {MONTH_NAMES[month]} {year_num}", published.year if published else year_num)
-                if iso:
-                    found.add(iso)
+            try:
+                found.add(dt.date(year_num, month, day).isoformat())
+            except ValueError:
+                continue  # `31/2/2023`
+    if published is not None:
+        found.update(_relative_days(text, published))
     return sorted(found)
 
 
@@ -109,19 +123,82 @@ def _year(year: str | None, published: dt.date | None) -> int | None:
     return value if MIN_YEAR <= value <= MAX_YEAR else None
 
 
+# After a year-less `15 Agustus`: which year it means, said in words.
+_DIRECTED_RE = re.compile(r"\s+(?:(tahun)\s+)?(lalu|kemarin|silam|depan|mendatang)\b", re.IGNORECASE)
+_NUMBER_WORDS = {
+    "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+    "delapan": 8, "sembilan": 9, "sepuluh": 10,
+}
+_PAST, _FUTURE = "lalu kemarin silam".split(), "depan mendatang lagi".split()
+RELATIVE_RE = re.compile(
+    rf"""\b(?:
+      (?P<word>kemarin\s+lusa|kemarin|besok|lusa|hari\s+ini)
+    | (?P<weekday>{WEEKDAY})\s+(?:(?P<week>pekan|minggu)\s+)?(?P<wdir>lalu|kemarin|depan|mendatang)
+    | (?P<n>\d{{1,2}}|{"|".join(_NUMBER_WORDS)})\s*hari\s+(?:yang\s+)?(?P<ndir>lalu|silam|lagi|mendatang)
+    )\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# The canonical span dateparser reads for each relative word.
+_WORD_SPANS = {"kemarin lusa": "2 hari yang lalu", "kemarin": "kemarin", "besok": "besok",
+               "lusa": "dalam 2 hari", "hari ini": "hari ini"}
+
+
+def _relative_days(text: str, published: dt.date) -> set[str]:
+    """ISO days of the relative mentions of a text, counted from the publication date."""
+    low = text.lower()
+    if not any(w in low for w in ("kemarin", "besok", "lusa", "hari", "lalu", "depan", "mendatang")):
+        return set()
+    found = set()
+    for m in RELATIVE_RE.finditer(low):
+        if m["word"]:
+            iso = _relative(_WORD_SPANS[" ".join(m["word"].split())], published)
+        elif m["weekday"]:
+            if m["weekday"] == "minggu" and not text[m.start()].isupper():
+                continue  # `minggu lalu` is last week; `Minggu lalu` last Sunday
+            direction = "past" if m["wdir"] in _PAST else "future"
+            iso = _relative(f"{m['weekday'].replace(chr(39), '')}|{direction}", published)
+            if iso and m["week"]:  # `Senin pekan lalu`: that weekday of the week before
+                day = dt.date.fromisoformat(iso)
+                shift = -7 if direction == "past" else 7
+                this_week = published - dt.timedelta(days=published.weekday())
+                if (day - this_week).days // 7 == 0:  # dateparser picked this week's: move a week
+                    day += dt.timedelta(days=shift)
+                iso = day.isoformat()
+        else:
+            n = int(m["n"]) if m["n"].isdigit() else _NUMBER_WORDS[m["n"]]
+            span = f"{n} hari yang lalu" if m["ndir"] in _PAST else f"dalam {n} hari"
+            iso = _relative(span, published) if 0 < n <= 31 else None
+        if iso:
+            found.add(iso)
+    return found
+
+
+def _directed_year(text: str, end: int, published: dt.date, month: int, day: int) -> int | None:
+    """The year of `15 Agustus lalu` / `tahun lalu` / `tahun depan`, or None when unsaid."""
+    m = _DIRECTED_RE.match(text, end)
+    if m is None:
+        return None
+    past = m[2].lower() in _PAST
+    if m[1]:
+        return published.year + (-1 if past else 1)
+    iso = _relative(f"{day} {MONTH_NAMES[month]}|{'past' if past else 'future'}", published)
+    return int(iso[:4]) if iso else None
+
+
 @lru_cache(maxsize=65536)
-def _parse(span: str, base_year: int) -> str | None:
-    """dateparser on one canonical span, Indonesian, day first, relative to the publication year."""
+def _relative(span: str, published: dt.date) -> str | None:
+    """dateparser on one canonical relative span (`senin|past`, `3 hari yang lalu`),
+    Indonesian, relative to noon of the publication day."""
     import dateparser
 
+    text, _, prefer = span.partition("|")
     parsed = dateparser.parse(
-        span,
+        text,
         languages=["id"],
         settings={
             "DATE_ORDER": "DMY",
-            "RELATIVE_BASE": dt.datetime(base_year, 7, 1),
-            "REQUIRE_PARTS": ["day", "month", "year"],
-            "STRICT_PARSING": True,
+            "RELATIVE_BASE": dt.datetime(published.year, published.month, published.day, 12),
+            "PREFER_DATES_FROM": prefer or "current_period",
         },
     )
     return parsed.date().isoformat() if parsed else None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from indexer.extract.aliases import ORG_KEYS, PERSON_KEYS, display_name, merge_key, norm_key
 
-DEFAULT_PATH = Path(__file__).resolve().parents[3] / "shared" / "ner" / "nergrit-train.bio"
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "ner" / "nergrit-train.bio"
 # Entity types of the file and the Extraction attribute each is scored against.
 TYPES = {"PERSON": "people", "ORGANISATION": "organizations", "PLACE": "locations"}
 
@@ -40,8 +40,11 @@ def read_bio(path: Path) -> list[Sentence]:
 
 
 def held_out(index: int) -> bool:
-    """The fixed evaluation split: every third sentence. Nothing is tuned or trained on it."""
-    return index % 3 == 0
+    """The fixed evaluation split: every fifth sentence (334 of 1,672). The tagger is
+    trained on the rest and nothing is tuned on it. (The rules were tuned on the
+    sentences with index % 3 != 0, which overlap this split: their figure on it is
+    flattering.)"""
+    return index % 5 == 0
 
 
 _NO_SPACE_BEFORE = re.compile(r" ([,.;:!?)\]%])")
@@ -90,6 +93,13 @@ def gold_entities(sentence: Sentence) -> dict[str, set[str]]:
     return {t: {canonical(t, detokenize(e)) for e in ents} for t, ents in found.items()}
 
 
+def bio_names(tokens: list[str], labels: list[str]) -> set[tuple[str, str]]:
+    """(type, canonical key) of each name in a BIO-labelled token sequence."""
+    from indexer.extract.tagger import spans
+
+    return {(kind, canonical(kind, detokenize(tokens[a:b]))) for kind, a, b in spans(list(labels))}
+
+
 def canonical(kind: str, name: str) -> str:
     """The comparison key of a gold or predicted name, through our own canonical tables."""
     from indexer.extract.gazetteer import canonical_place
@@ -104,14 +114,17 @@ def canonical(kind: str, name: str) -> str:
     return merge_key(name)
 
 
-def score(sentences: list[Sentence]) -> tuple[dict[str, Counter], float]:
-    """tp/fp/fn per type of ``extract`` over the sentences, and the seconds extraction took."""
+def score(sentences: list[Sentence], extractor=None) -> tuple[dict[str, Counter], float]:
+    """tp/fp/fn per type of ``extractor`` (default ``extract``) over the sentences, and the
+    seconds extraction took. An extractor maps a text to an object with ``people``,
+    ``organizations``, ``locations``."""
     from indexer.extract import extract
 
+    extractor = extractor or extract
     texts = [detokenize([tok for tok, _ in s]) for s in sentences]
     golds = [gold_entities(s) for s in sentences]
     start = time.perf_counter()
-    preds = [extract(text) for text in texts]
+    preds = [extractor(text) for text in texts]
     seconds = time.perf_counter() - start
     counts = {t: Counter() for t in TYPES}
     for gold, pred in zip(golds, preds):

@@ -1,4 +1,4 @@
-"""People, organisations and places from capitalised runs.
+"""Candidate mentions by rule: people, organisations and places cut from capitalised runs.
 
 Indonesian news writes the title before the name (`Presiden Rusia Vladimir
 Putin`, `juru bicara Kremlin Dmitry Peskov`), so a run of capitalised words is
@@ -6,23 +6,22 @@ cut into segments at titles, organisation heads and gazetteer places, and each
 segment is typed by what cut it off: after a title it is a person, after
 `Partai`/`Kementerian` an organisation, a gazetteer hit a place. What is left
 without a cue is a person when it looks like a name (not an ordinary word by
-the corpus lexicon). ``resolve`` then merges the mentions of one article.
+the corpus lexicon). ``combine`` sets these beside the tagger's spans and
+``resolve`` merges an article's mentions into entities.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from indexer.extract import vocab
 from indexer.extract.aliases import ORG_KEYS, PERSON_KEYS, display_name, merge_key, norm_key, org_name
 from indexer.extract.gazetteer import DISTRICT, REGENCY, canonical_place, districts, longest_by_first, place_index
 from indexer.extract.lexicon import affixed_word, common_words
+from indexer.extract.mention import ORG, PERSON, PLACE, Mention
 from indexer.extract.tokens import Run, Token, find_runs
 
-PERSON, ORG, PLACE = "person", "organization", "location"
 # A weak cue: `di`/`ke`/`dari` before a run. Only a district name takes it as a place.
 AT = "at"
 
@@ -43,24 +42,12 @@ DATELINE_RE = re.compile(
 DATELINE_WINDOW = 600
 
 
-@dataclass(slots=True)
-class Mention:
-    kind: str
-    name: str
-    pos: int
-    level: str = ""  # places: gazetteer level, or "cued" for `Pulau X`-style names
-    tokens: tuple[str, ...] = field(default=())
-    weak: bool = False  # a lone unknown word with no cue: kept only if the article confirms it
-    group: int = 0  # mentions in one list (`A, B dan C`) share a group
-
-
-def find_mentions(text: str) -> list[Mention]:
-    """Every typed mention in text order, before merging."""
-    skip = _skip_spans(text)
+def find_mentions(text: str, skip: list[tuple[int, int]]) -> list[Mention]:
+    """Every typed mention in text order, before merging; nothing starting in ``skip``."""
     out: list[Mention] = []
     common = common_words()
     group, prev_end = 0, 0
-    for run in find_runs(text, vocab.NUMBERED_HEADS, _lone_ordinary_words()):
+    for run in find_runs(text, vocab.NUMBERED_HEADS, lone_ordinary_words()):
         tokens = run.tokens
         if run.before in vocab.INITIALS_CUES:
             continue  # `pelaku berinisial AS`: initials, not a country or a name
@@ -73,8 +60,11 @@ def find_mentions(text: str) -> list[Mention]:
         if not LIST_GAP_RE.fullmatch(text, prev_end, tokens[0].start):
             group += 1
         prev_end = tokens[-1].start + len(tokens[-1].text)
-        for kind, name, level, parts, weak, index in _cut_cached(tokens, run, common):
-            out.append(Mention(kind, name, tokens[index].start, level, parts, weak, group))
+        cut = _cut_cached(tokens, run, common)
+        for k, (kind, name, level, parts, weak, index) in enumerate(cut):
+            # A mention reaches to the next one of its run, or to the run's end.
+            end = tokens[cut[k + 1][5]].start - 1 if k + 1 < len(cut) else prev_end
+            out.append(Mention(kind, name, tokens[index].start, level, parts, weak, group, end))
     return out
 
 
@@ -134,7 +124,7 @@ def _capital(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _lone_ordinary_words() -> frozenset[str]:
+def lone_ordinary_words() -> frozenset[str]:
     """Words that, alone in a run, are dropped unbuilt: most runs are one capitalised
     word and most of those an ordinary word opening a sentence (`Namun`, `Dia`)."""
     places = place_index()[0]
@@ -145,8 +135,14 @@ def _run_word(tok: Token) -> bool:
     return _capital(tok.text) or tok.text.isdigit() or tok.text in vocab.CONNECTORS
 
 
-def _skip_spans(text: str) -> list[tuple[int, int]]:
+_INITIALS_RE = re.compile(r"\b(?:inisial|berinisial)\s+[A-Z]{1,5}\b", re.IGNORECASE)
+
+
+def skip_spans(text: str) -> list[tuple[int, int]]:
+    """Datelines, credits and initials (`berinisial AS`): where no facet value may start."""
     spans = [m.span() for m in DATELINE_RE.finditer(text, 0, DATELINE_WINDOW)]
+    if "inisial" in text:
+        spans += [m.span() for m in _INITIALS_RE.finditer(text)]
     low = text.lower()
     if any(word in low for word in CREDIT_WORDS):  # most articles have no credit: skip the regex
         spans += [m.span() for m in CREDIT_RE.finditer(text)]
@@ -474,99 +470,3 @@ def _emit_piece(piece: list[Token], cue: str, out: list[Mention]) -> None:
 
 def _person(name: str, pos: int) -> Mention:
     return Mention(PERSON, name, pos, tokens=tuple(name.split()))
-
-
-def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
-    """Merge one article's mentions; return people, organisations, places by importance.
-
-    A one- or two-word person (`Putin`, `Kim`) joins the fuller name it is
-    part of (`Vladimir Putin`, `Kim Jong Un`); a regency name that is part of
-    a person's name in the same article (`Bima` beside `Bima Arya`, the district
-    `Bambang` beside `Bambang Soesatyo`) is that person; a "person" spelt like an
-    organisation or a cued place of the same article (`Chosun Ilbo`, `Vostochny`
-    beside `Kosmodrom Vostochny`) is that;
-    an organisation's short form joins its one longer form (`Komisi III DPR`).
-    """
-    part_of: dict[str, Counter] = {}
-    for m in mentions:
-        if m.kind == PERSON and len(m.tokens) > 1:
-            for part in m.tokens:
-                part_of.setdefault(merge_key(part), Counter())[m.name] += 1
-    org_keys = {merge_key(m.name): m.name for m in mentions if m.kind == ORG}
-    place_parts = {
-        merge_key(part): m.name for m in mentions if m.kind == PLACE for part in m.name.split()[1:]
-    }
-    seen = Counter(merge_key(m.name) for m in mentions if m.kind == PERSON)
-    confirmed = {merge_key(m.name) for m in mentions if m.kind == PERSON and not m.weak}
-    sure_groups = {m.group for m in mentions if m.kind == PERSON and not m.weak}
-    people: list[tuple[str, int]] = []
-    orgs: list[tuple[str, int]] = []
-    locs: list[tuple[str, int]] = []
-    for m in mentions:
-        if m.kind == PERSON:
-            key = merge_key(m.name)
-            owner = _owner(m.tokens, part_of) if len(m.tokens) <= 2 else None
-            if owner:
-                people.append((owner, m.pos))
-            elif key in org_keys:
-                orgs.append((org_keys[key], m.pos))
-            elif len(m.tokens) == 1 and key in place_parts:
-                locs.append((place_parts[key], m.pos))
-            elif not m.weak or key in confirmed or seen[key] >= MIN_WEAK_MENTIONS or m.group in sure_groups:
-                people.append((m.name, m.pos))
-        elif m.kind == PLACE:
-            if m.level in (REGENCY, DISTRICT) and merge_key(m.name) in part_of:
-                people.append((part_of[merge_key(m.name)].most_common(1)[0][0], m.pos))
-            else:
-                locs.append((m.name, m.pos))
-        else:
-            orgs.append((m.name, m.pos))
-    fuller = _fuller_orgs({name for name, _ in orgs})
-    orgs = [(fuller.get(name, name), pos) for name, pos in orgs]
-    return _rank(people, merge_key), _rank(orgs, norm_key), _rank(locs, norm_key)
-
-
-def _fuller_orgs(names: set[str]) -> dict[str, str]:
-    """Short forms that one longer organisation of the article starts with:
-    `Komisi III` -> `Komisi III DPR`, `Dewan Pengawas` -> `Dewan Pengawas KPK`."""
-    out = {}
-    for name in names:
-        if " " not in name:
-            continue  # `Bank`-like heads never get here; single words are acronyms or brands
-        longer = [other for other in names if other.startswith(name + " ")]
-        if len(longer) == 1:
-            out[name] = longer[0]
-    return out
-
-
-def _owner(parts: tuple[str, ...], part_of: dict[str, Counter]) -> str | None:
-    """The longer name in the article that contains all of these name parts, if one does."""
-    candidates: Counter | None = None
-    for part in parts:
-        owners = part_of.get(merge_key(part))
-        if not owners:
-            return None
-        candidates = owners if candidates is None else Counter({k: v for k, v in candidates.items() if k in owners})
-    if not candidates:
-        return None
-    best = max(candidates.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
-    return best if merge_key(best) != merge_key(" ".join(parts)) else None
-
-
-def _rank(items: list[tuple[str, int]], key) -> list[str]:
-    """Distinct names (first spelling wins), most mentioned first, then first mentioned."""
-    count: Counter = Counter()
-    first: dict[str, tuple[int, str]] = {}
-    for name, pos in items:
-        k = key(name)
-        if not k:
-            continue
-        count[k] += 1
-        if k not in first or pos < first[k][0]:
-            first[k] = (pos, name)
-    return [first[k][1] for k in sorted(count, key=lambda k: (-count[k], first[k][0]))]
-
-
-def extract_names(text: str) -> tuple[list[str], list[str], list[str]]:
-    """People, organisations and places of one text."""
-    return resolve(find_mentions(text))

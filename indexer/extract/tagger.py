@@ -1,0 +1,184 @@
+"""The trained sequence tagger: a CRF (python-crfsuite) for PERSON / ORGANISATION / PLACE.
+
+Trained on NERGRIT by ``scripts/train_tagger.py`` with the features of
+``features``; the model (``data/tagger.crfsuite.gz``, committed) is read once per
+process and held in memory. ``tag_spans`` tags a token sequence and returns its
+names as token spans; which parts of an article are worth tagging is the
+caller's business (``mentions`` tags only windows around capitalised words).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from indexer.extract.aliases import PERSON_KEYS, display_name, merge_key, norm_key, org_name
+from indexer.extract.features import MODEL_PATH, TOKEN_RE, Features, sequence_features
+from indexer.extract.gazetteer import canonical_place, places
+from indexer.extract.mention import Mention
+
+# NERGRIT's types, as the model's labels spell them.
+PERSON, ORGANISATION, PLACE = "PERSON", "ORGANISATION", "PLACE"
+
+
+class ModelMissing(RuntimeError):
+    """The tagger's model file is absent: run scripts/train_tagger.py."""
+
+
+_model_path: Path = MODEL_PATH
+_buffers: list[bytes] = []
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    import pycrfsuite
+
+    if not _model_path.exists():
+        raise ModelMissing(f"{_model_path} not found: run scripts/train_tagger.py")
+    tagger = pycrfsuite.Tagger()
+    # crfsuite reads the model in place from these bytes: they must outlive the tagger
+    # (a freed buffer crashes the process), so they are kept beside it.
+    model = gzip.decompress(_model_path.read_bytes())
+    tagger.open_inmemory(model)
+    _buffers[:] = [model]
+    known = frozenset(attr for attr, _label in tagger.info().state_features)
+    return tagger, Features(known)
+
+
+def use_model(path: Path) -> None:
+    """Tag with another model file (the training script's checks, a development model)."""
+    global _model_path
+    _model_path = Path(path)
+    _tagger.cache_clear()
+
+
+def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[str]:
+    """BIO labels of ``tokens[start:end]``, the sentence ``tokens`` being their context."""
+    end = len(tokens) if end is None else end
+    if start >= end:
+        return []
+    crf, cache = _tagger()
+    return crf.tag(sequence_features(tokens, start, end, cache))
+
+
+def spans(labels: list[str]) -> list[tuple[str, int, int]]:
+    """(type, first token, end token) of each name in a BIO label sequence; a stray
+    `I-` opens a name, as the scorer reads it."""
+    out: list[tuple[str, int, int]] = []
+    kind, start = None, 0
+    for i, label in enumerate(labels + ["O"]):
+        inside = label.startswith("I-") and kind == label[2:]
+        if inside:
+            continue
+        if kind is not None:
+            out.append((kind, start, i))
+            kind = None
+        if label != "O":
+            kind, start = label[2:], i
+    return out
+
+
+def tag_spans(tokens: list[str], start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
+    """Names in ``tokens[start:end]`` as (type, first, end) indexes into ``tokens``."""
+    return [(kind, start + a, start + b) for kind, a, b in spans(tag(tokens, start, end))]
+
+
+# Tokens a window reaches either side of a capitalised word (its features see two).
+WINDOW = 2
+_KINDS = {PERSON: "person", ORGANISATION: "organization", PLACE: "location"}
+_LINE_RE = re.compile(r"[^\n]+")
+_SENTENCE_END = frozenset(".!?")
+
+
+def tagged_mentions(text: str) -> list[Mention]:
+    """The tagger's names in a text, tagging only windows around capitalised tokens.
+
+    A news article is ~15% capitalised words and a name needs one, so each sentence
+    is cut into windows reaching ``WINDOW`` tokens either side of its capitalised
+    tokens (merged where they touch); a sentence-opening ordinary word (`Namun`,
+    `Dia`) seeds none. The rest of the text is never featurised.
+    """
+    crf, cache = _tagger()
+    features: list[list[str]] = []
+    windows: list[tuple[list, int, int]] = []  # (token matches, offset of the line, window length)
+    for line in _LINE_RE.finditer(text):
+        matches = list(TOKEN_RE.finditer(line.group()))
+        for s0, s1 in _sentences(matches):
+            tokens = [m.group() for m in matches[s0:s1]]
+            for a, b in _windows(tokens):
+                features += sequence_features(tokens, a, b, cache)
+                windows.append((matches[s0 + a:s0 + b], line.start(), b - a))
+    if not features:
+        return []
+    # One CRF call for the whole article: windows are joined end to end (they start and
+    # end two words from any capital, where the label is `O` on both sides of a join),
+    # which costs one call's overhead instead of ~30.
+    labels = crf.tag(features)
+    out: list[Mention] = []
+    pos = 0
+    for window, base, size in windows:
+        for kind, i, j in spans(labels[pos:pos + size]):
+            start, end = base + window[i].start(), base + window[j - 1].end()
+            out.append(_mention(_KINDS[kind], text[start:end], start, end))
+        pos += size
+    return out
+
+
+def _sentences(matches: list) -> list[tuple[int, int]]:
+    """Sentence bounds in a line's tokens: after `.`, `!`, `?` before a capital."""
+    out, start = [], 0
+    for i, m in enumerate(matches[:-1]):
+        if m.group() in _SENTENCE_END and matches[i + 1].group()[:1].isupper():
+            out.append((start, i + 1))
+            start = i + 1
+    if start < len(matches):
+        out.append((start, len(matches)))
+    return out
+
+
+def _windows(tokens: list[str]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    n = len(tokens)
+    ordinary = _ordinary_openers()
+    for i, tok in enumerate(tokens):
+        if not tok[:1].isupper():
+            continue
+        if i == 0 and tok.lower() in ordinary and not (n > 1 and tokens[1][:1].isupper()):
+            continue
+        a, b = max(0, i - WINDOW), min(n, i + WINDOW + 1)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _ordinary_openers() -> frozenset[str]:
+    from indexer.extract.rules import lone_ordinary_words
+
+    return lone_ordinary_words()
+
+
+# Degrees written after a name (`Budi Santoso SH`): not part of it.
+_DEGREES = frozenset("sh se mh msi mkom spd mpd sked ssos sip mba phd st mt ak mm".split())
+
+
+def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
+    if kind == "person":
+        words = surface.split()
+        while len(words) > 1 and words[-1].lower().strip(".,") in _DEGREES:
+            words.pop()
+        surface = " ".join(words)
+        name = PERSON_KEYS.get(merge_key(surface)) or display_name(surface)
+        return Mention(kind, name, start, tokens=tuple(name.split()), end=end, source="tagger")
+    if kind == "organization":
+        return Mention(kind, org_name(surface), start, end=end, source="tagger")
+    return Mention(kind, canonical_place(surface), start, level=_place_level(surface), end=end, source="tagger")
+
+
+def _place_level(surface: str) -> str:
+    hit = places().get(norm_key(surface))
+    return hit[1] if hit else "tagged"
