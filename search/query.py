@@ -61,6 +61,19 @@ class TermNode:
 
 
 @dataclass
+class AltNode:
+    """A query word ORed with other words it may mean (``search.expand.expand_tree``).
+
+    ``alternatives`` are ``search.expand.Alternative``: stems, all required,
+    scored at their weight (below 1); a backend ranks an article holding the
+    query's own words above one reached only through alternatives.
+    """
+
+    own: TermNode
+    alternatives: list
+
+
+@dataclass
 class AndNode:
     items: list
 

@@ -15,10 +15,13 @@ from typing import Protocol, Sequence
 from indexer.analysis import analyze, stem
 from indexer.fields import EXACT_SUFFIX, TEXT_FIELDS
 from search.backends.whoosh import scoring as sc
-from search.query import TITLE, AndNode, NotNode, OrNode, TermNode, is_wildcard, literal, parse, query_terms, wildcard_prefix
+from search.expand import Alternative, Expander, IndexStats, expand_tree
+from search.query import (
+    TITLE, AltNode, AndNode, NotNode, OrNode, TermNode, is_wildcard, literal, parse, query_terms, wildcard_prefix,
+)
 
 
-class Lexicon(Protocol):
+class Lexicon(IndexStats, Protocol):
     """What the compiler needs from the open index."""
 
     def expand(self, pattern: str) -> list[str]:
@@ -33,36 +36,60 @@ class CompiledQuery:
     """A parsed query ready for evaluation (``scoring`` nodes).
 
     ``clauses`` are the top-level positive items (the "words" a partial match
-    counts), ``exclude`` what ``-`` removed. ``stems`` / ``forms`` feed
-    highlighting (with the wildcards' expansions), ``words`` the spelling suggestion.
+    counts), each with its words' alternatives ORed in at a lower weight;
+    ``own`` the same clauses with the query's own words only (the same list
+    when nothing was expanded), which rank first. ``exclude`` is what ``-``
+    removed. ``stems`` / ``forms`` feed highlighting (with the wildcards' and
+    alternatives' terms), ``words`` the spelling suggestion; ``alternatives``
+    is what the expansion added, ``truncated`` that it stopped early.
     """
 
     clauses: list
     exclude: object | None
+    own: list = field(default_factory=list)
     stems: set[str] = field(default_factory=set)
     forms: set[str] = field(default_factory=set)
     words: list[str] = field(default_factory=list)
+    alternatives: list[Alternative] = field(default_factory=list)
     plain: bool = False
+    truncated: bool = False
+
+    @property
+    def expanded(self) -> bool:
+        return self.own is not self.clauses
 
     @property
     def is_empty(self) -> bool:
         return not self.clauses and self.exclude is None
 
 
-def compile_query(text: str, lexicon: Lexicon) -> CompiledQuery:
-    """Parse and compile a user query; never raises."""
+def compile_query(text: str, lexicon: Lexicon, expander: Expander | None = None) -> CompiledQuery:
+    """Parse and compile a user query; never raises.
+
+    With an ``expander`` the query's own words and the expanded tree are
+    compiled side by side (``own`` and ``clauses``).
+    """
     tree, plain = parse(text)
-    terms = query_terms(tree)
+    expansion = expand_tree(tree, expander, lexicon) if expander is not None else None
+    own_tree = expansion.own if expansion is not None else tree
+    terms = query_terms(own_tree)
     compiler = _Compiler(lexicon)
-    clauses, excludes = compiler.split(tree.items)
-    return CompiledQuery(
-        clauses=clauses,
+    own, excludes = compiler.split(own_tree.items)
+    compiled = CompiledQuery(
+        clauses=own,
         exclude=_any(excludes),
+        own=own,
         stems=terms.stems,
         forms=terms.forms | compiler.expanded,
         words=terms.words,
         plain=plain or terms.plain,
     )
+    if expansion is not None and expansion.alternatives:
+        compiled.clauses, _ = _Compiler(lexicon).split(expansion.tree.items)
+        compiled.alternatives = expansion.alternatives
+        compiled.truncated = expansion.truncated
+        compiled.stems = terms.stems | {s for a in expansion.alternatives for s in a.stems}
+    return compiled
 
 
 def _any(nodes: Sequence) -> object | None:
@@ -101,6 +128,8 @@ class _Compiler:
     def node(self, node):
         if isinstance(node, TermNode):
             return self.term(node)
+        if isinstance(node, AltNode):
+            return self.alternatives(node)
         if isinstance(node, AndNode):
             positive, negative = self.split(node.items)
             if not positive and not negative:
@@ -132,6 +161,16 @@ class _Compiler:
         if node.phrase and len(stems) > 1:
             return sc.PhraseOf(fields, stems)
         return _all([self.word(f, s, fields) for f, s in zip(forms, stems)])
+
+    def alternatives(self, node: AltNode):
+        """The word typed, ORed with each alternative scaled to its weight."""
+        fields = (TITLE,) if node.own.field == TITLE else TEXT_FIELDS
+        scaled = [
+            sc.Scaled(_all([sc.Terms([(f, s) for f in fields]) for s in alt.stems]), alt.weight)
+            for alt in node.alternatives
+        ]
+        own = self.term(node.own)
+        return sc.AnyOf([own, *scaled]) if own is not None else None
 
     @staticmethod
     def word(form: str, stemmed: str, fields: Sequence[str]):

@@ -35,6 +35,7 @@ from whoosh import index as windex
 from whoosh import query as wq
 from whoosh.util.times import datetime_to_long
 
+from indexer.analysis import analyze, stem
 from indexer.backends import BackendConfig
 from indexer.fields import DATE_FIELD, EXACT_SUFFIX, TEXT_FIELDS
 from search.backends.whoosh.compile import CompiledQuery, compile_query
@@ -44,6 +45,7 @@ from search.backends.whoosh.vocabulary import WhooshVocabulary
 from search.facet_plan import RangeFilter, ValueFilter, plan_facets
 from search.facet_spec import FACETS, PUBLICATION
 from search.document import document_dict, hit
+from search.expand import Expander
 from search.model import FEW_HITS, SELECTABLE_FACETS, FacetValue, SearchError, SearchRequest, SearchResult
 from search.query import MAX_EXPANSION
 from search.suggest import suggest
@@ -52,6 +54,7 @@ from search.suggest import suggest
 MAX_EXPANSION_SCAN = 5000
 MAX_RESOLVED_VALUES = 50
 _EXPANDED_FIELDS = tuple(f + suffix for f in reversed(TEXT_FIELDS) for suffix in ("", EXACT_SUFFIX))
+NAME_FACETS = ("entity", "location")  # their values' words are names: never expanded
 _USEC_PER_DAY = 86_400_000_000
 _MAX_DATE_LONG = datetime_to_long(dt.datetime.max)
 
@@ -78,6 +81,7 @@ class _Snapshot:
         days[has_date] = self.date_raw[has_date] // _USEC_PER_DAY + 1
         self.facets, self.dates = self._read_facets(reader, days)
         self.vocabulary = WhooshVocabulary(reader)
+        self.name_df = self._name_frequencies()
         self.postings = Postings(self.searcher, TEXT_FIELDS + tuple(f + EXACT_SUFFIX for f in TEXT_FIELDS))
 
     @staticmethod
@@ -116,6 +120,16 @@ class _Snapshot:
                 facets[spec.name] = ValueFacet(spec.name, column(spec.field))
         return facets, dates
 
+    def _name_frequencies(self) -> dict[str, int]:
+        """Per word of a person's, organisation's or place's name, about how many articles name it."""
+        out: dict[str, int] = {}
+        for facet in NAME_FACETS:
+            column = self.facets[facet].column
+            for value, df in zip(column.values, column.doc_freq.tolist()):
+                for word in set(analyze(value, stemmed=False)):
+                    out[word] = out.get(word, 0) + df
+        return out
+
     def filter_mask(self, selection: ValueFilter | RangeFilter) -> np.ndarray:
         """The documents passing one facet's selection."""
         if isinstance(selection, RangeFilter):
@@ -140,6 +154,16 @@ class _Snapshot:
     def resolve_facet(self, facet: str, text: str) -> list[str]:
         return self.facets[facet].column.containing(text, MAX_RESOLVED_VALUES)
 
+    # -- search.expand.IndexStats ---------------------------------------------------
+
+    def doc_frequency(self, stem: str) -> int:
+        return max(self.reader.doc_frequency(field, stem) for field in TEXT_FIELDS)
+
+    def is_name(self, word: str) -> bool:
+        """Mostly seen in names: ``kate``, ``malang`` (the city); not ``bunga``, which names a few people."""
+        named = self.name_df.get(word, 0)
+        return named > 0 and 2 * named >= self.doc_frequency(stem(word))
+
     # -- scoring.Context -----------------------------------------------------------
 
     def phrase_docs(self, q: wq.Query) -> np.ndarray:
@@ -153,9 +177,9 @@ class _Snapshot:
         self.searcher.close()
 
 
-def open_engine(config: BackendConfig, check_interval: float = 1.0) -> "WhooshEngine":
+def open_engine(config: BackendConfig, check_interval: float = 1.0, expander: Expander | None = Expander()) -> "WhooshEngine":
     """The registry's factory (``search.backends.ENGINES``)."""
-    return WhooshEngine(config.index_dir, check_interval=check_interval)
+    return WhooshEngine(config.index_dir, check_interval=check_interval, expander=expander)
 
 
 class WhooshEngine:
@@ -163,12 +187,15 @@ class WhooshEngine:
 
     backend = "whoosh"
 
-    def __init__(self, index_dir: str | Path, check_interval: float = 1.0):
+    def __init__(self, index_dir: str | Path, check_interval: float = 1.0, expander: Expander | None = Expander()):
         """``check_interval``: seconds between checks for a new index generation.
 
         0 checks on every request and makes that request wait for the new
         generation, so each answer reflects every commit made before it.
+        ``expander``: where query words' alternatives come from (every source
+        by default; None searches the query's own words only).
         """
+        self.expander = expander
         self.index_dir = Path(index_dir)
         if not windex.exists_in(str(self.index_dir)):
             raise SearchError("no_index", f"no index in {self.index_dir}; build one with `python -m indexer build`")
@@ -233,7 +260,7 @@ class WhooshEngine:
         if unknown:
             raise SearchError("unknown_facet", f"unknown facet {sorted(unknown)[0]!r}")
         with self._lease() as snap:
-            result = _Search(snap, request).run()
+            result = _Search(snap, request, self.expander).run()
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
@@ -267,17 +294,19 @@ class WhooshEngine:
 class _Search:
     """One request against one snapshot."""
 
-    def __init__(self, snap: _Snapshot, request: SearchRequest):
+    def __init__(self, snap: _Snapshot, request: SearchRequest, expander: Expander | None):
         self.snap = snap
         self.request = request
+        self.expander = expander
         self.notice: str | None = None
         self.match_counts: np.ndarray | None = None  # clauses matched per doc, partial mode
+        self.own_full: np.ndarray | None = None  # holds every one of the query's own words, when expanded
         self.scores: np.ndarray | None = None  # BM25F per doc (0 where unmatched)
 
     def run(self) -> SearchResult:
         snap, request = self.snap, self.request
         with snap.lock:
-            compiled = compile_query(request.query, snap)
+            compiled = compile_query(request.query, snap, self.expander)
             matched, full_count = self._match(compiled)
         if compiled.plain and self.notice is None:  # "partial" says more about the hits
             self.notice = "plain"
@@ -328,12 +357,15 @@ class _Search:
         )
 
     def _match(self, compiled: CompiledQuery) -> tuple[np.ndarray, int]:
-        """Mask of every document the query matches, and how many match it fully.
+        """Mask of every document the query matches, and how many match its own words fully.
 
         Sets ``self.scores``. With two or more words and fewer than
-        ``FEW_HITS`` full matches, the documents matching any word are taken
-        instead, ranked by how many words they match (``self.match_counts``),
-        and the notice says so.
+        ``FEW_HITS`` full matches of the query's own words, the documents
+        matching any word (or an alternative of it) are taken instead, ranked
+        by how many words they match (``self.match_counts``), and the notice
+        says so. Expansion only adds matches: the mode is decided on the
+        query's own words, and ``self.own_full`` ranks the documents that hold
+        all of them above those reached through alternatives.
         """
         snap = self.snap
         if compiled.is_empty:
@@ -341,13 +373,12 @@ class _Search:
             return snap.live.copy(), snap.n_docs
         excluded = compiled.exclude.evaluate(snap)[0] if compiled.exclude is not None else None
         results = [clause.evaluate(snap) for clause in compiled.clauses] or [(snap.live, None)]
-        mask = results[0][0].copy()
-        for m, _ in results[1:]:
-            mask &= m
-        if excluded is not None:
-            mask &= ~excluded
-        full = int(np.count_nonzero(mask))
+        own = [clause.evaluate(snap) for clause in compiled.own] if compiled.expanded else results
+        full_own = _all_of([m for m, _ in own], excluded)
+        full = int(np.count_nonzero(full_own))
         self.scores = sum((np.where(m, s, 0) for m, s in results if s is not None), np.zeros(snap.n_docs, np.float32))
+        if compiled.expanded:
+            self.own_full = full_own
         if full < FEW_HITS and len(results) >= 2:
             counts = sum(m.astype(np.int16) for m, _ in results)
             partial = counts > 0
@@ -357,7 +388,7 @@ class _Search:
                 self.match_counts = counts
                 self.notice = "partial"
                 return partial, full
-        return mask, full
+        return (_all_of([m for m, _ in results], excluded) if compiled.expanded else full_own), full
 
     def _rank(self, compiled: CompiledQuery, hits: np.ndarray, total: int, end: int) -> list[tuple[int, float]]:
         """(docnum, score) of the first ``end`` hits in the requested order.
@@ -371,19 +402,30 @@ class _Search:
         date = self.snap.date_raw[docs]
         scores = self.scores[docs]
         if compiled.clauses and self.request.sort == "relevance":
-            counts = self.match_counts[docs] if self.match_counts is not None else np.zeros(len(docs), np.int16)
-            if len(docs) > end:  # keep the top `end` by (count, score) and everything tied with the last
-                key = counts.astype(np.float64) * 1e9 + scores
+            none = np.zeros(len(docs), np.int16)
+            counts = self.match_counts[docs] if self.match_counts is not None else none
+            own = self.own_full[docs].astype(np.int16) if self.own_full is not None else none
+            if len(docs) > end:  # keep the top `end` by (own words, count, score) and everything tied with the last
+                key = own.astype(np.float64) * 1e12 + counts.astype(np.float64) * 1e9 + scores
                 cut = np.partition(key, len(key) - end)[len(key) - end]
                 keep = key >= cut
-                docs, date, scores, counts = docs[keep], date[keep], scores[keep], counts[keep]
-            order = np.lexsort((docs, -date, -scores, -counts))
+                docs, date, scores, counts, own = docs[keep], date[keep], scores[keep], counts[keep], own[keep]
+            order = np.lexsort((docs, -date, -scores, -counts, -own))
         elif self.request.sort == "oldest":
             order = np.lexsort((docs, np.where(date == NO_DATE, np.iinfo(np.int64).max, date)))
         else:
             order = np.lexsort((docs, -date))
         order = order[:end]
         return list(zip(docs[order].tolist(), scores[order].tolist()))
+
+
+def _all_of(masks: list[np.ndarray], excluded: np.ndarray | None) -> np.ndarray:
+    out = masks[0].copy()
+    for m in masks[1:]:
+        out &= m
+    if excluded is not None:
+        out &= ~excluded
+    return out
 
 
 def _and(mask: np.ndarray, others: list[np.ndarray]) -> np.ndarray:

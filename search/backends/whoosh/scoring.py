@@ -222,6 +222,18 @@ class AnyOf:
 
 
 @dataclass
+class Scaled:
+    """The item's matches with its score times ``weight``: an expansion counts less than the word typed."""
+
+    item: object
+    weight: float
+
+    def evaluate(self, ctx: Context) -> Match:
+        mask, score = self.item.evaluate(ctx)
+        return mask, score * np.float32(self.weight)
+
+
+@dataclass
 class Without:
     item: object
     excluded: object

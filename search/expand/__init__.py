@@ -1,0 +1,152 @@
+"""Query expansion: other words a reader may mean, as weighted alternatives.
+
+A query word may reach its article through words it does not contain: the
+reader writes ``duit`` and the article ``uang``, ``diciduk`` for
+``ditangkap``, ``ngutang`` for ``berutang``. ``Expander.alternatives`` gives,
+for one query word, the stems to search besides its own, each with a weight
+below 1 and the source it came from:
+
+- ``slang``: colloquial -> standard spelling (``search.expand.slang``);
+- ``synonym``: the mythes-id thesaurus, kept to the senses this corpus uses
+  (``search.expand.tables.synonyms``);
+- ``related``: neighbours in word vectors trained on the corpus
+  (``search.expand.tables.related``).
+
+Everything here is pure: the index is consulted only through ``IndexStats``
+(a stem's document frequency, whether a word belongs to a name), so that an
+alternative the index does not hold is never searched, a colloquial word the
+index itself uses more than its standard spelling is left alone, and names
+(``kate``, ``malang``) are never expanded. How alternatives are scored is the query
+compiler's business; the rule it keeps is that an article matching the
+query's own words ranks above one that matches only alternatives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Protocol
+
+from indexer.analysis import analyze, stem
+from search.expand import slang, tables
+from search.query import AltNode, AndNode, NotNode, OrNode, TermNode, is_wildcard
+
+SOURCES = ("slang", "synonym", "related")
+WEIGHTS = {"slang": 0.9, "synonym": 0.9, "related": 0.4}
+MAX_PER_WORD = 4
+MAX_PER_QUERY = 24  # a thousand-word query expands its first words only ("truncated")
+MIN_ALT_DF = 3  # an alternative the index barely holds only adds noise
+
+
+class IndexStats(Protocol):
+    def doc_frequency(self, stem: str) -> int: ...
+
+    def is_name(self, word: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Stems to search instead of one query word, all of them (one alternative may be two words)."""
+
+    stems: tuple[str, ...]
+    weight: float
+    source: str
+
+
+class Expander:
+    """Alternatives for query words from the chosen ``sources``."""
+
+    def __init__(self, sources: Iterable[str] = SOURCES):
+        self.sources = tuple(sources)
+        unknown = set(self.sources) - set(SOURCES)
+        if unknown:
+            raise ValueError(f"unknown expansion source {sorted(unknown)[0]!r}")
+
+    def is_stop(self, form: str, index: IndexStats) -> bool:
+        """Whether ``form`` is a colloquial spelling of stop words only (``gak`` -> ``tidak``), not a name."""
+        if "slang" not in self.sources or index.is_name(form):
+            return False
+        normal = slang.standard(form)
+        return normal is not None and not analyze(normal)
+
+    def alternatives(self, form: str, index: IndexStats) -> list[Alternative]:
+        """At most ``MAX_PER_WORD`` alternatives for the unstemmed word ``form``, best first."""
+        if index.is_name(form):
+            return []
+        df = index.doc_frequency
+        own = stem(form)
+        found: dict[tuple[str, ...], Alternative] = {}
+        bases = [(own, 1.0)]
+        if "slang" in self.sources:
+            normal = slang.standard(form)
+            if normal is not None:
+                stems = tuple(analyze(normal))
+                if stems and stems != (own,) and df(own) < min(df(s) for s in stems):
+                    found[stems] = Alternative(stems, WEIGHTS["slang"], "slang")
+                    if len(stems) == 1:
+                        bases.append((stems[0], WEIGHTS["slang"]))
+        for source, table in (("synonym", tables.synonyms), ("related", tables.related)):
+            if source not in self.sources:
+                continue
+            for base, base_weight in bases:
+                for stems, cos in table().get(base, ()):
+                    weight = round(WEIGHTS[source] * cos * base_weight, 3)
+                    if stems == (own,) or weight <= found.get(stems, Alternative((), 0.0, "")).weight:
+                        continue
+                    found[stems] = Alternative(stems, weight, source)
+        usable = [a for a in found.values() if all(df(s) >= MIN_ALT_DF for s in a.stems)]
+        return sorted(usable, key=lambda a: -a.weight)[:MAX_PER_WORD]
+
+
+@dataclass
+class Expansion:
+    """``tree`` with alternatives (``AltNode``), ``own`` the same tree with the query's own words only.
+
+    Both drop the same words (a colloquial spelling of stop words, ``gak``),
+    so a backend compiling both gets clauses that pair up one to one.
+    """
+
+    tree: AndNode
+    own: AndNode
+    alternatives: list[Alternative] = field(default_factory=list)
+    truncated: bool = False
+
+
+def expand_tree(tree: AndNode, expander: Expander, index: IndexStats) -> Expansion:
+    """Alternatives for the plain words of a parsed query (not phrases, wildcards, facets or negations)."""
+    out = Expansion(tree, tree)
+
+    def visit(node, negated: bool):
+        if isinstance(node, (AndNode, OrNode)):
+            items = [x for x in (visit(i, negated) for i in node.items) if x is not None]
+            return type(node)(items) if items or node is tree else None
+        if isinstance(node, NotNode):
+            inner = visit(node.item, True)
+            return NotNode(inner) if inner is not None else None
+        if negated or node.phrase or node.facet is not None or is_wildcard(node):
+            return node
+        forms = analyze(node.text, stemmed=False)
+        if forms and all(expander.is_stop(f, index) for f in forms):
+            return None
+        if len(forms) != 1:
+            return node
+        if len(out.alternatives) >= MAX_PER_QUERY:
+            out.truncated = True
+            return node
+        alts = expander.alternatives(forms[0], index)[: MAX_PER_QUERY - len(out.alternatives)]
+        out.alternatives.extend(alts)
+        return AltNode(node, alts) if alts else node
+
+    out.tree = visit(tree, False)
+    out.own = own_words(out.tree)
+    return out
+
+
+def own_words(node):
+    """The tree with every ``AltNode`` replaced by the word typed."""
+    if isinstance(node, AltNode):
+        return node.own
+    if isinstance(node, (AndNode, OrNode)):
+        return type(node)([own_words(i) for i in node.items])
+    if isinstance(node, NotNode):
+        return NotNode(own_words(node.item))
+    return node

@@ -1,0 +1,114 @@
+"""Query expansion: colloquial spellings, synonyms and related terms, ranked below the query's own words."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from search.backends.whoosh.engine import WhooshEngine
+from search.expand import Expander, slang
+from search.request import parse_request
+from tests.conftest import CORPUS
+
+PER_KIND = 15
+
+
+def _has(word: str, record: dict) -> bool:
+    return re.search(rf"\b{word}\b", (record["title"] + " " + record["body"]).lower()) is not None
+
+
+@pytest.fixture(scope="module")
+def money_index(tmp_path_factory) -> Path:
+    """Real articles: some say `duit`, others only `uang`, a few neither (`wafat` / `meninggal`)."""
+    from indexer.build import build_index
+
+    duit, uang, died = [], [], []
+    with CORPUS.open(encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if _has("duit", r) and len(duit) < PER_KIND:
+                duit.append(r)
+            elif _has("uang", r) and not _has("duit", r) and len(uang) < PER_KIND:
+                uang.append(r)
+            elif _has("meninggal", r) and not _has("wafat", r) and len(died) < 5:
+                died.append(r)
+            if len(duit) == len(uang) == PER_KIND and len(died) == 5:
+                break
+    folder = tmp_path_factory.mktemp("money")
+    src = folder / "money.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in duit + uang + died), encoding="utf-8")
+    build_index([src], folder / "index")
+    return folder / "index"
+
+
+@pytest.fixture(scope="module")
+def expanded(money_index) -> WhooshEngine:
+    return WhooshEngine(money_index)
+
+
+@pytest.fixture(scope="module")
+def plain(money_index) -> WhooshEngine:
+    return WhooshEngine(money_index, expander=None)
+
+
+def ids(engine: WhooshEngine, query: str) -> list[str]:
+    return [h.id for h in engine.search(parse_request({"q": [query], "per_page": ["100"]})).hits]
+
+
+@pytest.mark.parametrize("query", ["duit", "duit rakyat", "uang duit"])
+def test_articles_with_the_own_words_rank_above_expansion_only(plain, expanded, query):
+    own = set(ids(plain, query)) if plain.search(parse_request({"q": [query]})).notice is None else set()
+    ranked = ids(expanded, query)
+    assert own and own <= set(ranked)
+    first_other = next((i for i, d in enumerate(ranked) if d not in own), len(ranked))
+    assert all(d not in own for d in ranked[first_other:]), "an expansion-only article outranked one with the query's words"
+
+
+def test_synonym_finds_the_article_in_other_words(plain, expanded):
+    only_uang = set(ids(expanded, "duit")) - set(ids(plain, "duit"))
+    assert len(only_uang) >= PER_KIND // 2  # `duit` ~ `uang` from the thesaurus
+
+
+def test_wafat_reaches_meninggal(plain, expanded):
+    assert not ids(plain, "wafat")
+    assert ids(expanded, "wafat")
+
+
+@pytest.mark.parametrize(
+    "word,standard",
+    [("gak", "tidak"), ("nggak", "tidak"), ("ortu", "orang tua"), ("ngutang", "berutang"), ("udah", "sudah")],
+)
+def test_colloquial_normalisation(word, standard):
+    assert slang.standard(word) == standard
+
+
+@pytest.mark.parametrize("word", ["kpk", "dpr", "tni", "presiden", "jokowi"])
+def test_acronyms_and_standard_words_are_not_normalised(word):
+    assert slang.standard(word) is None
+
+
+def test_colloquial_stop_words_are_dropped_names_kept(expanded):
+    snap = expanded._snapshot
+    assert Expander().is_stop("gak", snap)
+    r = expanded.search(parse_request({"q": ["duit gak"]}))
+    assert r.notice is None and r.total >= PER_KIND  # `gak` (= `tidak`) asks nothing of the articles
+
+
+def test_names_are_not_expanded(sample_index):
+    snap = WhooshEngine(sample_index)._snapshot
+    names = [w for w in ("jakarta", "jokowi", "habibie", "indonesia") if snap.is_name(w)]
+    assert names
+    for word in names:
+        assert Expander().alternatives(word, snap) == []
+
+
+def test_each_source_alone(expanded):
+    snap = expanded._snapshot
+    synonym = {a.stems for a in Expander(["synonym"]).alternatives("duit", snap)}
+    assert ("uang",) in synonym
+    assert {a.source for a in Expander(["related"]).alternatives("duit", snap)} <= {"related"}
+    with pytest.raises(ValueError):
+        Expander(["thesaurus"])
