@@ -2,7 +2,9 @@
 
 Starts the nodes on 127.0.0.1 (ports 8108, 8118, 8128 by default), prints the URLs and the commands
 to index and serve with them, and stops the nodes (by pid) on Ctrl-C. The
-data stays in ``--dir``, so a second start finds the index again.
+data stays in ``--dir``, so a second start finds the index again. A node that
+dies (try ``kill -9 PID``: a failover) is started again after
+``RESTART_AFTER_S`` seconds, and the runner says when it has caught up.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import time
 from pathlib import Path
 
 from cluster.nodes import LocalCluster, NodeFailed
+from indexer.typesense.schema import articles_collection
+
+RESTART_AFTER_S = 10
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,14 +48,32 @@ def main(argv: list[str] | None = None) -> int:
     )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        while all(n.running() for n in cluster.nodes):
+        while True:
             time.sleep(1)
-        print("error: a node exited; stopping the others", file=sys.stderr)
-        return 1
+            for i, node in enumerate(cluster.nodes):
+                if not node.running():
+                    _restart(cluster, i)
     except KeyboardInterrupt:
         return 0
     finally:
         cluster.stop()
+
+
+def _restart(cluster: LocalCluster, i: int) -> None:
+    """Start a dead node again and report its catch-up (its document count reaching the others')."""
+    print(f"node {i} exited; starting it again in {RESTART_AFTER_S} s", file=sys.stderr)
+    time.sleep(RESTART_AFTER_S)
+    cluster.start_node(i)
+    print(f"node {i} restarted (pid {cluster.nodes[i].pid}); catching up...", file=sys.stderr)
+    collection = articles_collection()
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        counts = [cluster.documents(k, collection) for k in range(cluster.size)]
+        if cluster.health(i) and counts[i] is not None and counts[i] >= max(c or 0 for c in counts):
+            print(f"node {i} caught up: {counts[i]} documents", file=sys.stderr)
+            return
+        time.sleep(1)
+    print(f"node {i} has not caught up after 300 s (log {cluster.nodes[i].log_path})", file=sys.stderr)
 
 
 if __name__ == "__main__":

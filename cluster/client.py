@@ -199,9 +199,13 @@ class Cluster:
 
     # -- calls ------------------------------------------------------------------------
 
-    def read(self, call: Callable[[typesense.Client], T]) -> T:
-        """``call(client)`` on a caught-up node, failing over and backing off until the read deadline."""
-        return self._attempt(call, self._readers, self.read_deadline, prefer_readable=True)
+    def read(self, call: Callable[[typesense.Client], T], slow: bool = False) -> T:
+        """``call(client)`` on a caught-up node, failing over and backing off until the read deadline.
+
+        ``slow``: a call that may take long (an export), sent with the write timeout.
+        """
+        clients = self._writers if slow else self._readers
+        return self._attempt(call, clients, self.read_deadline, prefer_readable=True)
 
     def write(self, call: Callable[[typesense.Client], T], deadline: float = WRITE_DEADLINE_S) -> T:
         """``call(client)`` on any node (followers forward writes to the leader), retried across a leader change.
@@ -237,6 +241,10 @@ class Cluster:
         statuses = self._statuses()
         first = set(self.readable(statuses)) if prefer_readable else {i for i, s in enumerate(statuses) if s.healthy}
         return [i for i in ring if i in first] + [i for i in ring if i not in first]
+
+    def close(self) -> None:
+        for client in (*self._readers, *self._writers):
+            client.api_call.close()
 
     def _mark_down(self, i: int, exc: Exception) -> None:
         with self._lock:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 # Letters and digits; hyphens, slashes and apostrophes split tokens, so
 # `Kim Jong-un` is findable as `jong` and `un`, and `13/9/2023` as its parts.
@@ -86,6 +85,7 @@ _MAY_HAVE_AFFIX = re.compile(
 )
 _stemmer = None
 _stem_cache: dict[str, str] = {}
+_new_stems: dict[str, str] = {}  # Sastrawi's answers not yet handed on (to the stem store, other workers)
 
 
 def _sastrawi():
@@ -109,27 +109,25 @@ def stem(word: str) -> str:
     elif len(word) < 4 or not word.isalpha() or not _MAY_HAVE_AFFIX.search(word):
         result = word  # numbers, codes, short and affix-free words stem to themselves
     else:
-        result = _sastrawi().stem_word(word) or word
+        result = _new_stems[word] = _sastrawi().stem_word(word) or word
     _stem_cache[word] = result
     return result
 
 
-def unstemmed_words(texts: Iterable[str]) -> set[str]:
-    """The distinct tokens of ``texts`` that this process has not stemmed yet."""
-    found: set[str] = set()
-    for text in texts:
-        found.update(_WORD.findall(text.lower()))
-    return found.difference(_stem_cache)
-
-
-def stem_words(words: list[str]) -> dict[str, str]:
-    """Stems for a chunk of words: the unit of work a stemming process is given."""
-    return {word: stem(word) for word in words}
-
-
 def add_stems(stems: dict[str, str]) -> None:
-    """Adopt stems computed in another process, so this one only looks them up."""
-    _stem_cache.update(stems)
+    """Adopt Sastrawi stems computed earlier or in another process, so this one only looks them up.
+
+    Words of ``STEM_EXCEPTIONS`` are left out: the table wins over any stem
+    computed before an entry was added to it.
+    """
+    _stem_cache.update((word, root) for word, root in stems.items() if word not in STEM_EXCEPTIONS)
+
+
+def take_new_stems() -> dict[str, str]:
+    """The words this process has sent through Sastrawi since the last call, with their stems."""
+    global _new_stems
+    new, _new_stems = _new_stems, {}
+    return new
 
 
 def tokens(text: str) -> list[str]:

@@ -1,11 +1,18 @@
-"""Building and updating an index: worker processes prepare, one writer commits.
+"""Building and updating an index: worker processes prepare and write, the parent reads and commits.
 
-Analysis and extraction are the cost, so they run in Whoosh's own
-multiprocessing writer (``MpWriter``): each worker process turns articles into
-fields (extraction + Sastrawi analysis, with a per-process stem cache) and
-writes its own segment; the parent reads the sources, deletes replaced
-documents by id and commits. Commits happen every ``batch_size`` articles, so a
-killed build loses at most one batch and never committed data.
+The work has three parts, each kept busy: the parent reads and cleans the
+sources and hands chunks of articles to the worker processes (the one with
+room in its queue first); each worker prepares its articles (extraction and
+Sastrawi analysis, ``indexer.prepare``) and fingerprints them for story
+detection (``indexer.stories``), and keeps them; once a batch of
+``batch_size`` articles is prepared the parent gives each article its story
+(``StoryTable.assign``, in the batch's order) and each worker writes its share,
+pre-analysed, into a Whoosh segment of its own (``indexer.segments``), which
+the parent publishes in one commit, while the workers already prepare the next
+batch. A killed build keeps every committed batch and loses the one being
+committed and the next one in preparation; re-running it completes the index. Stems are memoised per
+process, kept with the index (``indexer.stemstore``) and passed between the
+workers, so no build stems a known word twice.
 """
 
 from __future__ import annotations
@@ -15,32 +22,38 @@ import fcntl
 import logging
 import multiprocessing
 import os
+import queue
+import shutil
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from whoosh import index
-from whoosh.multiproc import MpWriter, SubWriterTask
 
 from indexer import canonical
-from indexer.analysis import add_stems, stem_words, unstemmed_words
-from indexer.categories import canonical_category
-from indexer.extract import Extraction, extract
+from indexer.analysis import add_stems, stem, take_new_stems
+from indexer.extract import extract
 from indexer.merge import merge_tiers
 from indexer.schema import FACET_FIELDS, build_schema
+from indexer.segments import Sealed, commit_segments, reset_incoming, restamped, work
 from indexer.sources import Article, Repaired, Skipped, iter_sources
-from indexer.stories import StoryTable, fingerprint
+from indexer.prepare import document_fields  # noqa: F401 (other sinks import it from here)
+from indexer.stages import CLOCK
+from indexer.stemstore import StemStore
+from indexer.stories import StoryTable
 
 log = logging.getLogger("telusur.indexer")
 
 DEFAULT_BATCH_SIZE = 5000
-WRITER_MEMORY_MB = 256
 BUILD_LOCK = "TELUSUR_BUILD_LOCK"
 # Whoosh's own lock is only contended by a foreign writer once ours is held.
 WHOOSH_LOCK_WAIT = 10.0
+CHUNK = 16  # articles a worker is handed at once
+PREFETCH = 4  # chunks waiting in each worker's queue
+AHEAD = 1  # batches prepared while an earlier one is written and committed
 
 
 @dataclass
@@ -51,6 +64,9 @@ class BuildSummary:
     repaired: int = 0
     seconds: float = 0.0
     documents: int = 0  # in the index afterwards
+    stage_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage, all processes
+    worker_idle: float = 0.0  # seconds worker processes waited for work, summed
+    stems_known: int = 0  # stems the index's stem store gave the build
     recanonicalised: int = 0  # documents rewritten because the corpus taught an alias
 
     def line(self) -> str:
@@ -66,44 +82,7 @@ class IndexLocked(RuntimeError):
     """Another build holds the index's write lock."""
 
 
-def document_fields(article: Article, story: str | None = None) -> dict:
-    """The Whoosh fields of one article: text, facets, what extraction finds and its story id."""
-    published = article.date.date() if article.date else None
-    try:
-        found = extract(f"{article.title}\n{article.body}", published)
-    except Exception as exc:  # a faulty rule must not cost the article its place in the index
-        _worker_warning(f"{article.origin}: facet extraction failed ({exc!r}); indexed without extracted facets")
-        found = Extraction()
-    mentioned = set(found.dates)
-    if published:
-        mentioned.add(published.isoformat())
-    fields = {
-        "id": article.id,
-        "title": article.title,
-        "title_exact": article.title,
-        "body": article.body,
-        "body_exact": article.body,
-        "url": article.url,
-        "subcategory": article.subcategory,
-        "date": article.date,
-        "source": article.source,
-        "category": canonical_category(article.category),
-        "mentioned": sorted(mentioned),
-        "story": story,
-    }
-    fields.update(_entity_fields(found))
-    return {name: value for name, value in fields.items() if value is not None}
-
-
 # --- corpus aliases (indexer/canonical.py): write-time canonical entity values -------------
-
-
-def _entity_fields(found: Extraction) -> dict:
-    """The entity facets through the corpus alias table, and the evidence that teaches it."""
-    from indexer.extract.corpus_aliases import evidence_values
-
-    evidence = evidence_values(found.people, found.organizations, found.locations, found.defined)
-    return {canonical.EVIDENCE: evidence, **canonical.facet_values(evidence)}
 
 
 def _rewrite(writer, stored: dict, entity_fields: dict) -> None:
@@ -124,11 +103,6 @@ def _refresh_aliases(ix, index_dir, summary: BuildSummary) -> None:
 # ------------------------------------------------------------------------------------------
 
 
-def _worker_warning(message: str) -> None:
-    """Worker processes cannot reach the build's ``warn``; stderr is where the user looks."""
-    print(f"warning: {message}", file=sys.stderr, flush=True)
-
-
 def _die_with_parent() -> None:
     """Ask Linux to kill this worker when the build process dies.
 
@@ -143,38 +117,6 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass  # not Linux: orphans exit when their job queue closes
-
-
-class _PreparingTask(SubWriterTask):
-    """A writer process that prepares each article itself, so extraction runs in parallel."""
-
-    def run(self):
-        _die_with_parent()
-        super().run()
-
-    def _process_file(self, filename, doc_count):
-        import pickle
-
-        tempstorage = self.writer.temp_storage()
-        with tempstorage.open_file(filename).raw_file() as f:
-            for _ in range(doc_count):
-                _code, args = pickle.load(f)
-                article = args["article"]
-                try:
-                    self.writer.add_document(**document_fields(article, args.get("story")))
-                except Exception as exc:  # one bad document must not kill the worker and stall the build
-                    _worker_warning(f"skipped {article.origin}: could not be indexed ({exc!r})")
-        tempstorage.delete_file(filename)
-
-
-class _PreparingWriter(MpWriter):
-    def _new_task(self):
-        task = _PreparingTask(
-            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment
-        )
-        self.tasks.append(task)
-        task.start()
-        return task
 
 
 def open_or_create(index_dir: str | Path) -> index.Index:
@@ -193,7 +135,7 @@ def _with_new_fields(ix: index.Index) -> index.Index:
         writer = ix.writer(timeout=WHOOSH_LOCK_WAIT)
         for name in missing:
             writer.add_field(name, schema[name])
-        writer.commit()
+        writer.commit(mergetype=merge_tiers)
     return ix
 
 
@@ -229,12 +171,6 @@ def exclusive(index_dir: str | Path, lock_wait: float, notify: Callable[[str], N
         os.close(fd)  # releases the lock
 
 
-def _writer(ix: index.Index, workers: int) -> MpWriter:
-    return _PreparingWriter(
-        ix, procs=workers, batchsize=100, multisegment=True, limitmb=WRITER_MEMORY_MB, timeout=WHOOSH_LOCK_WAIT
-    )
-
-
 def build_index(
     sources: Iterable[str | Path],
     index_dir: str | Path,
@@ -251,35 +187,225 @@ def build_index(
     started = time.monotonic()
     summary = BuildSummary()
     Path(index_dir).mkdir(parents=True, exist_ok=True)
-    _warm_up()
     with exclusive(index_dir, lock_wait, warn):
         ix = open_or_create(index_dir)
-        canonical.use_table(canonical.AliasTable.load(index_dir))
+        canonical.use_table(canonical.AliasTable.load(index_dir))  # before the workers fork
+        stems = StemStore(index_dir)
+        known = stems.load()
+        add_stems(known)
+        summary.stems_known = len(known)
+        _warm_up()
         bar = _progress_bar() if progress else None
         stories = StoryTable(index_dir)
+        pipeline = _Pipeline(ix, index_dir, workers, stems, stories, summary, bar, warn)
         try:
-            with multiprocessing.Pool(workers, initializer=_die_with_parent) as stemmers:
-                batch: list[Article] = []
-                batch_ids: set[str] = set()
-                for item in iter_sources(sources):
-                    if isinstance(item, (Skipped, Repaired)):
-                        _report(item, summary, warn)
-                        continue
-                    # A repeated id must see the earlier copy committed to replace it.
-                    if len(batch) >= batch_size or item.id in batch_ids:
-                        _write_batch(ix, batch, summary, stemmers, workers, bar, warn, stories)
-                        batch, batch_ids = [], set()
-                    batch.append(item)
-                    batch_ids.add(item.id)
-                _write_batch(ix, batch, summary, stemmers, workers, bar, warn, stories)
+            batch_ids: set[str] = set()
+            items = iter_sources(sources)
+            while True:
+                with CLOCK.stage("read"):
+                    item = next(items, None)
+                if item is None:
+                    break
+                if isinstance(item, (Skipped, Repaired)):
+                    _report(item, summary, warn)
+                    continue
+                # A repeated id must see the earlier copy committed to replace it.
+                if len(batch_ids) >= batch_size or item.id in batch_ids:
+                    pipeline.seal()
+                    batch_ids = set()
+                pipeline.add(item)
+                batch_ids.add(item.id)
+            pipeline.seal()
+            pipeline.finish()
             _refresh_aliases(ix, index_dir, summary)
+        except BaseException:
+            stories.rollback()
+            raise
         finally:
+            pipeline.stop()
             stories.close()
             if bar is not None:
                 bar.close()
         summary.documents = ix.doc_count()
+    parent = CLOCK.take()
+    parent["read"] = parent.get("read", 0.0) - parent.get("clean", 0.0)  # cleaning runs inside reading
+    for name, seconds in parent.items():
+        summary.stage_cpu[name] = summary.stage_cpu.get(name, 0.0) + seconds
     summary.seconds = time.monotonic() - started
     return summary
+
+
+class _Pipeline:
+    """The parent's side of a build.
+
+    Batches go through three steps, in order: handed out (chunks to whichever
+    worker has room), prepared (every worker sent back its articles'
+    fingerprints: the parent assigns the stories and tells each worker to write
+    its segment), committed (every worker's segment published, then the story
+    table). A batch is assigned only once the one before it is committed, so
+    the story table always commits with its own batch, and at most ``AHEAD``
+    batches are handed out beyond the one being committed, which bounds
+    the memory the workers hold.
+    """
+
+    def __init__(self, ix, index_dir, workers: int, stems: StemStore, stories: StoryTable, summary: BuildSummary, bar, warn):
+        self.ix, self.stems, self.stories, self.summary, self.bar, self.warn = ix, stems, stories, summary, bar, warn
+        self.incoming = reset_incoming(index_dir, ix.schema, workers)
+        context = multiprocessing.get_context("fork")  # workers share the loaded dictionaries
+        self.outbox = context.Queue()
+        self.inboxes = [context.Queue(PREFETCH) for _ in range(workers)]
+        self.processes = [
+            context.Process(target=work, args=(n, self.incoming, inbox, self.outbox, _die_with_parent), daemon=True)
+            for n, inbox in enumerate(self.inboxes)
+        ]
+        for process in self.processes:
+            process.start()
+        self.chunk: list[Article] = []
+        self.handing = 0  # the batch being handed out
+        self.batches: dict[int, _Batch] = {0: _Batch()}
+        self.committed = 0  # batches before this one are committed
+        self.reports: dict[int, list[Sealed]] = {}
+        self.unshared: list[dict[str, str]] = [{} for _ in range(workers)]  # stems each worker lacks
+        self.new_stems = take_new_stems()  # for the stem store, at the next commit (the warm-up's too)
+        self.next_worker = 0
+
+    def add(self, article: Article) -> None:
+        self.chunk.append(article)
+        self.batches[self.handing].ids.append(article.id)
+        if len(self.chunk) >= CHUNK:
+            self._hand_out()
+
+    def seal(self) -> None:
+        """End the batch being handed out; it is written once all of it is prepared."""
+        self._hand_out()
+        if not self.batches[self.handing].ids:
+            return
+        self.batches[self.handing].sealed = True
+        self._advance()
+        self.handing += 1
+        self.batches[self.handing] = _Batch()
+        while self.handing - self.committed > AHEAD:
+            self._collect(block=True)
+
+    def finish(self) -> None:
+        """Wait until every sealed batch is committed, then let the workers exit."""
+        while self.committed < self.handing:
+            self._collect(block=True)
+        for inbox in self.inboxes:
+            inbox.put(None)
+        for process in self.processes:
+            process.join()
+
+    def stop(self) -> None:
+        """Make sure no worker outlives the build (after an error, uncommitted work is dropped)."""
+        for process in self.processes:
+            if process.is_alive():
+                process.kill()
+            process.join()
+        shutil.rmtree(self.incoming, ignore_errors=True)
+
+    def _hand_out(self) -> None:
+        if not self.chunk:
+            return
+        chunk, self.chunk = self.chunk, []
+        batch = self.batches[self.handing]
+        while True:  # the first worker with room, starting after the last one served
+            for k in range(len(self.inboxes)):
+                n = (self.next_worker + k) % len(self.inboxes)
+                try:
+                    self.inboxes[n].put_nowait(("docs", self.handing, chunk, self.unshared[n]))
+                except queue.Full:
+                    continue
+                self.unshared[n] = {}
+                self.next_worker = n + 1
+                batch.owner.update((a.id, n) for a in chunk)
+                if self.bar is not None:
+                    self.bar.update(len(chunk))
+                return
+            self._collect(block=True, timeout=0.02)
+
+    def _put(self, n: int, message) -> None:
+        while True:
+            try:
+                return self.inboxes[n].put_nowait(message)
+            except queue.Full:
+                self._collect(block=True, timeout=0.02)
+
+    def _collect(self, block: bool, timeout: float = 1.0) -> None:
+        """Take one report from the workers and move the batches on."""
+        try:
+            report = self.outbox.get(block, timeout)
+        except queue.Empty:
+            dead = [n for n, p in enumerate(self.processes) if not p.is_alive()]
+            if dead:
+                raise RuntimeError(f"indexing worker {dead[0]} died (out of memory?); committed batches are kept")
+            return
+        if report[0] == "error":
+            raise RuntimeError(f"indexing worker {report[1]} failed: {report[2]}")
+        if report[0] == "prepared":
+            _, worker, number, fingerprints, stems = report
+            self.batches[number].fingerprints.update(fingerprints)
+            for n, others in enumerate(self.unshared):
+                if n != worker:
+                    others.update(stems)
+            self.new_stems.update(stems)
+        else:
+            sealed: Sealed = report[1]
+            self.reports.setdefault(sealed.batch, []).append(sealed)
+            if len(self.reports[self.committed]) == len(self.processes):
+                self._commit(self.reports.pop(self.committed))
+        self._advance()
+
+    def _advance(self) -> None:
+        """Assign the oldest fully prepared batch its stories once the batch before it is committed."""
+        batch = self.batches.get(self.committed)
+        if batch is None or batch.assigned or not batch.sealed or len(batch.fingerprints) < len(batch.ids):
+            return
+        with CLOCK.stage("story"):
+            prepared = [(i, batch.fingerprints[i]) for i in batch.ids if batch.fingerprints[i] is not None]
+            batch.assignment = self.stories.assign(prepared)
+        batch.assigned = True
+        for n in range(len(self.inboxes)):
+            mine = {i: s for i, s in batch.assignment.stories.items() if batch.owner.get(i) == n}
+            self._put(n, ("write", self.committed, mine))
+
+    def _commit(self, reports: list[Sealed]) -> None:
+        number = self.committed
+        batch = self.batches.pop(number)
+        failed = {i for i, fp in batch.fingerprints.items() if fp is None} | {i for r in reports for i in r.failed}
+        added = sum(r.added for r in reports)
+        with CLOCK.stage("commit"):
+            replaced = commit_segments(
+                self.ix,
+                reports,
+                [i for i in batch.ids if i not in failed],
+                lambda writer, committed: restamped(writer, committed, batch.assignment.moved),
+                merge_tiers,
+                WHOOSH_LOCK_WAIT,
+            )
+            self.stories.commit()
+            self.stems.append(self.new_stems)
+            self.new_stems = {}
+        self.committed = number + 1
+        self.summary.updated += replaced
+        self.summary.indexed += added - replaced
+        self.summary.skipped += len(failed)
+        for r in reports:
+            self.summary.worker_idle += r.idle
+            for name, seconds in r.cpu.items():
+                self.summary.stage_cpu[name] = self.summary.stage_cpu.get(name, 0.0) + seconds
+        if failed:
+            self.warn(f"{len(failed)} article(s) of the last batch were not indexed (see the warnings above); run the build again to retry them")
+
+
+@dataclass
+class _Batch:
+    ids: list[str] = field(default_factory=list)  # in the order read
+    owner: dict[str, int] = field(default_factory=dict)  # id -> the worker preparing it
+    fingerprints: dict = field(default_factory=dict)  # id -> Fingerprint, None when it could not be prepared
+    sealed: bool = False
+    assigned: bool = False
+    assignment: object = None  # stories.Assignment
 
 
 def _report(item: Skipped | Repaired, summary: BuildSummary, warn: Callable[[str], None]) -> None:
@@ -294,85 +420,7 @@ def _report(item: Skipped | Repaired, summary: BuildSummary, warn: Callable[[str
 def _warm_up() -> None:
     """Load the stemmer dictionary and gazetteers before worker processes fork and share them."""
     extract("Presiden Joko Widodo bertemu Gubernur Jawa Barat di Bandung, Rabu (11/9/2019).", dt.date(2019, 9, 11))
-    stem_words(["pertemuan"])
-
-
-def _prestem(batch: list[Article], stemmers, workers: int) -> None:
-    """Stem the batch's new words across processes, so each writer process only looks stems up."""
-    words = sorted(unstemmed_words(text for a in batch for text in (a.title, a.body)))
-    if not words:
-        return
-    size = max(500, len(words) // (workers * 4) + 1)
-    chunks = [words[i : i + size] for i in range(0, len(words), size)]
-    for stems in stemmers.imap_unordered(stem_words, chunks):
-        add_stems(stems)
-
-
-def _write_batch(ix, batch, summary, stemmers, workers, bar, warn, stories: StoryTable) -> None:
-    """One commit: a kill loses at most this batch, never what was committed before.
-
-    The story table commits right after the index; a kill between the two
-    leaves the batch's articles unknown to it, and the re-run that completes
-    the batch assigns them again.
-    """
-    if not batch:
-        return
-    _prestem(batch, stemmers, workers)
-    assigned = stories.assign([(a.id, fingerprint(a.title, a.body, a.date, a.source)) for a in batch])
-    before, indexed_before = ix.doc_count(), summary.indexed
-    writer = _writer(ix, workers)
-    try:
-        with writer.searcher() as committed:
-            for article in batch:
-                if writer.delete_by_term("id", article.id, searcher=committed):
-                    summary.updated += 1
-                else:
-                    summary.indexed += 1
-                writer.add_document(article=article, story=assigned.stories[article.id])
-                if bar is not None:
-                    bar.update(1)
-            _restamp(writer, committed, assigned.moved)
-        writer.commit(mergetype=merge_tiers)
-    except BaseException:
-        writer.cancel()
-        stories.rollback()
-        raise
-    stories.commit()
-    missing = before + summary.indexed - indexed_before - ix.doc_count()
-    if missing > 0:  # a worker skipped a document, or died
-        summary.indexed -= missing
-        summary.skipped += missing
-        warn(f"{missing} article(s) of the last batch were not indexed (see the warnings above); run the build again to retry them")
-
-
-def _restamp(writer, committed, moved: dict[str, str]) -> None:
-    """Rewrite the indexed articles a merge moved to another story (rare, a few per batch)."""
-    for doc_id, story in moved.items():
-        docnum = committed.document_number(id=doc_id)
-        if docnum is None:
-            continue
-        stored = committed.stored_fields(docnum)
-        writer.delete_by_term("id", doc_id, searcher=committed)
-        writer.add_document(article=_stored_article(stored), story=story)
-
-
-def _stored_article(stored: dict) -> Article:
-    """An indexed article back as an ``Article``, from its stored fields."""
-    def first(name: str) -> str | None:  # facet fields are stored as lists
-        value = stored.get(name)
-        return (value[0] if value else None) if isinstance(value, (list, tuple)) else value
-
-    return Article(
-        id=stored["id"],
-        title=stored.get("title") or "",
-        body=stored.get("body") or "",
-        date=stored.get("date"),
-        source=first("source"),
-        category=first("category"),
-        subcategory=stored.get("subcategory"),
-        url=stored.get("url"),
-        origin=f"story merge of {stored['id']}",
-    )
+    stem("pertemuan")
 
 
 def _progress_bar():

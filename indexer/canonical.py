@@ -22,7 +22,6 @@ from pathlib import Path
 
 from indexer.extract.corpus_aliases import AliasTable, learn, untyped
 from indexer.extract.mention import ORG, PERSON, PLACE
-from indexer.merge import merge_tiers
 
 EVIDENCE = "evidence"
 # The table the build's worker processes canonicalise with (forked: set before they start).
@@ -81,6 +80,8 @@ def refresh(ix, index_dir: str | Path, rewrite) -> RefreshSummary:
     table.save(index_dir)
     use_table(table)
     if stored:
+        from indexer.merge import merge_tiers  # Whoosh's side: the preparation imports this module
+
         writer = ix.writer()
         try:
             for fields, want in stored:

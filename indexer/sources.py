@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator, Union
 
 from indexer.clean import clean_body, clean_lines, repair_mojibake
+from indexer.stages import CLOCK
 
 MAX_RECORD_BYTES = 8 * 1024 * 1024  # one JSON line or CSV row
 MAX_TEXT_FILE_BYTES = 8 * 1024 * 1024  # one raw .txt article
@@ -113,7 +114,8 @@ def article_from_record(rec: object, origin: str) -> list[Item]:
     if len(body) > MAX_BODY_CHARS:
         body = body[:MAX_BODY_CHARS]
         notes.append(Repaired(origin, f"body longer than {MAX_BODY_CHARS} characters; truncated"))
-    cleaned = clean_body(body)
+    with CLOCK.stage("clean"):
+        cleaned = clean_body(body)
     if not cleaned:
         return [Skipped(origin, "body is only boilerplate")]
     title = repair_mojibake(_text(rec.get("title")) or "") or _title_from_body(cleaned)
@@ -304,7 +306,8 @@ def text_file_id(path: Path, root: Path) -> str:
 
 
 def article_from_text(text: str, doc_id: str, origin: str) -> Article | None:
-    lines = clean_lines(text[:MAX_BODY_CHARS])
+    with CLOCK.stage("clean"):
+        lines = clean_lines(text[:MAX_BODY_CHARS])
     if not lines:
         return None
     title = None

@@ -79,3 +79,38 @@ def typesense_cluster():
 
     with LocalCluster(3) as cluster:
         yield cluster
+
+
+def _typesense_index(node, sources: list, prefix: str):
+    """``sources`` built into ``<prefix>_*`` collections on ``node``; the connection to search them."""
+    from cluster.client import Connection
+    from indexer.typesense.sink import Sink, build_typesense
+
+    connection = Connection(tuple(node.urls), node.api_key)
+    build_typesense([str(s) for s in sources], Sink(connection, prefix), warn=lambda message: None)
+    return connection
+
+
+@pytest.fixture(scope="session")
+def typesense_seed(typesense_node):
+    """The five demo articles in Typesense (prefix ``seed``); read-only for tests."""
+    return _typesense_index(typesense_node, [DEMO_DIR], "seed")
+
+
+@pytest.fixture(scope="session")
+def typesense_sample(typesense_node, sample_jsonl):
+    """The corpus sample in Typesense (prefix ``sample``); read-only for tests."""
+    return _typesense_index(typesense_node, [sample_jsonl], "sample")
+
+
+BACKENDS = ("whoosh", "typesense")
+
+
+def app_config(request, backend: str, which: str) -> dict:
+    """``create_app`` config serving the ``seed`` or ``sample`` index from ``backend``."""
+    if backend == "whoosh":
+        return {"INDEX_DIR": str(request.getfixturevalue(f"{which}_index")), "TESTING": True}
+    from search.backends.typesense.engine import TypesenseEngine
+
+    engine = TypesenseEngine(request.getfixturevalue(f"typesense_{which}"), prefix=which, check_interval=0)
+    return {"ENGINE": engine, "TESTING": True}

@@ -21,9 +21,9 @@ from indexer.build import build_index
 OLD_INDEX = Path(__file__).parent / "data" / "seed-index-2bd750b.tar.gz"
 
 
-def test_importing_the_analysis_does_not_import_whoosh():
+def test_importing_the_analysis_and_the_preparation_does_not_import_whoosh():
     script = (
-        "import sys, json; import indexer.analysis as a;"
+        "import sys, json; import indexer.analysis as a; import indexer.prepare;"
         "t = a.analyse_text('Pertemuan Kim Jong-un dengan Putin');"
         "print(json.dumps({'stems': t.stems, 'whoosh': sorted(m for m in sys.modules if m.split('.')[0] == 'whoosh')}))"
     )

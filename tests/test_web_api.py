@@ -12,17 +12,19 @@ from schemathesis.specs.openapi.definitions import OPENAPI_30
 
 from search import request as search_request
 from search.model import SELECTABLE_FACETS
+from conftest import BACKENDS, app_config
 from web import create_app
 
 
-@pytest.fixture(scope="module")
-def seed(seed_index):
-    return create_app({"INDEX_DIR": str(seed_index), "TESTING": True}).test_client()
+# Every contract test runs against both backends, built from the same articles.
+@pytest.fixture(scope="module", params=BACKENDS)
+def seed(request):
+    return create_app(app_config(request, request.param, "seed")).test_client()
 
 
-@pytest.fixture(scope="module")
-def sample(sample_index):
-    return create_app({"INDEX_DIR": str(sample_index), "TESTING": True}).test_client()
+@pytest.fixture(scope="module", params=BACKENDS)
+def sample(request):
+    return create_app(app_config(request, request.param, "sample")).test_client()
 
 
 def ok(client, url: str) -> dict:

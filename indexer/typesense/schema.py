@@ -16,12 +16,15 @@ merge: ``../shared/notes/typesense-facts.md``). So:
 * ``date`` is an int64 (seconds, the outlet's wall clock read as UTC) with
   ``dated`` beside it, so either sort puts dateless articles last;
   ``month`` / ``day`` are the histogram's buckets as strings;
-* ``terms`` lists the article's distinct stems and affixed forms (not
-  indexed): the vocabulary that did-you-mean and re-ranking read.
+* ``terms`` lists the article's distinct stems and affixed forms, and
+  ``title_len`` / ``body_len`` count its tokens (not indexed): the
+  vocabulary and field lengths that did-you-mean and BM25 re-ranking read.
 
-A second collection holds one document, the *generation*: a build or delete
+A second collection holds the *generation* document (a build or delete
 changes it after every batch, so a server knows when to reload what it
-derives from the articles (the vocabulary).
+derives from the articles: the vocabulary) and the corpus alias table
+(``indexer.canonical``) the last build learnt from every article's
+``evidence``, which a build loads before it prepares articles.
 """
 
 from __future__ import annotations
@@ -29,14 +32,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
-from indexer.analysis import analyse_text
-from indexer.schema import FACET_FIELDS, TEXT_FIELDS
+from indexer.canonical import EVIDENCE
+from indexer.fields import FACET_FIELDS, TEXT_FIELDS
+from indexer.prepare import PreparedDocument
 
 SCHEMA_VERSION = 1
 DEFAULT_PREFIX = "telusur"
 STEMS_SUFFIX = "_stems"
 KEY_SUFFIX = "_key"
+LENGTH_SUFFIX = "_len"
 GENERATION_ID = "generation"
+ALIASES_ID = "aliases"  # the corpus alias table (indexer.canonical), in the meta collection
 
 
 def articles_collection(prefix: str = DEFAULT_PREFIX) -> str:
@@ -57,6 +63,7 @@ def articles_schema(name: str) -> dict:
     for text in TEXT_FIELDS:
         fields.append({"name": text + STEMS_SUFFIX, "type": "string"})
         fields.append(_stored(text))
+        fields.append(_stored(text + LENGTH_SUFFIX, "int32"))
     for facet in FACET_FIELDS:
         fields.append({"name": facet + KEY_SUFFIX, "type": "string[]", "facet": True, "optional": True})
         fields.append(_stored(facet, "string[]"))
@@ -68,6 +75,7 @@ def articles_schema(name: str) -> dict:
         _stored("url"),
         _stored("subcategory"),
         _stored("terms", "string[]"),
+        _stored(EVIDENCE, "string[]"),
     ]
     return {"name": name, "fields": fields, "default_sorting_field": "date"}
 
@@ -95,14 +103,16 @@ def epoch(moment: dt.datetime | dt.date) -> int:
     return calendar.timegm(moment.timetuple())
 
 
-def to_document(fields: dict) -> dict:
-    """One article's Typesense document from its prepared fields (``indexer.build.document_fields``)."""
+def to_document(prepared: PreparedDocument) -> dict:
+    """One article's Typesense document from the build's preparation (``indexer.prepare.prepare``)."""
+    fields = prepared.fields
     doc: dict = {"id": fields["id"]}
     terms: set[str] = set()
     for text in TEXT_FIELDS:
-        analysed = analyse_text(fields.get(text) or "")
+        analysed = getattr(prepared, text)
         doc[text + STEMS_SUFFIX] = analysed.stemmed_text()
         doc[text] = fields.get(text) or ""
+        doc[text + LENGTH_SUFFIX] = len(analysed.stems)
         terms.update(analysed.stems)
         terms.update(analysed.affixed)
     for facet in FACET_FIELDS:
@@ -122,4 +132,15 @@ def to_document(fields: dict) -> dict:
         if fields.get(name):
             doc[name] = fields[name]
     doc["terms"] = sorted(terms)
+    if fields.get(EVIDENCE):
+        doc[EVIDENCE] = list(fields[EVIDENCE])
+    return doc
+
+
+def entity_document(doc_id: str, values: dict[str, list[str]]) -> dict:
+    """The partial update that gives one article new entity values (a corpus alias learnt later)."""
+    doc: dict = {"id": doc_id}
+    for name, listed in values.items():
+        doc[name] = listed
+        doc[name + KEY_SUFFIX] = [facet_key(v) for v in listed]
     return doc

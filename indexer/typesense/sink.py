@@ -1,7 +1,7 @@
 """Builds into Typesense: the same preparation as a Whoosh build, written as idempotent upserts.
 
 Sources, cleaning, analysis and extraction are the Whoosh build's own
-(``indexer.sources``, ``indexer.build.document_fields``); worker processes
+(``indexer.sources``, ``indexer.prepare.prepare``); worker processes
 prepare articles and the parent imports them ``batch_size`` at a time with
 ``action=upsert`` by id, so a batch sent twice (a retry after a timeout, a
 re-run after SIGKILL) leaves one copy of each article. Imports go through
@@ -14,6 +14,7 @@ knows the articles changed.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import time
@@ -23,16 +24,21 @@ from typing import Callable, Iterable, Iterator
 from typesense import exceptions as tse
 
 from cluster.client import Cluster, Connection, Retryable
-from indexer.build import BuildSummary, _die_with_parent, _progress_bar, _report, _warm_up, document_fields
-from indexer.schema import FACET_FIELDS
+from indexer import canonical
+from indexer.build import BuildSummary, _die_with_parent, _progress_bar, _report, _warm_up
+from indexer.prepare import prepare as prepare_article
+from indexer.extract.corpus_aliases import learn
+from indexer.fields import FACET_FIELDS
 from indexer.sources import Article, Repaired, Skipped, iter_sources
 from indexer.typesense.schema import (
+    ALIASES_ID,
     DEFAULT_PREFIX,
     GENERATION_ID,
     KEY_SUFFIX,
     SCHEMA_VERSION,
     articles_collection,
     articles_schema,
+    entity_document,
     facet_value,
     meta_collection,
     meta_schema,
@@ -51,7 +57,7 @@ class SchemaMismatch(RuntimeError):
 def prepare(article: Article) -> dict | str:
     """An article as a Typesense document, or the reason it cannot be one (runs in a worker)."""
     try:
-        return to_document(document_fields(article))
+        return to_document(prepare_article(article))
     except Exception as exc:  # one bad article must not stop the build
         return f"skipped {article.origin}: could not be indexed ({exc!r})"
 
@@ -89,23 +95,64 @@ class Sink:
             return None
         return doc.get("schema")
 
+    def alias_table(self) -> canonical.AliasTable:
+        """The alias table the last build learnt (empty before the first)."""
+        try:
+            doc = self.cluster.read(lambda c: c.collections[self.meta].documents[ALIASES_ID].retrieve())
+        except tse.ObjectNotFound:
+            return canonical.AliasTable()
+        return canonical.AliasTable.from_json(doc["table"])
+
+    def refresh_aliases(self) -> int:
+        """Re-learn the alias table from every article's evidence; update the articles it changes.
+
+        ``indexer.canonical.refresh`` for a cluster: the table is kept in the meta
+        collection, and a changed article gets a partial update of its entity fields.
+        """
+        fields = ("id", canonical.EVIDENCE, "person", "organization", "location")
+        params = {"include_fields": ",".join(fields)}
+        text = self.cluster.read(lambda c: c.collections[self.articles].documents.export(params), slow=True)
+        docs = [json.loads(line) for line in text.split("\n") if line]
+        table = learn([d.get(canonical.EVIDENCE) or [] for d in docs])
+        stale = []
+        for doc in docs:
+            evidence = doc.get(canonical.EVIDENCE)
+            if not evidence:
+                continue
+            want = canonical.facet_values(evidence, table)
+            if any((doc.get(f) or []) != want[f] for f in ("person", "organization", "location")):
+                stale.append(entity_document(doc["id"], want))
+        for start in range(0, len(stale), DEFAULT_BATCH_SIZE):
+            chunk = stale[start : start + DEFAULT_BATCH_SIZE]
+            self.cluster.write(lambda c, ch=chunk: c.collections[self.articles].documents.import_(ch, {"action": "update"}))
+        record = {"id": ALIASES_ID, "generation": 0, "schema": SCHEMA_VERSION, "table": table.to_json()}
+        self.cluster.write(lambda c: c.collections[self.meta].documents.upsert(record))
+        canonical.use_table(table)
+        return len(stale)
+
     def bump_generation(self) -> None:
         doc = {"id": GENERATION_ID, "generation": time.time_ns(), "schema": SCHEMA_VERSION}
         self.cluster.write(lambda c: c.collections[self.meta].documents.upsert(doc))
 
     def existing_ids(self, ids: list[str]) -> set[str]:
         """Which of ``ids`` the collection already holds (to count updates apart from new articles)."""
-        found: set[str] = set()
-        for start in range(0, len(ids), 250):
-            chunk = ids[start : start + 250]
-            params = {
+        searches = [
+            {
+                "collection": self.articles,
                 "q": "*",
-                "filter_by": "id:[" + ",".join(_quoted(i) for i in chunk) + "]",
+                "filter_by": "id:[" + ",".join(_quoted(i) for i in ids[start : start + 250]) + "]",
                 "per_page": 250,
                 "include_fields": "id",
             }
-            # Through ``write``: any node, the long deadline of a build riding out a leader change.
-            result = self.cluster.write(lambda c, p=params: c.collections[self.articles].documents.search(p))
+            for start in range(0, len(ids), 250)
+        ]
+        # A POST (a GET's query string is capped at 4,000 characters), through ``write``: any
+        # node, and the long deadline of a build riding out a leader change.
+        answer = self.cluster.write(lambda c: c.multi_search.perform({"searches": searches}, {}))
+        found: set[str] = set()
+        for result in answer["results"]:
+            if "error" in result:
+                raise RuntimeError(f"Typesense refused a search: {result['error']}")
             found.update(hit["document"]["id"] for hit in result["hits"])
         return found
 
@@ -197,6 +244,8 @@ def build_typesense(
     summary = BuildSummary()
     sink.cluster.require()
     sink.ensure_collections()
+    # Workers fork with this table: articles are canonical from the start (indexer.canonical).
+    canonical.use_table(sink.alias_table())
     _warm_up()
     bar = _progress_bar() if progress else None
     try:
@@ -215,6 +264,8 @@ def build_typesense(
     finally:
         if bar is not None:
             bar.close()
+    summary.recanonicalised = sink.refresh_aliases()
+    sink.bump_generation()
     summary.documents = sink.count()
     summary.seconds = time.monotonic() - started
     return summary

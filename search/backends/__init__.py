@@ -16,6 +16,7 @@ from search.engine import Engine
 
 ENGINES: dict[str, str] = {
     "whoosh": "search.backends.whoosh.engine:open_engine",
+    "typesense": "search.backends.typesense.engine:open_engine",
 }
 
 __all__ = ["ENGINES", "BackendUnavailable", "open_engine"]

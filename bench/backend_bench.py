@@ -1,0 +1,184 @@
+"""Whoosh vs Typesense (one node, a 3-node cluster) on the 22k corpus, in one run.
+
+    python bench/backend_bench.py [--index DIR] [--items 300]
+
+1. Builds: the 22k corpus into a Whoosh index (``bench/out/index-22k``, reused
+   when present, as ``query_bench.py`` does) and, prepared once with the
+   build's own preparation (extraction, analysis), imported into a fresh
+   single node and a fresh 3-node cluster in 1,000-document upserts.
+2. The query bench (``query_bench.cases()``: 58 requests, every facet, the
+   histogram, multi-select) on each, p50/p95 wall and client CPU per request,
+   the servers' CPU per request, and the ratios to Whoosh.
+3. Resident memory per Typesense node.
+4. Relevance on known-item queries: for ``--items`` articles, the three most
+   common words of the title (the ambiguous, ranking-dependent case) must
+   find that article; MRR@10 and success@1/@10 for Whoosh, Typesense's own
+   order, and Typesense re-ranked at the top with Telusur's BM25F.
+
+Everything binds 127.0.0.1; nodes are stopped by pid at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.machine import HostMeter  # noqa: E402
+from bench.query_bench import CORPUS, OUT, ROUNDS, Timings, cases, ensure_index  # noqa: E402
+from cluster.client import Connection  # noqa: E402
+from cluster.nodes import LocalCluster  # noqa: E402
+from indexer.analysis import stop_words, tokens  # noqa: E402
+from indexer.build import _die_with_parent, _warm_up  # noqa: E402
+from indexer.sources import Article, iter_sources  # noqa: E402
+from indexer.typesense.sink import DEFAULT_BATCH_SIZE, Sink, prepare  # noqa: E402
+from search.backends.typesense.engine import TypesenseEngine  # noqa: E402
+from search.backends.whoosh.engine import WhooshEngine  # noqa: E402
+from search.request import parse_request  # noqa: E402
+
+PREPARED = OUT / "typesense-22k.jsonl"
+
+
+def prepared_documents() -> list[dict]:
+    """The 22k corpus as Typesense documents, prepared once (cached in ``bench/out``)."""
+    if PREPARED.exists():
+        with PREPARED.open(encoding="utf-8") as f:
+            return [json.loads(line) for line in f]
+    print("preparing the 22k corpus for Typesense (extraction + analysis, 2 processes) ...", flush=True)
+    _warm_up()
+    started = time.perf_counter()
+    articles = [a for a in iter_sources([CORPUS]) if isinstance(a, Article)]
+    with multiprocessing.Pool(min(2, os.cpu_count() or 1), initializer=_die_with_parent) as pool:
+        docs = [d for d in pool.imap(prepare, articles, chunksize=16) if isinstance(d, dict)]
+    print(f"  {len(docs)} documents prepared in {time.perf_counter() - started:.1f} s", flush=True)
+    OUT.mkdir(parents=True, exist_ok=True)
+    with PREPARED.open("w", encoding="utf-8") as f:
+        for d in docs:
+            f.write(json.dumps(d, ensure_ascii=False) + "\n")
+    return docs
+
+
+def server_cpu_seconds(cluster: LocalCluster) -> float:
+    """User + system CPU seconds the cluster's processes have used so far."""
+    total = 0
+    for node in cluster.nodes:
+        fields = Path(f"/proc/{node.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def load(cluster: LocalCluster, docs: list[dict]) -> tuple[float, float]:
+    """Import ``docs``: (seconds until the last batch was acknowledged, seconds until every node holds all)."""
+    sink = Sink(Connection(tuple(cluster.urls), cluster.api_key))
+    sink.ensure_collections()
+    started = time.perf_counter()
+    for start in range(0, len(docs), DEFAULT_BATCH_SIZE):
+        refused = sink.upsert(docs[start : start + DEFAULT_BATCH_SIZE])
+        assert not refused, refused[:1]
+    sink.bump_generation()
+    acknowledged = time.perf_counter() - started
+    counts = cluster.wait_documents(sink.articles, len(docs), timeout=300)
+    assert counts == [len(docs)] * cluster.size, counts
+    return acknowledged, time.perf_counter() - started
+
+
+def query_bench(engine, requests) -> Timings:
+    for r in requests:  # first pass: caches warm up
+        engine.search(r)
+    times = Timings()
+    for _ in range(ROUNDS):
+        for r in requests:
+            times.time(engine.search, r)
+    return times
+
+
+def known_items(docs: list[dict], vocab, n: int) -> list[tuple[str, str]]:
+    """(query, id): the three most common title words (document frequency >= 2) of ``n`` articles."""
+    rng = random.Random(22)
+    stops = stop_words()
+    out = []
+    for doc in rng.sample(docs, len(docs)):
+        words = [w for w in dict.fromkeys(tokens(doc["title"])) if w.isalpha() and len(w) >= 3 and w not in stops]
+        words = sorted(words, key=lambda w: -vocab.doc_frequency(w))
+        words = [w for w in words if vocab.doc_frequency(w) >= 2][:3]
+        if len(words) == 3:
+            out.append((" ".join(words), doc["id"]))
+        if len(out) == n:
+            break
+    return out
+
+
+def relevance(engine, items: list[tuple[str, str]]) -> str:
+    reciprocal, at1, at10 = 0.0, 0, 0
+    for query, target in items:
+        ids = [h.id for h in engine.search(parse_request({"q": [query]})).hits]
+        if target in ids:
+            rank = ids.index(target) + 1
+            reciprocal += 1 / rank
+            at1 += rank == 1
+            at10 += 1
+    n = len(items)
+    return f"MRR@10 {reciprocal / n:.3f}, success@1 {at1 / n:.3f}, success@10 {at10 / n:.3f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, default=OUT / "index-22k", help="the Whoosh index (built if missing)")
+    parser.add_argument("--items", type=int, default=300, help="known-item queries for the relevance comparison")
+    args = parser.parse_args()
+
+    with HostMeter() as meter:
+        started = time.perf_counter()
+        whoosh_dir = ensure_index(CORPUS, args.index)
+        print(f"whoosh index ready in {time.perf_counter() - started:.1f} s ({whoosh_dir})", flush=True)
+        docs = prepared_documents()
+        requests = [parse_request(p) for p in cases()]
+        whoosh = WhooshEngine(whoosh_dir)
+        results = {"whoosh": query_bench(whoosh, requests)}
+        print(results["whoosh"].line("whoosh              "), flush=True)
+        relevance_lines = {}
+        for size in (1, 3):
+            label = "typesense 1 node    " if size == 1 else "typesense 3 nodes   "
+            with LocalCluster(size) as cluster:
+                acked, everywhere = load(cluster, docs)
+                print(f"{label} import {len(docs)} docs: {acked:.1f} s acknowledged, {everywhere:.1f} s on every node", flush=True)
+                engine = TypesenseEngine(Connection(tuple(cluster.urls), cluster.api_key), check_interval=60)
+                cpu_before = server_cpu_seconds(cluster)
+                times = query_bench(engine, requests)
+                server_ms = (server_cpu_seconds(cluster) - cpu_before) * 1000 / (len(requests) * (ROUNDS + 1))
+                results[label] = times
+                wp50, wp95 = results["whoosh"].p50_p95("wall")
+                tp50, tp95 = times.p50_p95("wall")
+                print(
+                    f"{times.line(label)}; server CPU {server_ms:.1f} ms a request;"
+                    f" /whoosh {tp50 / wp50:.1f}x at p50, {tp95 / wp95:.1f}x at p95",
+                    flush=True,
+                )
+                rss = [cluster.rss_bytes(i) / 2**20 for i in range(size)]
+                print(f"{label} RSS per node: " + ", ".join(f"{r:.0f} MiB" for r in rss), flush=True)
+                if size == 1:
+                    items = known_items(docs, engine.vocabulary(), args.items)
+                    relevance_lines["whoosh"] = relevance(whoosh, items)
+                    relevance_lines["typesense, its own order"] = relevance(
+                        TypesenseEngine(engine.cluster.connection, check_interval=60, rerank_k=0), items
+                    )
+                    relevance_lines["typesense, top 50 re-ranked"] = relevance(engine, items)
+                engine.close()
+        print(f"relevance, {len(items)} known-item queries (three most common title words):")
+        for name, line in relevance_lines.items():
+            print(f"  {name:<30}{line}")
+    print(meter.line())
+    print(f"bench CPU {meter.cpu_seconds:.0f} s, wall {meter.wall_seconds:.0f} s (client side; servers are separate processes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,251 @@
+"""Whoosh segments written by worker processes, and the commit that publishes them.
+
+Each worker process lives for the whole build: it takes chunks of articles
+off its own queue, prepares them (``indexer.prepare``) and adds them, as
+pre-analysed token lists, to a Whoosh segment of its own; on ``seal`` it
+finishes the segment and reports it, then goes on with the next chunks while
+the parent commits. Segments are written in the ``incoming`` folder inside
+the index: Whoosh's commit deletes every segment file of the index that its
+new table of contents does not list, which would take a segment still being
+written. ``commit_segments`` moves finished segments in and lists them in
+one Whoosh commit, so a kill before it leaves the index as it was.
+
+This module relies on whoosh-reloaded 2.7.5 internals (``SegmentWriter.
+_finalize_segment``, ``_merge_segments``, ``_commit_toc``), as Whoosh's own
+``MpWriter`` does; a Whoosh upgrade must re-check it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from whoosh import index
+from whoosh.writing import SegmentWriter
+
+from indexer.analysis import add_stems, take_new_stems
+from indexer.prepare import PreparedDocument, prepare, worker_warning
+from indexer.sources import Article
+from indexer.stages import CLOCK
+from indexer.stories import fingerprint
+
+INCOMING = "incoming"
+WRITER_MEMORY_MB = 256
+
+
+class _SegmentWriter(SegmentWriter):
+    """Whoosh's segment writer, reading each field's lengths once when it writes the postings.
+
+    Writing postings asks for the length of every posting's document: Whoosh
+    reads it from the length column each time and, for a field without
+    lengths (every facet), checks on disk that the column file is missing,
+    once a posting: a quarter of a segment's flush on the 22k corpus.
+    """
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        lengths = _Lengths(self.per_document_reader(), self.schema, self.docnum)
+        try:
+            self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        finally:
+            self.fieldwriter.close()
+            lengths.close()
+
+
+class _Lengths:
+    """The per-document reader's ``doc_field_length``, one field read whole at its first posting."""
+
+    def __init__(self, reader, schema, doc_count: int):
+        self._reader, self._schema, self._doc_count = reader, schema, doc_count
+        self._fields: dict[str, list] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
+        lengths = self._fields.get(fieldname)
+        if lengths is None:
+            scorable = fieldname in self._schema and self._schema[fieldname].scorable
+            lengths = self._fields[fieldname] = (
+                [self._reader.doc_field_length(d, fieldname) for d in range(self._doc_count)] if scorable else []
+            )
+        return lengths[docnum] if lengths else default
+
+    def close(self) -> None:
+        self._reader.close()
+
+
+def whoosh_fields(doc: PreparedDocument, story: str | None = None) -> dict:
+    """The Whoosh fields of a prepared article and its story: token lists for the text fields, the texts stored.
+
+    Whoosh indexes a list as tokens that are already analysed (positions in
+    list order), so no analyzer runs here; ``_stored_<field>`` is what Whoosh
+    stores instead of the list.
+    """
+    fields = dict(doc.fields)
+    for name, analysed in (("title", doc.title), ("body", doc.body)):
+        fields[f"_stored_{name}"] = fields[name]
+        fields[name] = analysed.stems
+        fields[f"{name}_exact"] = analysed.affixed
+    if story:
+        fields["story"] = story
+    return fields
+
+
+def reset_incoming(index_dir: str | Path, schema, workers: int) -> Path:
+    """One empty index folder per worker for its segments in progress; what a killed build left is dropped.
+
+    One each, because a Whoosh writer's temporary files live in a folder named
+    after the index, which the first writer to finish deletes whole.
+    """
+    path = Path(index_dir) / INCOMING
+    shutil.rmtree(path, ignore_errors=True)
+    for n in range(workers):
+        (path / str(n)).mkdir(parents=True)
+        index.create_in(str(path / str(n)), schema)
+    return path
+
+
+@dataclass
+class Sealed:
+    """What a worker reports when it has written its segment of a batch."""
+
+    worker: int
+    batch: int
+    folder: str  # where the segment is
+    segment: object | None  # a Whoosh segment, None when nothing was added
+    added: int
+    failed: list[str]  # ids it could not index
+    cpu: dict[str, float] = field(default_factory=dict)
+    idle: float = 0.0  # seconds spent waiting for work
+
+
+def work(number: int, incoming: Path, inbox, outbox, on_start: Callable[[], None]) -> None:
+    """A worker process's loop.
+
+    ``("docs", batch, articles, stems)``: prepare and fingerprint the articles,
+    keep them, answer ``("prepared", worker, batch, {id: fingerprint or None},
+    new stems)``. ``("write", batch, {id: story})``: write the batch's articles
+    into a segment, answer ``("sealed", Sealed)``. ``None``: stop.
+    """
+    on_start()
+    try:
+        folder = str(incoming / str(number))
+        ix = index.open_dir(folder)
+        kept: dict[int, list[PreparedDocument]] = {}
+        idle = 0.0
+        while True:
+            waited = time.monotonic()
+            message = inbox.get()
+            idle += time.monotonic() - waited
+            if message is None:
+                return
+            if message[0] == "docs":
+                _, batch, articles, stems = message
+                add_stems(stems)
+                fingerprints = {}
+                for article in articles:
+                    fingerprints[article.id] = None
+                    try:
+                        doc = prepare(article)
+                        with CLOCK.stage("story"):
+                            fingerprints[article.id] = fingerprint(article.title, article.body, article.date, article.source)
+                    except Exception as exc:  # one bad document must not stop the build
+                        worker_warning(f"skipped {article.origin}: could not be indexed ({exc!r})")
+                        continue
+                    kept.setdefault(batch, []).append(doc)
+                outbox.put(("prepared", number, batch, fingerprints, take_new_stems()))
+            else:
+                _, batch, stories = message
+                sealed = _write_segment(ix, kept.pop(batch, []), stories)
+                sealed.worker, sealed.batch, sealed.folder, sealed.idle = number, batch, folder, idle
+                outbox.put(("sealed", sealed))
+                idle = 0.0
+    except BaseException as exc:
+        outbox.put(("error", number, repr(exc)))
+        raise
+
+
+def _write_segment(ix: index.Index, docs: list[PreparedDocument], stories: dict[str, str]) -> Sealed:
+    segment, added, failed = None, 0, []
+    if docs:
+        writer = _SegmentWriter(ix, _lk=False, limitmb=WRITER_MEMORY_MB)
+        for doc in docs:
+            try:
+                with CLOCK.stage("write"):
+                    writer.add_document(**whoosh_fields(doc, stories.get(doc.fields["id"])))
+                added += 1
+            except Exception as exc:  # one bad document must not stop the build
+                worker_warning(f"skipped {doc.fields['id']}: could not be indexed ({exc!r})")
+                failed.append(doc.fields["id"])
+        with CLOCK.stage("commit"):
+            if writer._added:
+                segment = writer._finalize_segment()
+                writer._finish()
+            else:
+                writer.cancel()
+    return Sealed(-1, -1, "", segment, added, failed, CLOCK.take())
+
+
+def commit_segments(ix: index.Index, sealed: list[Sealed], ids: list[str], also, merge, timeout: float) -> int:
+    """One Whoosh commit: delete the older copies of ``ids``, call ``also(writer, committed)``
+    for other changes, merge by ``merge``, publish the sealed segments.
+
+    Returns how many older copies were deleted.
+    """
+    segments = [report.segment for report in sealed if report.segment is not None]
+    for report in sealed:
+        if report.segment is not None:
+            prefix = report.segment.segment_id() + "."
+            for path in Path(report.folder).iterdir():
+                if path.name.startswith(prefix):
+                    os.replace(path, Path(ix.storage.folder) / path.name)
+    writer = SegmentWriter(ix, timeout=timeout)
+    try:
+        with writer.searcher() as committed:
+            deleted = sum(writer.delete_by_term("id", doc_id, searcher=committed) for doc_id in ids)
+            also(writer, committed)
+        final = writer._merge_segments(merge, None, None)
+        if writer._added:
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final + segments)
+        writer._finish()
+    except BaseException:
+        if not writer.is_closed:
+            writer.cancel()
+        raise
+    return deleted
+
+
+def restamped(writer, committed, moved: dict[str, str]) -> None:
+    """Rewrite the indexed articles a story merge moved to another story (rare, a few per batch)."""
+    for doc_id, story in moved.items():
+        docnum = committed.document_number(id=doc_id)
+        if docnum is None:
+            continue
+        stored = committed.stored_fields(docnum)
+        writer.delete_by_term("id", doc_id, searcher=committed)
+        writer.add_document(**whoosh_fields(prepare(_stored_article(stored)), story))
+
+
+def _stored_article(stored: dict) -> Article:
+    """An indexed article back as an ``Article``, from its stored fields."""
+
+    def first(name: str) -> str | None:  # facet fields are stored as lists
+        value = stored.get(name)
+        return (value[0] if value else None) if isinstance(value, (list, tuple)) else value
+
+    return Article(
+        id=stored["id"],
+        title=stored.get("title") or "",
+        body=stored.get("body") or "",
+        date=stored.get("date"),
+        source=first("source"),
+        category=first("category"),
+        subcategory=stored.get("subcategory"),
+        url=stored.get("url"),
+        origin=f"story merge of {stored['id']}",
+    )

@@ -1,0 +1,1 @@
+"""The Typesense backend's search side: ``engine.TypesenseEngine`` (registered as ``typesense``)."""

@@ -1,0 +1,451 @@
+"""``TypesenseEngine``: a Telusur index held in a Typesense cluster (a ``search.engine.Engine``).
+
+One request is one ``multi_search`` (two in the rare cases below) executing
+the request's facet plan (``search.facet_plan``), so that every count means
+what it means on the Whoosh engine:
+
+* the main search: the query, every filter of the plan, the page of hits
+  (or the re-ranking window), and the facets counted over the hits themselves;
+* one search per other facet count: the query and the plan's filters for it
+  (all but the facet's own selection), ``per_page=0``; with a
+  ``facet_prefix``, restricted to the prefix's candidate values, which the
+  generation's vocabulary finds (case-insensitive, value or word prefix);
+* per date histogram: its filters, bucketed by ``day`` or, when the counted
+  articles span ``day_max_days`` or more, by ``month``; put in date order
+  (Typesense orders buckets by count).
+
+A second round counts selected values that did not make a facet's top list
+(their count is the ``found`` of a search for them), and the partial
+fallback (fewer than ``FEW_HITS`` full matches of two or more clauses)
+searches again for any clause. Facet values come back through their hex
+keys (``indexer.typesense.schema``), so their case is exactly as indexed.
+
+Ranking: Typesense's text match orders the candidates; the top
+``RERANK_K`` are re-ranked with Telusur's BM25F (``rerank``). Snippets are
+Telusur's highlighter over the stored raw body; did-you-mean reads the
+generation's ``Vocabulary``.
+
+A cluster that does not answer raises ``BackendDown`` (the web's 503).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+
+from typesense import exceptions as tse
+
+from cluster.client import Cluster, ConfigError, Connection, Unavailable
+from indexer.backends import BackendConfig, BackendUnavailable
+from indexer.typesense.schema import (
+    DEFAULT_PREFIX,
+    GENERATION_ID,
+    KEY_SUFFIX,
+    articles_collection,
+    epoch,
+    facet_value,
+    meta_collection,
+)
+from search.backends.typesense.rerank import RERANK_K, rerank
+from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, key_filter, quoted, translate
+from search.backends.typesense.vocabulary import EXPORT_FIELDS, RELOAD_INTERVAL_S, Vocabulary
+from search.document import document_dict, hit
+from search.facet_plan import DateHistogram, FacetCount, FacetPlan, RangeFilter, ValueFilter, plan_facets
+from search.facet_spec import FACETS, PUBLICATION, SELECTABLE
+from search.model import BackendDown, FacetValue, Hit, SearchError, SearchRequest, SearchResult
+from search.suggest import suggest
+
+FEW_HITS = 3
+# Typesense is asked for this many more values than shown, so ties at the
+# cut are broken by value (as the Whoosh engine does) over a wider list.
+FACET_SLACK = 20
+MAX_PREFIX_CANDIDATES = 250
+MAX_PREFIX_VALUES = 1000
+MAX_DAY_BUCKETS = 4000
+MULTI_SEARCH_LIMIT = 50  # Typesense's default limit of searches in one multi_search
+DISPLAY_FIELDS = "id,title,body,url,source,entity,location,day,dated"
+# The re-ranking window: stems and lengths, and the raw title for exact forms (the raw
+# bodies of 50 hits would double the request's cost; the page's are fetched after).
+RANK_FIELDS = "id,date,dated,title,title_stems,body_stems,title_len,body_len"
+# Exact matching of the pre-stemmed words: no typos, prefixes or dropped words.
+STRICT = {"num_typos": 0, "prefix": "false", "drop_tokens_threshold": 0, "typo_tokens_threshold": 0}
+
+
+def open_engine(config: BackendConfig, check_interval: float = 1.0) -> "TypesenseEngine":
+    try:
+        connection = Connection.from_options(list(config.typesense_urls), config.typesense_key)
+    except ConfigError as exc:
+        raise BackendUnavailable(str(exc)) from None
+    return TypesenseEngine(connection, check_interval=check_interval)
+
+
+class TypesenseEngine:
+    """Searches one Telusur index in a Typesense cluster; safe to share between threads."""
+
+    backend = "typesense"
+
+    def __init__(
+        self,
+        connection: Connection,
+        prefix: str = DEFAULT_PREFIX,
+        check_interval: float = 1.0,
+        rerank_k: int = RERANK_K,
+    ):
+        """``check_interval``: seconds between looks at the index generation (0: every request, waiting).
+
+        ``rerank_k``: how many top hits Telusur's BM25F re-ranks (0: Typesense's order, as the
+        relevance benchmark compares).
+        """
+        self.rerank_k = rerank_k
+        self.articles = articles_collection(prefix)
+        self.meta = meta_collection(prefix)
+        self.cluster = Cluster(connection, self.articles)
+        self.check_interval = check_interval
+        try:
+            self.cluster.require()
+        except Unavailable as exc:  # at start: a clear error and an exit, not a 503 page
+            raise BackendUnavailable(str(exc)) from None
+        self._vocab = self._load(self._generation())
+        self._checked = time.monotonic()
+        self._loaded = time.monotonic()
+        self._reloading = threading.Lock()
+
+    # -- generations ------------------------------------------------------------------
+
+    def _generation(self) -> int:
+        try:
+            doc = self._read(lambda c: c.collections[self.meta].documents[GENERATION_ID].retrieve())
+        except tse.ObjectNotFound:
+            raise SearchError(
+                "no_index", f"no Telusur index in the cluster ({self.articles}); build one with"
+                " `python -m indexer build SOURCE --backend typesense`"
+            ) from None
+        return doc["generation"]
+
+    def _load(self, generation: int) -> Vocabulary:
+        params = {"include_fields": ",".join(EXPORT_FIELDS)}
+        text = self._read(lambda c: c.collections[self.articles].documents.export(params), slow=True)
+        return Vocabulary(generation, text.split("\n"))
+
+    def vocabulary(self) -> Vocabulary:
+        """The current generation's vocabulary; a newer one is loaded aside (or waited for, interval 0)."""
+        now = time.monotonic()
+        if now - self._checked >= self.check_interval and self._reloading.acquire(blocking=False):
+            self._checked = now
+            if self.check_interval == 0:
+                self._reload(force=True)
+            else:
+                threading.Thread(target=self._reload, name="telusur-typesense-vocabulary", daemon=True).start()
+        return self._vocab
+
+    def _reload(self, force: bool = False) -> None:
+        try:
+            generation = self._generation()
+            spaced = time.monotonic() - self._loaded >= RELOAD_INTERVAL_S
+            if generation != self._vocab.generation and (force or spaced):
+                self._vocab = self._load(generation)
+                self._loaded = time.monotonic()
+        except (BackendDown, SearchError):
+            pass  # keep answering from the vocabulary we have
+        finally:
+            self._reloading.release()
+
+    # -- calls --------------------------------------------------------------------------
+
+    def _read(self, call, slow: bool = False):
+        try:
+            return self.cluster.read(call, slow=slow)
+        except Unavailable as exc:
+            raise BackendDown(f"the Typesense cluster did not answer: {exc}") from None
+
+    def multi_search(self, searches: list[dict]) -> list[dict]:
+        out: list[dict] = []
+        for start in range(0, len(searches), MULTI_SEARCH_LIMIT):
+            body = {"searches": searches[start : start + MULTI_SEARCH_LIMIT]}
+            common = {"collection": self.articles}
+            answer = self._read(lambda c, b=body: c.multi_search.perform(b, common))
+            for result in answer["results"]:
+                if "error" in result:
+                    raise RuntimeError(f"Typesense refused a search: {result['error']}")
+                out.append(result)
+        return out
+
+    # -- the Engine protocol ---------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        result = _Search(self, self.vocabulary(), request).run()
+        result.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return result
+
+    def document(self, doc_id: str) -> dict | None:
+        try:
+            doc = self._read(lambda c: c.collections[self.articles].documents[_path_id(doc_id)].retrieve())
+        except tse.ObjectNotFound:
+            return None
+        return document_dict(stored(doc))
+
+    def stats(self) -> dict:
+        vocab = self.vocabulary()
+        count = self._read(lambda c: c.collections[self.articles].retrieve())["num_documents"]
+        return {
+            "backend": self.backend,
+            "documents": count,
+            "facets": {spec.name: len(vocab.columns[spec.field].values) for spec in SELECTABLE},
+            "nodes": [vars(s) for s in self.cluster.probe()],
+        }
+
+    def close(self) -> None:
+        self.cluster.close()
+
+
+def _path_id(doc_id: str) -> str:
+    return urllib.parse.quote(doc_id, safe="")
+
+
+def stored(doc: dict) -> dict:
+    """A Typesense document as the stored fields ``search.document`` reads (``date`` a datetime or absent)."""
+    out = dict(doc)
+    out["date"] = dt.datetime.fromisoformat(doc["day"]) if doc.get("dated") and doc.get("day") else None
+    return out
+
+
+@dataclass
+class _Counted:
+    """Where one facet count's answer is in the multi_search, and how to read it."""
+
+    count: FacetCount
+    index: int
+    base: list[str]  # its filter clauses (for counting a selected value outside its top list)
+    candidates: set[str] | None = None  # facet_prefix: only these values
+
+
+class _Search:
+    """One request against the cluster, with one generation's vocabulary."""
+
+    def __init__(self, engine: TypesenseEngine, vocab: Vocabulary, request: SearchRequest):
+        self.engine = engine
+        self.vocab = vocab
+        self.request = request
+        unknown = set(request.selected) - {s.name for s in SELECTABLE}
+        if unknown:
+            raise SearchError("unknown_facet", f"unknown facet {sorted(unknown)[0]!r}")
+        self.plan = plan_facets(request)
+
+    # -- filters ------------------------------------------------------------------------
+
+    def exact(self, field: str, values) -> list[str]:
+        """The indexed values a selection means: each as indexed, matched ignoring case.
+
+        A value the vocabulary does not know yet (added since it was loaded) is taken as given.
+        """
+        return list(dict.fromkeys(self.vocab.exact(field, v) or v for v in values))
+
+    def clause(self, selection: ValueFilter | RangeFilter) -> str:
+        if isinstance(selection, ValueFilter):
+            return key_filter(selection.field, self.exact(selection.field, selection.values))
+        if selection.field != PUBLICATION.field:
+            raise SearchError("unsupported_facet", f"the Typesense backend has no {selection.facet} range")
+        parts = ["dated:=1"]
+        if selection.start is not None:
+            parts.append(f"date:>={epoch(selection.start)}")
+        if selection.end is not None:
+            parts.append(f"date:<{epoch(selection.end + dt.timedelta(days=1))}")
+        return " && ".join(parts)
+
+    # -- the run ----------------------------------------------------------------------
+
+    def run(self) -> SearchResult:
+        request = self.request
+        tq = translate(request.query, self.vocab)
+        notice = "plain" if tq.plain else None
+        ranked = request.sort == "relevance" and bool(tq.clauses)
+        answers, layout = self.execute(tq.q, tq.filters, ranked)
+        full = answers[0]["found"]
+        partial = False
+        if full < FEW_HITS and len(tq.clauses) >= 2:
+            q_any = " ".join(["*"] + ["-" + e for e in tq.excluded])
+            wider, wider_layout = self.execute(q_any, [tq.partial_filter()], ranked)
+            if wider[0]["found"] > full:
+                answers, layout, partial, notice = wider, wider_layout, True, "partial"
+        facets = self.facets(answers, layout)
+        intervals = {}
+        for histogram, index in layout["histograms"]:
+            intervals[histogram.facet], facets[histogram.facet] = self.histogram(histogram, answers[index])
+        suggestion = suggest(self.vocab, request.query, tq.words) if full < FEW_HITS and tq.words else None
+        return SearchResult(
+            query=request.query,
+            total=answers[0]["found"],
+            page=request.page,
+            per_page=request.per_page,
+            took_ms=0.0,
+            hits=self.hits(answers[0], tq, partial, layout),
+            facets={spec.name: facets[spec.name] for spec in FACETS},
+            suggestion=suggestion,
+            notice=notice,
+            date_interval=intervals[PUBLICATION.name],
+        )
+
+    def execute(self, q: str, query_filters: list[str], ranked: bool) -> tuple[list[dict], dict]:
+        """The plan as one multi_search for one query: (answers, layout: which answer holds what)."""
+        plan: FacetPlan = self.plan
+        clauses = {name: self.clause(selection) for name, selection in plan.filters.items()}
+        base = {"q": q, "query_by": QUERY_BY, **STRICT}
+
+        def filters(names: tuple[str, ...]) -> list[str]:
+            return [*query_filters, *(clauses[n] for n in names)]
+
+        def search(parts: list[str], **params) -> dict:
+            return {**base, **({"filter_by": " && ".join(parts)} if parts else {}), **params}
+
+        page, window = self.page_params(q, ranked)
+        searches = [search(filters(plan.all_filters), **page)]
+        # Facets counted over the hits themselves ride on the main search.
+        on_main = [c for c in plan.counts if c.filters == plan.all_filters and not c.prefix]
+        if on_main:
+            searches[0]["facet_by"] = ",".join(c.field + KEY_SUFFIX for c in on_main)
+            searches[0]["max_facet_values"] = max(c.limit for c in on_main) + FACET_SLACK
+        counted = {c.facet: _Counted(c, 0, filters(c.filters)) for c in on_main}
+        for count in plan.counts:
+            if count.facet in counted:
+                continue
+            entry = _Counted(count, len(searches), filters(count.filters))
+            extra: list[str] = []
+            max_values = count.limit + FACET_SLACK
+            if count.prefix:
+                candidates = self._prefix_candidates(count)
+                entry.candidates = set(candidates)
+                extra = [key_filter(count.field, candidates) if candidates else NOTHING]
+                max_values = MAX_PREFIX_VALUES
+            searches.append(search(entry.base + extra, per_page=0, facet_by=count.field + KEY_SUFFIX, max_facet_values=max_values))
+            counted[count.facet] = entry
+        histograms = []
+        for histogram in plan.histograms:
+            if histogram.field != PUBLICATION.field:
+                raise SearchError("unsupported_facet", f"the Typesense backend has no {histogram.facet} histogram")
+            histograms.append((histogram, len(searches)))
+            searches.append(
+                search(filters(histogram.filters), per_page=0, facet_by="day,month", max_facet_values=MAX_DAY_BUCKETS)
+            )
+        layout = {"facets": counted, "histograms": histograms, "q": q, "window": window}
+        return self.engine.multi_search(searches), layout
+
+    def page_params(self, q: str, ranked: bool) -> tuple[dict, bool]:
+        """The main search's paging and order, and whether it fetches the re-ranking window instead of a page."""
+        request = self.request
+        if request.sort == "oldest":
+            sort_by = "dated:desc,date:asc"
+        elif ranked and not q.startswith("*"):
+            sort_by = "_text_match:desc,dated:desc,date:desc"
+        else:
+            sort_by = "dated:desc,date:desc"
+        common = {"sort_by": sort_by, "highlight_fields": "none"}
+        window = _window(self.engine.rerank_k, request.per_page)
+        if ranked and window and request.page * request.per_page <= window:
+            # The first pages come from Telusur's re-ranking of the top hits.
+            return {**common, "page": 1, "per_page": window, "include_fields": RANK_FIELDS}, True
+        return {**common, "page": request.page, "per_page": request.per_page, "include_fields": DISPLAY_FIELDS}, False
+
+    def _prefix_candidates(self, count: FacetCount) -> list[str]:
+        values = self.vocab.with_prefix(count.field, count.prefix)
+        column = self.vocab.columns[count.field]
+        values.sort(key=lambda v: -column.doc_freq[column.index[v]])
+        return values[:MAX_PREFIX_CANDIDATES]
+
+    # -- facets -------------------------------------------------------------------------
+
+    def facets(self, answers: list[dict], layout: dict) -> dict[str, list[FacetValue]]:
+        counts: dict[str, dict[str, int]] = {}
+        for name, entry in layout["facets"].items():
+            found: dict[str, int] = {}
+            for facet in answers[entry.index].get("facet_counts", []):
+                if facet["field_name"] == entry.count.field + KEY_SUFFIX:
+                    found = {facet_value(c["value"]): c["count"] for c in facet["counts"]}
+            if entry.candidates is not None:
+                found = {v: c for v, c in found.items() if v in entry.candidates}
+            counts[name] = found
+        self._count_missing_selections(counts, layout)
+        out: dict[str, list[FacetValue]] = {}
+        for name, entry in layout["facets"].items():
+            count, found = entry.count, counts[name]
+            top = sorted(((v, c) for v, c in found.items() if c > 0), key=lambda vc: (-vc[1], vc[0]))
+            chosen = dict(top[: count.limit])
+            selected = self.exact(count.field, count.selected)
+            for value in selected:
+                chosen[value] = found.get(value, 0)
+            values = [FacetValue(v, c, v in selected, self.vocab.entity_type(name, v)) for v, c in chosen.items()]
+            values.sort(key=lambda f: (-f.count, f.value))
+            out[name] = values
+        return out
+
+    def _count_missing_selections(self, counts: dict[str, dict[str, int]], layout: dict) -> None:
+        """Selected values outside a facet's returned list: counted by one search each, in one round."""
+        missing: list[tuple[str, str]] = []
+        searches = []
+        for name, entry in layout["facets"].items():
+            for value in self.exact(entry.count.field, entry.count.selected):
+                if value not in counts[name]:
+                    missing.append((name, value))
+                    parts = entry.base + [key_filter(entry.count.field, [value])]
+                    searches.append(
+                        {"q": layout["q"], "query_by": QUERY_BY, **STRICT, "per_page": 0, "filter_by": " && ".join(parts)}
+                    )
+        if not searches:
+            return
+        for (name, value), answer in zip(missing, self.engine.multi_search(searches)):
+            counts[name][value] = answer["found"]
+
+    # -- histogram ----------------------------------------------------------------------
+
+    @staticmethod
+    def histogram(plan: DateHistogram, answer: dict) -> tuple[str, list[FacetValue]]:
+        """(interval, buckets in date order): by day under ``plan.day_max_days``, else by month."""
+        days: dict[str, int] = {}
+        months: dict[str, int] = {}
+        for facet in answer.get("facet_counts", []):
+            target = days if facet["field_name"] == "day" else months
+            target.update({c["value"]: c["count"] for c in facet["counts"]})
+        if not days:
+            return "month", []
+        lo, hi = plan.start, plan.end
+        ranged = lo is not None or hi is not None
+        first, last = dt.date.fromisoformat(min(days)), dt.date.fromisoformat(max(days))
+        if len(days) < MAX_DAY_BUCKETS and (last - first).days < plan.day_max_days:
+            return "day", [FacetValue(d, days[d], ranged and _inside(d, d, lo, hi)) for d in sorted(days)]
+        out = []
+        for m in sorted(months):
+            year, month = map(int, m.split("-"))
+            end = (dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)) - dt.timedelta(days=1)
+            out.append(FacetValue(m, months[m], ranged and _inside(f"{m}-01", end.isoformat(), lo, hi)))
+        return "month", out
+
+    # -- hits ---------------------------------------------------------------------------
+
+    def hits(self, answer: dict, tq: Translated, partial: bool, layout: dict) -> list[Hit]:
+        request = self.request
+        docs = [h["document"] for h in answer["hits"]]
+        if not layout["window"]:
+            return [hit(stored(doc), 0.0, tq.stems, tq.forms) for doc in docs]
+        start = (request.page - 1) * request.per_page
+        ranked = rerank(docs, tq.stems, tq.forms, self.vocab, partial)[start : start + request.per_page]
+        if not ranked:
+            return []
+        ids = [doc["id"] for doc, _ in ranked]
+        shown = self.engine.multi_search([{
+            "q": "*", "query_by": QUERY_BY, "per_page": len(ids), "include_fields": DISPLAY_FIELDS,
+            "filter_by": "id:[" + ",".join(quoted(i) for i in ids) + "]", "highlight_fields": "none",
+        }])[0]
+        by_id = {h["document"]["id"]: h["document"] for h in shown["hits"]}
+        return [hit(stored(by_id[doc["id"]]), score, tq.stems, tq.forms) for doc, score in ranked if doc["id"] in by_id]
+
+
+def _window(k: int, per_page: int) -> int:
+    """How many top hits are re-ranked: ``k`` rounded up to whole pages (Typesense pages them)."""
+    return -(-k // per_page) * per_page
+
+
+def _inside(start: str, end: str, lo: dt.date | None, hi: dt.date | None) -> bool:
+    return (lo is None or end >= lo.isoformat()) and (hi is None or start <= hi.isoformat())

@@ -1,0 +1,153 @@
+"""What the Typesense engine knows about the whole index, read once per generation.
+
+Typesense cannot list its terms with document frequencies, nor a facet's
+values with their case, so the engine exports, per generation, the fields
+that hold them (``terms``, the token counts, the facet value lists) and
+derives:
+
+* document frequencies of stems and affixed forms: did-you-mean, wildcard
+  expansion and the BM25 idf of re-ranking;
+* average field lengths (BM25's length normalisation);
+* per facet field, the values as written with their document frequencies
+  (``ValueColumn``, the same arrays the Whoosh engine counts with), which
+  resolve ``entity:putin`` and a selected ``nasional`` to the exact values,
+  answer ``facet_prefix``, and give each entity its type.
+
+On 22k articles the export is a few seconds of background work; a build
+changes the generation every batch, so reloads are spaced by
+``RELOAD_INTERVAL_S`` and requests keep the previous vocabulary meanwhile.
+"""
+
+from __future__ import annotations
+
+import bisect
+import fnmatch
+import json
+import re
+from collections import Counter
+from typing import Iterator
+
+import numpy as np
+
+from indexer.analysis import stem
+from indexer.fields import FACET_FIELDS, TEXT_FIELDS
+from indexer.typesense.schema import LENGTH_SUFFIX
+from search.backends.whoosh.facets import EntityFacet, ValueColumn
+from search.facet_spec import BY_NAME, FACETS
+
+RELOAD_INTERVAL_S = 30.0
+MAX_EXPANSION_SCAN = 5000
+MAX_EXPANSION = 64
+MAX_RESOLVED_VALUES = 50
+EXPORT_FIELDS = ("id", "terms", *(f + LENGTH_SUFFIX for f in TEXT_FIELDS), *FACET_FIELDS)
+
+
+class Vocabulary:
+    """Terms, lengths and facet values of one generation of the index."""
+
+    def __init__(self, generation: int, export_lines):
+        self.generation = generation
+        df: Counter[str] = Counter()
+        lengths = {f: 0 for f in TEXT_FIELDS}
+        per_field: dict[str, tuple[dict[str, int], list[str], list[int], list[int]]] = {
+            f: ({}, [], [0], []) for f in FACET_FIELDS
+        }
+        n = 0
+        for line in export_lines:
+            if not line:
+                continue
+            doc = json.loads(line)
+            n += 1
+            df.update(doc.get("terms") or ())
+            for f in TEXT_FIELDS:
+                lengths[f] += doc.get(f + LENGTH_SUFFIX) or 0
+            for f in FACET_FIELDS:
+                index, values, indptr, ids = per_field[f]
+                for v in doc.get(f) or ():
+                    vid = index.get(v)
+                    if vid is None:
+                        vid = index[v] = len(values)
+                        values.append(v)
+                    ids.append(vid)
+                indptr.append(len(ids))
+        self.n_docs = n
+        self.df = df
+        self.terms = sorted(df)
+        self.avg_length = {f: (lengths[f] / n if n else 1.0) or 1.0 for f in TEXT_FIELDS}
+        self.columns = {
+            f: ValueColumn(f, values, np.asarray(indptr, dtype=np.int64), np.asarray(ids, dtype=np.int32))
+            for f, (_index, values, indptr, ids) in per_field.items()
+        }
+        self.entity_types = {
+            spec.name: EntityFacet(spec.name, self.columns[spec.field], [(self.columns[f], t) for f, t in spec.type_fields])
+            for spec in FACETS
+            if spec.kind == "entity"
+        }
+
+    # -- terms (and ``search.suggest.Vocabulary``) ---------------------------------------
+
+    def doc_frequency(self, term: str) -> int:
+        return self.df.get(term, 0)
+
+    def known(self, stemmed: str) -> bool:
+        return stemmed in self.df
+
+    def near(self, word: str, maxdist: int) -> Iterator[tuple[str, int]]:
+        """Terms sharing ``word``'s first letter within ``maxdist`` edits, with their document frequencies."""
+        lo = bisect.bisect_left(self.terms, word[:1])
+        hi = bisect.bisect_left(self.terms, word[:1] + "\U0010ffff")
+        for term in self.terms[lo:hi]:
+            if abs(len(term) - len(word)) <= maxdist and _edits(word, term, maxdist) <= maxdist:
+                yield term, self.df[term]
+
+    def words(self) -> Iterator[tuple[str, int]]:
+        return iter(self.df.items())
+
+    def expand(self, pattern: str) -> list[str]:
+        """Stems of the indexed terms (stems and affixed forms) matching a wildcard, most frequent first."""
+        rx = re.compile(fnmatch.translate(pattern))
+        prefix = re.split(r"[*?]", pattern, 1)[0]
+        start = bisect.bisect_left(self.terms, prefix)
+        found: dict[str, int] = {}
+        for term in self.terms[start : start + MAX_EXPANSION_SCAN]:
+            if not term.startswith(prefix):
+                break
+            if rx.fullmatch(term):
+                root = stem(term)
+                found[root] = max(found.get(root, 0), self.df[term])
+        return sorted(found, key=lambda t: -found[t])[:MAX_EXPANSION]
+
+    # -- facet values -----------------------------------------------------------------
+
+    def resolve_facet(self, facet: str, text: str) -> list[str]:
+        return self.columns[BY_NAME[facet].field].containing(text, MAX_RESOLVED_VALUES)
+
+    def exact(self, field: str, value: str) -> str | None:
+        """The indexed value a selection means: itself, else the most frequent one equal ignoring case."""
+        column = self.columns[field]
+        vid = column.lookup(value)
+        return column.values[vid] if vid is not None else None
+
+    def with_prefix(self, field: str, prefix: str) -> list[str]:
+        column = self.columns[field]
+        return [column.values[i] for i in column.with_prefix(prefix).tolist()]
+
+    def entity_type(self, facet: str, value: str) -> str | None:
+        types = self.entity_types.get(facet)
+        if types is None:
+            return None
+        vid = types.column.index.get(value)
+        return types.type_of(vid)
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, giving up (limit + 1) once every path exceeds ``limit``."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]

@@ -1,0 +1,78 @@
+"""The build's shape: prepared documents, the stem store kept with the index, CPU per stage."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from whoosh import index
+
+import indexer.analysis as analysis
+from conftest import DEMO_DIR
+from indexer.build import build_index
+from indexer.prepare import prepare
+from indexer.sources import iter_sources
+from indexer.stages import STAGES
+from indexer.stemstore import FILENAME, StemStore
+
+
+def test_prepare_gives_fields_facets_and_both_analysed_texts():
+    article = next(a for a in iter_sources([DEMO_DIR]) if "Putin" in a.title)
+    doc = prepare(article)
+    assert doc.fields["id"] == article.id and doc.fields["body"] == article.body
+    assert "Vladimir Putin" in doc.fields["entity"] and "Vladimir Putin" in doc.fields["person"]
+    assert doc.body.stems == analysis.analyze(article.body)
+    assert doc.body.affixed == [w for w in analysis.tokens(article.body) if analysis.is_affixed(w)]
+    assert not {"title_exact", "body_exact"} & set(doc.fields)  # a sink decides how to store the forms
+
+
+def test_stems_are_kept_with_the_index_and_a_rebuild_stems_nothing_again(tmp_path, monkeypatch):
+    # Builds in fresh processes: nothing stemmed yet.
+    monkeypatch.setattr(analysis, "_stem_cache", {})
+    monkeypatch.setattr(analysis, "_new_stems", {})
+    ix = tmp_path / "ix"
+    first = build_index([DEMO_DIR], ix)
+    stored = StemStore(ix).load()
+    assert first.stems_known == 0 and stored
+    words = {w for a in iter_sources([DEMO_DIR]) for text in (a.title, a.body) for w in analysis.tokens(text)}
+    assert stored["pertemuan"] == "temu" and stored["bertemu"] == "temu"
+    assert len(set(stored) & words) > 100
+    assert all(analysis.stem(word) == root for word, root in stored.items())
+    assert not set(stored) & set(analysis.STEM_EXCEPTIONS)
+
+    # A build in a fresh process knows only what the store gives it: with
+    # Sastrawi unavailable, the rebuild must find every stem there.
+    monkeypatch.setattr(analysis, "_stem_cache", {})
+    monkeypatch.setattr(analysis, "_sastrawi", lambda: pytest.fail("a known word was stemmed again"))
+    again = build_index([DEMO_DIR], ix)
+    assert (again.updated, again.stems_known) == (5, len(stored))
+    with index.open_dir(str(ix)).searcher() as searcher:
+        assert searcher.doc_count() == 5
+
+
+def test_a_stem_store_cut_short_by_a_kill_keeps_its_whole_lines(tmp_path):
+    store = StemStore(tmp_path)
+    store.append({"pertemuan": "temu", "membahas": "bahas"})
+    with (tmp_path / FILENAME).open("a", encoding="utf-8") as f:
+        f.write("mentar")  # the kill came mid-line
+    reopened = StemStore(tmp_path)
+    assert reopened.load() == {"pertemuan": "temu", "membahas": "bahas"}
+    reopened.append({"kunjungan": "kunjung"})
+    assert StemStore(tmp_path).load() == {"pertemuan": "temu", "membahas": "bahas", "kunjungan": "kunjung"}
+
+
+def test_a_store_from_another_sastrawi_version_is_ignored(tmp_path):
+    (tmp_path / FILENAME).write_text("# sastrawi 0.0\npertemuan\tpertemu\n", encoding="utf-8")
+    store = StemStore(tmp_path)
+    assert store.load() == {}
+    store.append({"pertemuan": "temu"})
+    assert StemStore(tmp_path).load() == {"pertemuan": "temu"}
+
+
+def test_a_build_reports_cpu_per_stage_and_leaves_no_segments_in_progress(tmp_path, sample_records):
+    src = tmp_path / "some.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in sample_records[:80]), encoding="utf-8")
+    summary = build_index([src], tmp_path / "ix", batch_size=30, workers=2)
+    assert (summary.indexed, summary.documents) == (80, 80)
+    assert all(summary.stage_cpu.get(stage, 0) > 0 for stage in STAGES), summary.stage_cpu
+    assert not (tmp_path / "ix" / "incoming").exists()
