@@ -302,6 +302,10 @@ class _Pipeline:
             if process.is_alive():
                 process.kill()
             process.join()
+        for inbox in self.inboxes:
+            # Chunks still buffered for a killed worker would keep this process
+            # from exiting: the queue's feeder thread waits for a reader forever.
+            inbox.cancel_join_thread()
         shutil.rmtree(self.incoming, ignore_errors=True)
 
     def _hand_out(self) -> None:

@@ -69,7 +69,9 @@ def case_counts(lines) -> tuple[Counter, Counter, Counter]:
     return total, mid, cap
 
 
-def word_clusters(lines: list[list[str]], vocab: set[str], seed: int = 1) -> dict[str, tuple[int, ...]]:
+def word_clusters(
+    lines: list[list[str]], vocab: set[str], sizes: tuple[int, ...] = CLUSTER_SIZES, seed: int = 1
+) -> dict[str, tuple[int, ...]]:
     """word2vec on lowercase tokens, then k-means of the vocabulary at each size."""
     import numpy as np
     from gensim.models import Word2Vec
@@ -83,7 +85,8 @@ def word_clusters(lines: list[list[str]], vocab: set[str], seed: int = 1) -> dic
     vectors = np.asarray([model.wv[w] for w in words])
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
     ids = []
-    for k in CLUSTER_SIZES:
+    for k in sizes:
+        k = min(k, len(words))
         t0 = time.time()
         km = MiniBatchKMeans(n_clusters=k, random_state=seed, batch_size=4096, n_init=3, max_iter=100)
         ids.append(km.fit_predict(vectors))
@@ -142,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--limit", type=int, help="read only the first N articles (a quick run)")
+    parser.add_argument("--clusters", default=",".join(map(str, CLUSTER_SIZES)),
+                        help="k-means sizes, comma-separated (the tagger's features expect four)")
     parser.add_argument("--words-out", type=Path, default=WORDS_PATH)
     parser.add_argument("--gazetteer-out", type=Path, default=GAZETTEER_PATH)
     args = parser.parse_args(argv)
@@ -153,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     total, mid, cap = case_counts(lines)
     print(f"{len(lines)} paragraphs, {sum(total.values())} tokens in {time.time() - t0:.0f} s", file=sys.stderr)
     vocab = {w for w, n in total.items() if n >= MIN_COUNT}
-    clusters = word_clusters(lines, vocab)
+    clusters = word_clusters(lines, vocab, tuple(int(k) for k in args.clusters.split(",")))
     write_gz(args.words_out, render_words(total, mid, cap, clusters))
     print(f"{len(vocab)} words -> {args.words_out}", file=sys.stderr)
     return 0

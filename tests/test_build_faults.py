@@ -130,3 +130,26 @@ def test_build_reports_missing_source(tmp_path):
     warnings: list[str] = []
     summary = build_index([tmp_path / "nope.jsonl"], tmp_path / "ix", warn=warnings.append)
     assert summary.skipped == 1 and "no such file" in warnings[0]
+
+
+def test_a_worker_killed_mid_build_fails_the_build_clearly_and_keeps_the_commits(tmp_path):
+    records = corpus_records(step=15)[:1500]
+    src = tmp_path / "articles.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    ix = tmp_path / "ix"
+    build = subprocess.Popen(build_cmd(src, ix, "--batch-size", str(BATCH)), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 240
+        while committed(ix) == 0 and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        children = Path(f"/proc/{build.pid}/task/{build.pid}/children").read_text().split()
+        assert build.poll() is None and children, "build ended before a worker could be killed"
+        os.kill(int(children[0]), signal.SIGKILL)
+        _, stderr = build.communicate(timeout=120)  # it exits: nothing waits for the dead worker
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert build.returncode != 0
+    assert "indexing worker" in stderr and "died" in stderr
+    ids = stored_ids(ix)
+    assert ids and len(ids) % BATCH == 0 and len(set(ids)) == len(ids)

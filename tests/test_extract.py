@@ -311,3 +311,166 @@ def test_any_text_gives_a_well_formed_extraction(words, published):
         assert len({v.lower() for v in values}) == len(values)
     assert e.dates == sorted(e.dates)
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in e.dates)
+
+
+# --- relative dates, junk, the tagger, the corpus alias table -------------------------------
+
+
+def test_relative_dates_resolve_against_the_publication_date_never_today():
+    pub = dt.date(2019, 9, 11)  # a Wednesday
+    text = (
+        "Dia tiba kemarin dan pulang besok. Senin lalu rapat, Jumat depan sidang, Senin pekan lalu "
+        "libur. Tiga hari lalu hujan; 15 Agustus lalu dan 15 Oktober lalu; 1 Mei tahun lalu."
+    )
+    assert extract(text, pub).dates == [
+        "2018-05-01", "2018-10-15", "2019-08-15", "2019-09-02", "2019-09-08", "2019-09-09", "2019-09-10",
+        "2019-09-12", "2019-09-13",
+    ]
+    assert extract(text).dates == []  # no publication date: nothing relative, never the clock
+    # A bare period is not a day; `minggu lalu` is last week, not last Sunday.
+    assert extract("Pekan depan, bulan lalu dan tahun lalu; minggu lalu.", pub).dates == []
+    assert extract("Selama 3 hari dan 2 pekan, 30 menit.", pub).dates == []
+
+
+def test_junk_kinds_are_refused():
+    from indexer.extract.junk import is_junk, known_type
+    from indexer.extract.mention import ORG, PLACE
+
+    for value in ("BT", "LS", "SR", "MMI", "TPA", "SPBU", "OSIS", "JPU", "RPJMN", "Aquarius", "Taurus"):
+        assert is_junk(value), value
+    assert not is_junk("KPK") and not is_junk("Kim Jong Un")
+    assert known_type("Premier League") == ORG and known_type("Mabes Polri") == ORG
+    assert known_type("Disney") == ORG and known_type("Old Trafford") == PLACE
+    e = extract(
+        "Gempa magnitudo 5,2 SR mengguncang 2,3 LS dan 120 BT dengan skala IV MMI. Warga antre di SPBU "
+        "dan TPA; JPU membacakan tuntutan. Ramalan Aquarius dan Taurus hari ini. Premier League kembali, "
+        "Manchester United bermain di Old Trafford, kata Mabes Polri dan Disney.",
+        dt.date(2019, 9, 11),
+    )
+    values = set(all_values(e))
+    assert not values & {"SR", "LS", "BT", "MMI", "SPBU", "TPA", "JPU", "Aquarius", "Taurus"}, values
+    assert not {"Premier League", "Mabes Polri", "Old Trafford", "Disney"} & set(e.people), e.people
+
+
+def test_a_lone_first_name_joins_the_fuller_name_of_the_article():
+    e = extract("Gubernur DKI Anies Baswedan meninjau banjir. Menurut Anies, warga sudah dievakuasi. Anies menambahkan.")
+    assert e.people == ["Anies Baswedan"], e.people
+
+
+def test_model_file_loads_and_tags_a_sentence():
+    from indexer.extract import tagger
+    from indexer.extract.features import MODEL_PATH, tokenize
+
+    assert MODEL_PATH.exists() and MODEL_PATH.stat().st_size < 10_000_000
+    tokens = tokenize("Presiden Joko Widodo bertemu Kim Jong Un di Pyongyang.")
+    labels = tagger.tag(tokens)
+    assert len(labels) == len(tokens)
+    found = {(kind, " ".join(tokens[a:b])) for kind, a, b in tagger.spans(labels)}
+    assert ("PERSON", "Kim Jong Un") in found and ("PLACE", "Pyongyang") in found, found
+
+
+@pytest.mark.skipif(not NER_DATA.exists() or not CORPUS.exists(), reason="shared data not present")
+def test_training_on_a_tiny_sample_runs_end_to_end(tmp_path):
+    """Both steps of the training scripts on small data, into a temporary folder: the
+    corpus tables (word2vec, k-means, case counts, gazetteer), then the CRF."""
+    bio = tmp_path / "tiny.bio"
+    bio.write_text("\n\n".join(NER_DATA.read_text(encoding="utf-8").split("\n\n")[:60]) + "\n", encoding="utf-8")
+    words, gaz, model = tmp_path / "words.tsv.gz", tmp_path / "gaz.tsv.gz", tmp_path / "model.gz"
+    run_py = [sys.executable]
+    proc = subprocess.run(
+        run_py + ["scripts/tagger_corpus.py", "--limit", "300", "--clusters", "4,8,16,32",
+                  "--words-out", str(words), "--gazetteer-out", str(gaz)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert words.stat().st_size > 1000 and gaz.stat().st_size > 1000
+    proc = subprocess.run(
+        run_py + ["scripts/train_tagger.py", "--bio", str(bio), "--out", str(model), "--iterations", "20"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    from indexer.extract import tagger
+
+    try:
+        tagger.use_model(model)
+        assert len(tagger.tag(["Joko", "Widodo", "di", "Jakarta"])) == 4
+    finally:
+        from indexer.extract.features import MODEL_PATH
+
+        tagger.use_model(MODEL_PATH)
+
+
+def test_acronym_definitions_are_read_either_way():
+    from indexer.extract.corpus_aliases import definitions
+
+    found = definitions(
+        "Komisi Pemberantasan Korupsi (KPK) memeriksa. KPK (Komisi Pemberantasan Korupsi) menahan. "
+        "Jakarta, Kementerian Keuangan (Kemenkeu) dan Kementerian Pekerjaan Umum dan Perumahan Rakyat (PUPR)."
+    )
+    assert ("KPK", "Komisi Pemberantasan Korupsi") in found
+    assert ("Kemenkeu", "Kementerian Keuangan") in found
+    assert ("Kementerian PUPR", "Kementerian Pekerjaan Umum dan Perumahan Rakyat") in found
+    assert definitions("Harga naik (10 persen) di Jakarta (ibu kota).") == []
+
+
+def _doc(people=(), orgs=(), places=(), defined=()):
+    from indexer.extract.corpus_aliases import evidence_values
+
+    return evidence_values(list(people), list(orgs), list(places), list(defined))
+
+
+def test_each_alias_kind_merges_in_the_corpus_table():
+    from indexer.extract.corpus_aliases import learn
+
+    docs = (
+        [_doc(orgs=["Forum Lintas Hukum Indonesia"])] * 2 + [_doc(orgs=["FLHI"])] * 5
+        + [_doc(orgs=["FLHI"], defined=[("FLHI", "Forum Lintas Hukum Indonesia")])]
+        + [_doc(orgs=["Komisi II DPR"])] * 2 + [_doc(orgs=["Komisi I DPR"])] * 3
+        + [_doc(orgs=["PSG"])] * 3 + [_doc(people=["Paulus Suryanta Ginting"], defined=[("PSG", "Paulus Suryanta Ginting")])]
+        + [_doc(orgs=["Kemenkeu", "Kementerian Keuangan"])] * 2 + [_doc(orgs=["Kementerian Keuangan"])] * 3
+        + [_doc(orgs=["Kementerian PUPR", "PUPR"])] * 2 + [_doc(orgs=["PUPR"])]
+        + [_doc(people=["Rudy Prawiradinata"])] * 6 + [_doc(people=["Rudy Soeprihadi Prawiradinata"])] * 2
+        + [_doc(people=["Rudy"])] + [_doc(people=["Budi Santoso"]), _doc(people=["Budi Agus Santoso"]),
+                                      _doc(people=["Budi Hari Santoso"])]
+        + [_doc(people=["Hendra Soetrisno"])] * 3 + [_doc(people=["Hendra Sutrisno"])]
+        + [_doc(people=["Mohammad Hatta"])] * 3 + [_doc(people=["Mohamad Hatta"])]
+        + [_doc(places=["Bandara Soekarno-Hatta"])] * 2 + [_doc(places=["Bandara Soekarno Hatta"])]
+    )
+    table = learn(docs)
+    assert table.name("organization", "Forum Lintas Hukum Indonesia") == "FLHI"
+    assert table.name("organization", "Komisi II DPR") == "Komisi II DPR"  # Roman numerals differ
+    assert table.name("organization", "PSG") == "PSG"  # a person's initials never fold a club into them
+    assert table.name("organization", "Kemenkeu") == "Kementerian Keuangan"
+    assert table.name("organization", "Kementerian PUPR") == table.name("organization", "PUPR")
+    assert table.name("person", "Rudy Soeprihadi Prawiradinata") == "Rudy Prawiradinata"
+    assert table.name("person", "Rudy") == "Rudy Prawiradinata"
+    assert table.name("person", "Hendra Sutrisno") == "Hendra Soetrisno"
+    assert table.name("person", "Mohamad Hatta") == "Mohammad Hatta"
+    assert table.name("location", "Bandara Soekarno Hatta") == "Bandara Soekarno-Hatta"
+    # Two fuller forms: two people, no merge.
+    assert table.name("person", "Budi Santoso") == "Budi Santoso"
+    assert set(table.aliases_of("Rudy Prawiradinata")) == {"Rudy", "Rudy Soeprihadi Prawiradinata"}
+    # The curated nickname table stays first: extraction already writes `Joko Widodo`.
+    assert extract("Presiden Jokowi meninjau.").people == ["Joko Widodo"]
+
+
+def test_type_is_voted_by_the_corpus():
+    from indexer.extract.corpus_aliases import learn
+
+    docs = [_doc(orgs=["Persebaya"])] * 4 + [_doc(places=["Persebaya"])] + [_doc(people=["Senayan"])] + [
+        _doc(places=["Senayan"])] * 3
+    table = learn(docs)
+    assert table.apply([], [], ["Persebaya"]) == ([], ["Persebaya"], [])
+    assert table.apply(["Senayan"], [], []) == ([], [], ["Senayan"])
+
+
+def test_reporter_credits_double_dash_datelines_and_title_case_headlines():
+    e = extract(
+        "Laporan Wartawan Tribunnews.com, Edwin Firdaus TRIBUNNEWS.COM, JAKARTA - Menteri Luar Negeri "
+        "Indonesia, Retno Marsudi, hadir."
+    )
+    assert e.people == ["Retno Marsudi"], e.people
+    e = extract("REPUBLIKA.CO.ID,MADRID -- Pelatih Real Madrid Zinedine Zidane optimistis.")
+    assert "REPUBLIKA" not in e.organizations and "Madrid" not in e.locations
+    e = extract("Susi Minta Maaf karena Keras Kepala\nMenteri Susi Pudjiastuti hadir di Jakarta.")
+    assert e.people == ["Susi Pudjiastuti"], e.people

@@ -65,7 +65,7 @@ PLACE_ALIASES: dict[str, str] = {
     "China": "China", "Cina": "China", "Tiongkok": "China", "RRT": "China", "RRC": "China",
     "Inggris": "Inggris", "Britania Raya": "Inggris", "UK": "Inggris",
     "Prancis": "Prancis", "Perancis": "Prancis",
-    "Rusia": "Rusia", "Federasi Rusia": "Rusia",
+    "Rusia": "Rusia", "Federasi Rusia": "Rusia", "Republik Indonesia": "Indonesia",
     "Arab Saudi": "Arab Saudi", "Saudi Arabia": "Arab Saudi", "Saudi": "Arab Saudi",
     "UEA": "Uni Emirat Arab", "Afghanistan": "Afganistan", "Filipina": "Filipina", "Jepang": "Jepang",
     "Palestina": "Palestina", "Korea": "Korea", "Moskow": "Moskow", "Moscow": "Moskow",
@@ -100,6 +100,7 @@ PERSON_ALIASES: dict[str, str] = {
     "BJ Habibie": "BJ Habibie", "Habibie": "BJ Habibie", "Bacharuddin Jusuf Habibie": "BJ Habibie",
     "Bacharuddin Jusuf": "BJ Habibie",  # `Bacharuddin Jusuf (BJ) Habibie` splits at the brackets
     "Nahrawi": "Imam Nahrawi", "Ma'ruf": "Ma'ruf Amin", "Maruf Amin": "Ma'ruf Amin", "Anies": "Anies Baswedan",
+    "Bamsoet": "Bambang Soesatyo",
 }
 
 ORG_ALIASES: dict[str, str] = {
@@ -116,7 +117,8 @@ ORG_ALIASES: dict[str, str] = {
     "DK PBB": "Dewan Keamanan PBB", "Dewan Keamanan PBB": "Dewan Keamanan PBB",
     "Gedung Putih": "Gedung Putih", "PDI Perjuangan": "PDIP", "PDI-P": "PDIP", "Bea Cukai": "Bea Cukai",
     "Bea dan Cukai": "Bea Cukai", "Garuda Indonesia": "Garuda Indonesia", "Lion Air": "Lion Air",
-    "Komnas HAM": "Komnas HAM", "Inter Milan": "Inter Milan",
+    "Komnas HAM": "Komnas HAM", "Inter Milan": "Inter Milan", "Man United": "Manchester United", "Inter": "Inter Milan",
+    "MU": "Manchester United", "Man City": "Manchester City",
     "Partai Golkar": "Golkar", "Partai Gerindra": "Gerindra", "Partai Demokrat": "Demokrat",
     "Partai NasDem": "NasDem", "Partai Nasdem": "NasDem", "Nasdem": "NasDem", "Partai Hanura": "Hanura",
     "Partai Perindo": "Perindo", "Partai Keadilan Sejahtera": "PKS", "Partai Kebangkitan Bangsa": "PKB",

@@ -37,6 +37,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from indexer.extract.aliases import merge_key
@@ -45,6 +46,8 @@ from indexer.extract.vocab import ORG_HEADS
 
 # A short form counts as another value's alias once they appear together this often.
 MIN_COOCCUR = 2
+# A lone word joins a fuller name seen in at least this many articles.
+MIN_FULLER = 3
 # A lone word (`Anies`) is a fuller name's alias when that name holds this share of the
 # lone word's fuller forms' documents.
 DOMINANT = 0.8
@@ -116,7 +119,9 @@ def _covers(s: str, words: list[str]) -> bool:
 
 _VARIANT_RULES = [
     (re.compile(r"oe"), "u"), (re.compile(r"dj"), "j"), (re.compile(r"tj"), "c"),
-    (re.compile(r"^moh?amm?ad|^muhamm?ad|^moh\b"), "muhamad"), (re.compile(r"(.)\1"), r"\1"),
+    (re.compile(r"^moh?amm?ad|^muhamm?ad|^moh\b"), "muhamad"),
+    # Doubled letters, but not the Roman numerals' (`Komisi II` is not `Komisi I`).
+    (re.compile(r"([a-hj-uwyz])\1"), r"\1"),
 ]
 
 
@@ -212,7 +217,13 @@ def learn(documents: list[list[str]]) -> AliasTable:
                 _, short, long = v.split(SEP)
                 defined[(short, long)] += 1
         orgs = [untyped(v)[1] for v in names if v.startswith(ORG + SEP)]
-        shorts = [o for o in orgs if " " not in o or o.split()[0] in ("Kementerian", "Kemenko")]
+        # Short forms learnt by co-occurrence are syllabic (`Kemenkeu`, `Baleg`) or
+        # `Kementerian X`: an all-capitals acronym collides too often (`KPU` is not
+        # `Kementerian Pekerjaan Umum`) and is learnt only from a definition.
+        shorts = [
+            o for o in orgs
+            if (" " not in o and (not o.isupper() or f"Kementerian {o}" in orgs)) or o.split()[0] in ("Kementerian", "Kemenko")
+        ]
         for short in shorts:
             for long in orgs:
                 if long != short and len(long) > len(short) and _short_form(short, long):
@@ -228,27 +239,51 @@ def learn(documents: list[list[str]]) -> AliasTable:
             x = parent[x]
         return x
 
+    def kind_of(name: str) -> str:
+        return types.get(name) or next(k for k in KINDS if typed(k, name) in counts)
+
     def union(a: str, b: str) -> None:
+        """Merge two names' groups; names of two types never merge (`PSG` the club is not
+        `Paulus Suryanta Ginting`), and a curated name keeps its own group."""
+        if a not in name_count or b not in name_count or kind_of(a) != kind_of(b):
+            return
         ra, rb = find(a), find(b)
-        if ra != rb:
+        if ra != rb and ra not in _curated():
             parent[ra] = rb
+        elif ra != rb and rb not in _curated():
+            parent[rb] = ra
 
     # Organisations: definitions, then short forms by their most frequent partner.
     for (short, long), _ in defined.most_common():
-        union(short, long)
+        union(short, long) if long in name_count else None
     best: dict[str, tuple[int, str]] = {}
     for (short, long), n in pairs.items():
         if n >= MIN_COOCCUR and n > best.get(short, (0, ""))[0]:
             best[short] = (n, long)
     for short, (_, long) in best.items():
         union(short, long)
+    # `Komisi III` / `Komisi III DPR`: an organisation's name cut short, when one longer
+    # name holds most of its extensions.
+    org_names = {untyped(v)[1]: n for v, n in counts.items() if v.startswith(ORG + SEP)}
+    by_head: dict[str, list[str]] = defaultdict(list)
+    for name in org_names:
+        words = name.split()
+        for k in range(2, len(words)):
+            by_head[" ".join(words[:k])].append(name)
+    for name, n in org_names.items():
+        longer = by_head.get(name)
+        if longer:
+            top = max(longer, key=lambda o: org_names[o])
+            if org_names[top] >= DOMINANT * sum(org_names[o] for o in longer) and org_names[top] >= MIN_FULLER:
+                union(name, top)
     # People: shorter forms inside one fuller form.
     people = {untyped(v)[1]: n for v, n in counts.items() if v.startswith(PERSON + SEP)}
-    _people_groups(people, union)
+    _people_groups(people, union, find)
     # Spelling variants, every kind.
     by_variant: dict[str, list[str]] = defaultdict(list)
     for name in name_count:
-        by_variant[variant_key(name)].append(name)
+        if not name.replace(" ", "").isupper():  # acronyms are not spelt two ways: `UII` is not `UI`
+            by_variant[variant_key(name)].append(name)
     for group in by_variant.values():
         for other in group[1:]:
             union(other, group[0])
@@ -256,10 +291,11 @@ def learn(documents: list[list[str]]) -> AliasTable:
     for name in name_count:
         groups[find(name)].append(name)
     canonical: dict[str, str] = {}
+    people_names = {untyped(v)[1] for v in counts if v.startswith(PERSON + SEP)}
     for members in groups.values():
         if len(members) < 2:
             continue
-        display = _display(members, name_count, types)
+        display = _display(members, name_count, people_names)
         kind = types.get(display, _majority_kind(members, counts))
         for member in members:
             for k in KINDS:
@@ -269,49 +305,73 @@ def learn(documents: list[list[str]]) -> AliasTable:
     return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count})
 
 
+@lru_cache(maxsize=1)
+def _curated() -> frozenset[str]:
+    """Names the curated tables fix (`Soekarno`, `PSG`, `Korea Utara`): never folded into another."""
+    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
+
+    return frozenset(
+        n for table in (ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES) for pair in table.items() for n in pair
+    )
+
+
 def _short_form(short: str, long: str) -> bool:
     """`Kemenkeu` / `Kementerian Keuangan`; `PUPR` / `Kementerian PUPR`."""
     if " " in short:  # `Kementerian PUPR` / `Kementerian Pekerjaan Umum dan Perumahan Rakyat`
         head, rest = short.split(" ", 1)
         return long.startswith(head + " ") and abbreviates(rest, long[len(head) + 1:])
-    if long.endswith(" " + short) and long.split()[0] in ("Kementerian", "Kemenko"):
-        return True
+    if long.split() == [long.split()[0], short] and long.split()[0] in ("Kementerian", "Kemenko"):
+        return True  # `PUPR` / `Kementerian PUPR`
     return abbreviates(short, long)
 
 
-def _people_groups(people: dict[str, int], union) -> None:
+def _people_groups(people: dict[str, int], union, find) -> None:
+    """Fuller names first (`Anies Baswedan` / `Anies Rasyid Baswedan`), then lone words,
+    counted by the groups the first pass made."""
+    by_first: dict[str, list[str]] = defaultdict(list)
     by_word: dict[str, list[str]] = defaultdict(list)
     for name in people:
-        for word in set(name.split()):
+        by_first[name.split()[0]].append(name)
+        for word in set(name.split()[1:]):
             by_word[word].append(name)
-    for name, n in people.items():
+    lone = []
+    for name in people:
         words = name.split()
-        fuller = [
-            other for other in by_word.get(words[0], [])
-            if len(other.split()) > len(words) and _inside(words, other.split())
-        ]
-        if not fuller:
-            continue
         if len(words) == 1:
-            total = sum(people[f] for f in fuller)
-            top = max(fuller, key=lambda f: people[f])
-            if people[top] >= DOMINANT * total:
-                union(name, top)
-        elif len(fuller) == 1:  # two fuller forms are two people: `Budi Santoso` stays apart
+            lone.append(name)
+            continue
+        fuller = [o for o in by_first[words[0]] if len(o.split()) > len(words) and _inside(words, o.split())]
+        if len(fuller) == 1:  # two fuller forms are two people: `Budi Santoso` stays apart
             union(name, fuller[0])
+    for name in lone:
+        groups: Counter = Counter()  # fuller names with this word, first (`Anies`) or last (`Marquez`)
+        for other in by_first[name] + by_word[name]:
+            if other != name:
+                groups[find(other)] += people[other]
+        if groups:
+            root, n = groups.most_common(1)[0]
+            # The fuller name holds most of the lone word's fuller uses, is seen in a few
+            # articles (not one headline's glue) and more often than the lone word itself
+            # (`Soekarno` alone is a name of its own, not `Soekarno Hatta`).
+            if n >= DOMINANT * sum(groups.values()) and n >= MIN_FULLER and n >= people[name]:
+                union(name, root)
 
 
 def _inside(words: list[str], other: list[str]) -> bool:
-    """The words in order inside ``other``; two or more words keep the first and last."""
+    """The words in order inside ``other``; two or more words keep the first and last
+    (`Anies Baswedan` in `Anies Rasyid Baswedan`) or are its start (`Sri Mulyani` in
+    `Sri Mulyani Indrawati`)."""
+    if len(words) > 1 and other[:len(words)] == words:
+        return True
     if len(words) > 1 and (words[0] != other[0] or words[-1] != other[-1]):
         return False
     it = iter(other)
     return all(w in it for w in words)
 
 
-def _display(members: list[str], count: Counter, types: dict[str, str]) -> str:
+def _display(members: list[str], count: Counter, people_names: set[str]) -> str:
     """The most common full form: for people two words or more; else the most used."""
-    people = [m for m in members if types.get(m) == PERSON and " " in m]
+    people = [m for m in members if m in people_names and " " in m]
     pool = people or members
     return max(pool, key=lambda m: (count[m], len(m), m))
 

@@ -62,10 +62,19 @@ KNOWN_TYPES: dict[str, str] = {
 _JUNK = (UNITS | GENERIC_ACRONYMS | ZODIAC | PAGE_WORDS)
 
 
+# Generic bodies and words of faith or health the news capitalises.
+GENERIC = _words("""
+allah swt ham ispa lcgc pemerintah daerah pengadilan negeri tim nasional kabupaten kota provinsi
+""") | {"allah swt", "pemerintah daerah", "pengadilan negeri", "tim nasional", "pemerintah pusat"}
+
+
 def is_junk(name: str) -> bool:
-    """Whether a value names no person, organisation or place at all."""
+    """Whether a value names no person, organisation or place at all (outlets and page
+    words of ``vocab.NEVER`` included: the tagger does not read that list)."""
+    from indexer.extract.vocab import NEVER
+
     key = norm_key(name)
-    if not key or key in _JUNK:
+    if not key or key in _JUNK or key in GENERIC or key in NEVER:
         return True
     if not any(c.isalpha() for c in key):
         return True  # `2019`, `-`

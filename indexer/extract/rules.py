@@ -36,7 +36,7 @@ MAX_NAME_TOKENS = 4
 _SP = r"[^\S\n]"
 _CAPS = r"[A-Z][\w.]*(?:" + _SP + r"+[A-Z][\w.]*){0,2}"
 DATELINE_RE = re.compile(
-    rf"^{_SP}*(?:[A-Z][A-Z.]+|{_CAPS}{_SP}*,{_SP}*{_CAPS}){_SP}*[-–—]{_SP}", re.M
+    rf"^{_SP}*(?:[A-Z][A-Z.]+|{_CAPS}{_SP}*,{_SP}*{_CAPS}){_SP}*[-–—]{{1,2}}{_SP}", re.M
 )
 # Datelines open an article; only its first lines are searched.
 DATELINE_WINDOW = 600
@@ -100,12 +100,14 @@ LIST_GAP_RE = re.compile(r"\s*(?:,|,?\s*(?:dan|serta|atau|&))\s*")
 
 # Credits (`Foto: Sputnik`, `(dok. Twitter @nknewsorg)`, `Editor: X`): the rest of the line
 # or parenthesis names who made the picture or the page, not what it shows.
-CREDIT_WORDS = ("foto", "dok", "ilustrasi", "kredit", "editor", "penulis", "reporter", "pewarta")
+CREDIT_WORDS = ("foto", "dok", "ilustrasi", "kredit", "editor", "penulis", "reporter", "pewarta", "wartawan")
 CREDIT_RE = re.compile(
     r"\b(?:foto|dok|sumber foto|ilustrasi|kredit|editor|penulis|reporter|pewarta|fotografer)"
     r"[^\S\n]*[:.][^\n)]*"
     # A credit heading on a line of its own names the staff on the next line.
-    r"|^[^\S\n]*(?:editorial team|editor|penulis|reporter|pewarta)[^\S\n]*\n[^\n]*",
+    r"|^[^\S\n]*(?:editorial team|editor|penulis|reporter|pewarta)[^\S\n]*\n[^\n]*"
+    # `Laporan Wartawan Tribunnews.com, Edwin Firdaus TRIBUNNEWS.COM, JAKARTA -`
+    r"|\blaporan wartawan[^\n]*?(?=(?-i:[A-Z]{3,}\.COM)|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 

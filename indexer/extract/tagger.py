@@ -18,6 +18,7 @@ from indexer.extract.aliases import PERSON_KEYS, display_name, merge_key, norm_k
 from indexer.extract.features import MODEL_PATH, TOKEN_RE, Features, sequence_features
 from indexer.extract.gazetteer import canonical_place, places
 from indexer.extract.mention import Mention
+from indexer.extract.vocab import TITLES
 
 # NERGRIT's types, as the model's labels spell them.
 PERSON, ORGANISATION, PLACE = "PERSON", "ORGANISATION", "PLACE"
@@ -106,7 +107,7 @@ def tagged_mentions(text: str) -> list[Mention]:
     for line in _LINE_RE.finditer(text):
         matches = list(TOKEN_RE.finditer(line.group()))
         for s0, s1 in _sentences(matches):
-            tokens = [m.group() for m in matches[s0:s1]]
+            tokens = _unshout([m.group() for m in matches[s0:s1]])
             for a, b in _windows(tokens):
                 features += sequence_features(tokens, a, b, cache)
                 windows.append((matches[s0 + a:s0 + b], line.start(), b - a))
@@ -124,6 +125,20 @@ def tagged_mentions(text: str) -> list[Mention]:
             out.append(_mention(_KINDS[kind], text[start:end], start, end))
         pos += size
     return out
+
+
+# A sentence this capitalised is a headline in title case (`Susi Minta Maaf karena Keras Kepala`).
+TITLE_CASE_SHARE = 0.6
+
+
+def _unshout(tokens: list[str]) -> list[str]:
+    """A title-case headline's ordinary words in lowercase, as a sentence would write them:
+    the CRF learnt from sentences, where a capital means a name."""
+    words = [t for t in tokens if t[:1].isalpha()]
+    if len(words) < 3 or sum(t[:1].isupper() for t in words) < TITLE_CASE_SHARE * len(words):
+        return tokens
+    common = _ordinary_openers()
+    return [t.lower() if t.lower() in common else t for t in tokens]
 
 
 def _sentences(matches: list) -> list[tuple[int, int]]:
@@ -171,6 +186,8 @@ def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
         words = surface.split()
         while len(words) > 1 and words[-1].lower().strip(".,") in _DEGREES:
             words.pop()
+        while len(words) > 1 and words[0].lower().strip(".") in TITLES:
+            words.pop(0)  # `Bripka Suranto`, `Pak Habibie`: the title is not the name
         surface = " ".join(words)
         name = PERSON_KEYS.get(merge_key(surface)) or display_name(surface)
         return Mention(kind, name, start, tokens=tuple(name.split()), end=end, source="tagger")

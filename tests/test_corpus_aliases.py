@@ -1,0 +1,63 @@
+"""The corpus alias table in a real index: an alias taught later re-canonicalises what is indexed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from whoosh import index
+
+from indexer.build import build_index
+from indexer.extract.corpus_aliases import AliasTable
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus" / "berita-22k.jsonl"
+# Real articles of the 22k corpus: two write only `Kemenkeu`, two only `Kementerian
+# Keuangan`, and one defines the short form, `Kementerian Keuangan (Kemenkeu)`.
+SHORT = ("f4958562ce171388", "0ac180da26dbe422")
+LONG = ("9867feac0b4460ee", "e96e4f63d812f38b")
+DEFINES = "ce910729feea3455"
+
+
+def _records(ids) -> list[dict]:
+    wanted = set(ids)
+    with CORPUS.open(encoding="utf-8") as f:
+        return [rec for rec in map(json.loads, f) if rec["id"] in wanted]
+
+
+def _organisations(ix_dir: Path) -> dict[str, set[str]]:
+    with index.open_dir(str(ix_dir)).searcher() as searcher:
+        return {doc["id"]: set(doc.get("organization") or []) for doc in searcher.documents()}
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+def test_an_alias_taught_later_leaves_one_value_in_the_facet(tmp_path):
+    first, later = tmp_path / "first.jsonl", tmp_path / "later.jsonl"
+    first.write_text("".join(json.dumps(r) + "\n" for r in _records(SHORT + LONG)), encoding="utf-8")
+    later.write_text("".join(json.dumps(r) + "\n" for r in _records([DEFINES])), encoding="utf-8")
+    ix = tmp_path / "ix"
+
+    build_index([first], ix, workers=1)
+    orgs = _organisations(ix)
+    assert all("Kemenkeu" in orgs[i] for i in SHORT) and all("Kementerian Keuangan" in orgs[i] for i in LONG)
+
+    summary = build_index([later], ix, workers=1)
+    orgs = _organisations(ix)
+    assert summary.recanonicalised >= 2  # the `Kemenkeu` articles were rewritten
+    values = set().union(*orgs.values())
+    assert "Kemenkeu" not in values and "Kementerian Keuangan" in values
+    assert all("Kementerian Keuangan" in orgs[i] for i in SHORT + LONG + (DEFINES,))
+    table = AliasTable.load(ix)
+    assert "Kemenkeu" in table.aliases_of("Kementerian Keuangan")
+
+    # `extract --index` answers with the index's own values.
+    proc = subprocess.run(
+        [sys.executable, "-m", "indexer", "extract", "--index", str(ix)],
+        input=json.dumps({"id": 1, "text": "Juru bicara Kemenkeu menjelaskan."}) + "\n",
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["organizations"] == ["Kementerian Keuangan"]
