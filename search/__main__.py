@@ -15,7 +15,7 @@ import sys
 
 from indexer.backends import DEFAULT_INDEX, BackendUnavailable, add_backend_arguments, backend_config
 from search.backends import open_engine
-from search.model import SearchError, SearchResult
+from search.model import NOTICES, SearchError, SearchResult
 from search.param_spec import PARAMS
 from search.request import parse_request
 
@@ -64,10 +64,8 @@ def main(argv: list[str] | None = None) -> int:
 def render(result: SearchResult) -> str:
     """Readable text: matches shown as [..]."""
     lines = []
-    if result.notice == "partial":
-        lines.append("(no article has every word; showing those with the most)")
-    elif result.notice == "plain":
-        lines.append("(the query was read as plain words)")
+    if result.notice:
+        lines.append(f"({NOTICES[result.notice][0]})")
     if result.suggestion:
         lines.append(f"Did you mean: {result.suggestion}")
     first = (result.page - 1) * result.per_page + 1

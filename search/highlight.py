@@ -62,14 +62,13 @@ def _matches(text: str, stems: Collection[str], forms: Collection[str]) -> list[
     if not stems and not forms:
         return []
     stops = stop_words()
-    cores = [s[1:] if len(s) > 1 else s for s in stems]
     out = []
     for m in _TOKEN_RE.finditer(text):
         word = m.group().lower()
         if word in forms:
             out.append((m.start(), m.end(), word))
-        elif word not in stops and any(c in word for c in cores):
-            s = stem(word)
+        elif word not in stops:
+            s = stem(word)  # memoised: a dictionary look-up for a word seen before
             if s in stems:
                 out.append((m.start(), m.end(), s))
     return out

@@ -21,6 +21,21 @@ DEFAULT_FACET_LIMIT = 10
 # "partial", ranked by words matched) and suggests a spelling.
 FEW_HITS = 3
 
+# What the engine did to a query, declared once: code -> (the CLI's English, the page's Indonesian).
+NOTICES: dict[str, tuple[str, str]] = {
+    "partial": (
+        "no article has every word; showing those with the most",
+        "Tidak ada artikel yang memuat semua kata; ditampilkan artikel yang memuat sebagian kata.",
+    ),
+    "plain": (
+        "the query was read as plain words",
+        "Kueri tidak dapat diurai sebagai operator, jadi dicari sebagai kata biasa.",
+    ),
+    "truncated": (
+        "the query was too large: only its first part was searched",
+        "Kueri terlalu besar, jadi hanya bagian awalnya yang dicari.",
+    ),
+}
 
 class SearchError(ValueError):
     """A request the engine refuses; ``code`` is stable, ``message`` is for people."""
@@ -98,8 +113,7 @@ class SearchResult:
     # histogram buckets ({value: "2019-09" or "2019-09-10", count, selected})
     facets: dict[str, list[FacetValue]]
     suggestion: str | None = None
-    # Set when the engine changed the query: "partial" (fewer words matched),
-    # "plain" (the query did not parse and was searched as plain words)
+    # Set when the engine changed the query: a key of NOTICES
     notice: str | None = None
     # how the date histogram is bucketed: "month" or "day"
     date_interval: str = "month"

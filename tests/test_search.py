@@ -16,6 +16,7 @@ from search.__main__ import main as cli_main
 from search.backends.whoosh.engine import WhooshEngine
 from search.model import SearchError
 from search.request import MAX_QUERY_CHARS, parse_request
+from search.suggest import suggest
 
 TINY = [
     {"id": "t1", "title": "Rapat warga", "body": "Warga menggelar pertemuan di balai desa. <script>alert(1)</script> & lainnya.",
@@ -345,3 +346,27 @@ def test_concurrent_searches_agree(sample):
         results = list(pool.map(lambda t: (t, sample.search(parse_request(q(q=t))).to_dict()), queries))
     for t, d in results:
         assert (d["total"], d["hits"], d["facets"]) == (expected[t]["total"], expected[t]["hits"], expected[t]["facets"])
+
+
+# --- did-you-mean (SymSpell over the index vocabulary) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "index,typed,expected",
+    [
+        ("seed", "pyongyan", "pyongyang"),
+        ("seed", "kimjongun", "kim jong un"),  # run-together words split
+        ("sample", "presidn jokowi", "presiden jokowi"),  # the known word stays
+        ("sample", "pemerintahn kotta", "pemerintah kota"),  # several words at once
+        ("sample", "presidenjokowi", "presiden jokowi"),
+    ],
+)
+def test_spelling_corrections(request, index, typed, expected):
+    vocabulary = request.getfixturevalue(index)._snapshot.vocabulary
+    assert suggest(vocabulary, typed, typed.split()) == expected
+
+
+@pytest.mark.parametrize("typed", ["kpk", "jokowi", "presiden", "habibie", "a" * 300, "x" * 40, "🔥🔥🔥"])
+def test_known_words_and_non_words_are_not_corrected(sample, typed):
+    vocabulary = sample._snapshot.vocabulary
+    assert suggest(vocabulary, typed, typed.split()) is None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from search.facet_spec import FACETS
-from search.model import SELECTABLE_FACETS
+from search.model import NOTICES, SELECTABLE_FACETS
 from search.param_spec import FACET_PARAMS, MAX_PER_PAGE, PARAMS, Param, facet_param
 
 # Text parameters may hold anything but NUL (refused with 400 `invalid_character`).
@@ -127,8 +127,8 @@ SCHEMAS: dict[str, Any] = {
             "notice": _nullable(
                 {
                     "type": "string",
-                    "enum": ["partial", "plain", None],
-                    "description": "partial: fewer words matched; plain: searched as plain words.",
+                    "enum": [*NOTICES, None],
+                    "description": "; ".join(f"{code}: {english}" for code, (english, _) in NOTICES.items()),
                 }
             ),
             "date_interval": {"type": "string", "enum": ["month", "day"]},

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from search import request as search_request
 from search.facet_spec import DATE_FACETS, FACETS, PUBLICATION, SELECTABLE
-from search.model import SELECTABLE_FACETS, SearchRequest, SearchResult
+from search.model import NOTICES, SELECTABLE_FACETS, SearchRequest, SearchResult
 from web.links import Links
 from web.params import facet_limit_param, facet_prefix_param
 
@@ -147,6 +147,7 @@ class SearchView:
     pages: list[PageLink] = field(default_factory=list)
     last_page: int = 0
     hidden: list[tuple[str, str]] = field(default_factory=list)  # form state without a visible input
+    notice: str | None = None  # what the engine did to the query, in Indonesian
 
 
 def facet_blocks(req: SearchRequest, ran: SearchRequest, result: dict[str, Any], links: Links) -> list[FacetBlock]:
@@ -244,6 +245,7 @@ def build(req: SearchRequest, ran: SearchRequest, result: SearchResult, links: L
         pages=pagination(result.page, last, links),
         last_page=last,
         hidden=form_state(links),
+        notice=NOTICES[result.notice][1] if result.notice else None,
     )
 
 

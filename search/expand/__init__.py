@@ -33,7 +33,7 @@ from search.query import AltNode, AndNode, NotNode, OrNode, TermNode, is_wildcar
 SOURCES = ("slang", "synonym", "related")
 WEIGHTS = {"slang": 0.9, "synonym": 0.9, "related": 0.4}
 MAX_PER_WORD = 4
-MAX_PER_QUERY = 24  # a thousand-word query expands its first words only ("truncated")
+MAX_PER_QUERY = 12  # a thousand-word query expands its first words only ("truncated")
 MIN_ALT_DF = 3  # an alternative the index barely holds only adds noise
 
 
@@ -112,8 +112,12 @@ class Expansion:
 
 
 def expand_tree(tree: AndNode, expander: Expander, index: IndexStats) -> Expansion:
-    """Alternatives for the plain words of a parsed query (not phrases, wildcards, facets or negations)."""
+    """Alternatives for the plain words of a parsed query (not phrases, wildcards, facets or negations).
+
+    An alternative holding a stem the query excludes (``presiden -wapres``) is not used.
+    """
     out = Expansion(tree, tree)
+    excluded = _negated_stems(tree)
 
     def visit(node, negated: bool):
         if isinstance(node, (AndNode, OrNode)):
@@ -132,12 +136,29 @@ def expand_tree(tree: AndNode, expander: Expander, index: IndexStats) -> Expansi
         if len(out.alternatives) >= MAX_PER_QUERY:
             out.truncated = True
             return node
-        alts = expander.alternatives(forms[0], index)[: MAX_PER_QUERY - len(out.alternatives)]
+        alts = [a for a in expander.alternatives(forms[0], index) if not excluded.intersection(a.stems)]
+        alts = alts[: MAX_PER_QUERY - len(out.alternatives)]
         out.alternatives.extend(alts)
         return AltNode(node, alts) if alts else node
 
     out.tree = visit(tree, False)
     out.own = own_words(out.tree)
+    return out
+
+
+def _negated_stems(tree: AndNode) -> set[str]:
+    out: set[str] = set()
+
+    def visit(node, negated: bool) -> None:
+        if isinstance(node, (AndNode, OrNode)):
+            for item in node.items:
+                visit(item, negated)
+        elif isinstance(node, NotNode):
+            visit(node.item, True)
+        elif negated and node.facet is None and not is_wildcard(node):
+            out.update(stem(f) for f in analyze(node.text, stemmed=False))
+
+    visit(tree, False)
     return out
 
 

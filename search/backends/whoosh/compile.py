@@ -5,6 +5,15 @@ Words go through the index's own analyzer: the stem is searched in
 ``title_exact``/``body_exact`` (which hold affixed forms only), so an exact
 form outranks a stem-only match. Wildcards expand over both lexicons; a facet
 prefix (``entity:putin``) is resolved against the facet's values.
+
+What one request may cost is bounded here, whatever its text: at most
+``MAX_TERMS`` words, phrases and field terms are searched (a thousand-word
+query is searched by its first ones), at most ``MAX_PHRASES`` phrases of at
+most ``MAX_PHRASE_WORDS`` words need positions (further phrases are searched
+as their words), and all the query's wildcards together expand to at most
+``MAX_EXPANSION`` terms (and at most ``MAX_WILDCARDS`` of them expand; the
+others are searched as their literal words). Whatever is cut makes the query
+``truncated``.
 """
 
 from __future__ import annotations
@@ -17,15 +26,32 @@ from indexer.fields import EXACT_SUFFIX, TEXT_FIELDS
 from search.backends.whoosh import scoring as sc
 from search.expand import Alternative, Expander, IndexStats, expand_tree
 from search.query import (
-    TITLE, AltNode, AndNode, NotNode, OrNode, TermNode, is_wildcard, literal, parse, query_terms, wildcard_prefix,
+    MAX_EXPANSION,
+    TITLE,
+    AltNode,
+    AndNode,
+    NotNode,
+    OrNode,
+    TermNode,
+    is_wildcard,
+    literal,
+    parse,
+    query_terms,
+    wildcard_prefix,
 )
+
+
+MAX_TERMS = 16
+MAX_PHRASES = 2
+MAX_PHRASE_WORDS = 6
+MAX_WILDCARDS = 4
 
 
 class Lexicon(IndexStats, Protocol):
     """What the compiler needs from the open index."""
 
-    def expand(self, pattern: str) -> list[str]:
-        """Indexed terms (stems and affixed forms) matching a wildcard pattern (bounded)."""
+    def expand(self, pattern: str, limit: int) -> list[tuple[str, str]]:
+        """(field, term) of at most ``limit`` indexed stems and affixed forms matching a wildcard pattern."""
 
     def resolve_facet(self, facet: str, text: str) -> list[str]:
         """Facet values equal to ``text`` or containing it as whole words, any case."""
@@ -75,6 +101,7 @@ def compile_query(text: str, lexicon: Lexicon, expander: Expander | None = None)
     terms = query_terms(own_tree)
     compiler = _Compiler(lexicon)
     own, excludes = compiler.split(own_tree.items)
+    truncated = compiler.truncated or (expansion is not None and expansion.truncated)
     compiled = CompiledQuery(
         clauses=own,
         exclude=_any(excludes),
@@ -83,11 +110,11 @@ def compile_query(text: str, lexicon: Lexicon, expander: Expander | None = None)
         forms=terms.forms | compiler.expanded,
         words=terms.words,
         plain=plain or terms.plain,
+        truncated=truncated,
     )
     if expansion is not None and expansion.alternatives:
         compiled.clauses, _ = _Compiler(lexicon).split(expansion.tree.items)
         compiled.alternatives = expansion.alternatives
-        compiled.truncated = expansion.truncated
         compiled.stems = terms.stems | {s for a in expansion.alternatives for s in a.stems}
     return compiled
 
@@ -109,6 +136,11 @@ class _Compiler:
         self.lexicon = lexicon
         self.expanded: set[str] = set()  # wildcard expansions outside negations (highlighted)
         self.negated = 0
+        self.terms = 0  # words, phrases and field terms compiled (``MAX_TERMS``)
+        self.phrases = 0
+        self.wildcards = 0
+        self.wildcard_terms = 0
+        self.truncated = False
 
     def split(self, items: list) -> tuple[list, list]:
         positive, negative = [], []
@@ -146,6 +178,10 @@ class _Compiler:
         raise TypeError(node)
 
     def term(self, node: TermNode):
+        if self.terms >= MAX_TERMS:
+            self.truncated = True
+            return None
+        self.terms += 1
         if node.facet is not None:
             values = self.lexicon.resolve_facet(node.facet, node.text)
             return sc.FacetMatch(node.facet, values) if values else sc.Nothing()
@@ -153,24 +189,34 @@ class _Compiler:
         if is_wildcard(node):
             if wildcard_prefix(node.text) is None:
                 return self.term(literal(node))  # too short to expand safely: the literal word
+            if self.wildcards >= MAX_WILDCARDS:
+                self.truncated = True
+                return self.term(literal(node))
+            self.wildcards += 1
             return self.wildcard(node.text, fields)
         forms = analyze(node.text, stemmed=False)
         if not forms:
             return None  # only stop words or punctuation
         stems = [stem(f) for f in forms]
         if node.phrase and len(stems) > 1:
-            return sc.PhraseOf(fields, stems)
+            if self.phrases < MAX_PHRASES:
+                self.phrases += 1
+                self.truncated |= len(stems) > MAX_PHRASE_WORDS
+                return sc.PhraseOf(fields, stems[:MAX_PHRASE_WORDS])
+            self.truncated = True  # searched as its words
         return _all([self.word(f, s, fields) for f, s in zip(forms, stems)])
 
     def alternatives(self, node: AltNode):
         """The word typed, ORed with each alternative scaled to its weight."""
+        own = self.term(node.own)
+        if own is None:
+            return None
         fields = (TITLE,) if node.own.field == TITLE else TEXT_FIELDS
         scaled = [
             sc.Scaled(_all([sc.Terms([(f, s) for f in fields]) for s in alt.stems]), alt.weight)
             for alt in node.alternatives
         ]
-        own = self.term(node.own)
-        return sc.AnyOf([own, *scaled]) if own is not None else None
+        return sc.AnyOf([own, *scaled])
 
     @staticmethod
     def word(form: str, stemmed: str, fields: Sequence[str]):
@@ -181,9 +227,14 @@ class _Compiler:
         return sc.Terms(pairs)
 
     def wildcard(self, text: str, fields: Sequence[str]):
-        terms = self.lexicon.expand(text.lower())
-        if not terms:
+        room = MAX_EXPANSION - self.wildcard_terms
+        pairs = self.lexicon.expand(text.lower(), room) if room > 0 else []
+        self.truncated |= room <= 0 or len(pairs) >= room
+        self.wildcard_terms += len(pairs)
+        wanted = set(fields) | {f + EXACT_SUFFIX for f in fields}
+        pairs = [(f, t) for f, t in pairs if f in wanted]
+        if not pairs:
             return sc.Nothing()
         if not self.negated:
-            self.expanded.update(terms)
-        return sc.Terms([(f + suffix, t) for t in terms for f in fields for suffix in ("", EXACT_SUFFIX)])
+            self.expanded.update(t for _, t in pairs)
+        return sc.Terms(pairs)

@@ -114,7 +114,7 @@ class ValueColumn:
         lo = bisect.bisect_left(keys, p)
         hi = bisect.bisect_left(keys, p + "\U0010ffff")
         ids = set(order[lo:hi].tolist())
-        word_keys, word_ids = self._word_index
+        word_keys, word_ids = self.word_index
         lo = bisect.bisect_left(word_keys, p)
         hi = bisect.bisect_left(word_keys, p + "\U0010ffff")
         for i in range(lo, hi):
@@ -122,7 +122,7 @@ class ValueColumn:
         return np.fromiter(ids, dtype=np.int64, count=len(ids))
 
     @cached_property
-    def _word_index(self) -> tuple[list[str], list[list[int]]]:
+    def word_index(self) -> tuple[list[str], list[list[int]]]:
         """Lowercase words of the values -> value ids, sorted by word (for prefix and word lookups)."""
         words: dict[str, list[int]] = {}
         for i, v in enumerate(self.values):
@@ -136,7 +136,7 @@ class ValueColumn:
         target = _WORD_RE.findall(text.lower())
         if not target:
             return []
-        keys, ids = self._word_index
+        keys, ids = self.word_index
         k = bisect.bisect_left(keys, target[0])
         if k == len(keys) or keys[k] != target[0]:
             return []

@@ -276,6 +276,8 @@ class PhraseOf:
     def evaluate(self, ctx: Context) -> Match:
         mask, score = _empty(ctx)
         for field in self.fields:
+            if not all(len(ctx.postings.term(field, text)[0]) for text in self.stems):
+                continue  # a word missing from every document's field: no positions to read
             docs = ctx.phrase_docs(wq.Phrase(field, self.stems))
             if not len(docs):
                 continue
