@@ -35,17 +35,22 @@ def committed(ix: Path) -> int:
         return 0
 
 
-def test_killed_build_keeps_commits_and_rerun_completes_without_duplicates(tmp_path):
+def build_past_its_first_commit(tmp_path: Path) -> tuple[list[dict], Path, Path, subprocess.Popen]:
+    """1,500 articles being built in batches of ``BATCH``, returned once the first batch is committed."""
     records = corpus_records(step=15)[:1500]
     src = tmp_path / "articles.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     ix = tmp_path / "ix"
+    build = subprocess.Popen(build_cmd(src, ix, "--batch-size", str(BATCH)), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while committed(ix) == 0 and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return records, src, ix, build
 
-    first = subprocess.Popen(build_cmd(src, ix, "--batch-size", str(BATCH)), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+
+def test_killed_build_keeps_commits_and_rerun_completes_without_duplicates(tmp_path):
+    records, src, ix, first = build_past_its_first_commit(tmp_path)
     try:
-        deadline = time.monotonic() + 240
-        while committed(ix) == 0 and first.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
         assert first.poll() is None, "build ended before it could be killed"
 
         # A second build while the first holds the lock: a clear error, no damage.
@@ -133,15 +138,8 @@ def test_build_reports_missing_source(tmp_path):
 
 
 def test_a_worker_killed_mid_build_fails_the_build_clearly_and_keeps_the_commits(tmp_path):
-    records = corpus_records(step=15)[:1500]
-    src = tmp_path / "articles.jsonl"
-    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    ix = tmp_path / "ix"
-    build = subprocess.Popen(build_cmd(src, ix, "--batch-size", str(BATCH)), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    _, _, ix, build = build_past_its_first_commit(tmp_path)
     try:
-        deadline = time.monotonic() + 240
-        while committed(ix) == 0 and build.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
         children = Path(f"/proc/{build.pid}/task/{build.pid}/children").read_text().split()
         assert build.poll() is None and children, "build ended before a worker could be killed"
         os.kill(int(children[0]), signal.SIGKILL)
