@@ -171,6 +171,9 @@ def main() -> int:
                         TypesenseEngine(engine.cluster.connection, check_interval=60, rerank_k=0), items
                     )
                     relevance_lines["typesense, top 50 re-ranked"] = relevance(engine, items)
+                    relevance_lines["typesense, top 100 re-ranked"] = relevance(
+                        TypesenseEngine(engine.cluster.connection, check_interval=60, rerank_k=100), items
+                    )
                 engine.close()
         print(f"relevance, {len(items)} known-item queries (three most common title words):")
         for name, line in relevance_lines.items():

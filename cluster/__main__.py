@@ -69,7 +69,7 @@ def _restart(cluster: LocalCluster, i: int) -> None:
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         counts = [cluster.documents(k, collection) for k in range(cluster.size)]
-        if cluster.health(i) and counts[i] is not None and counts[i] >= max(c or 0 for c in counts):
+        if cluster.health(i) and (counts[i] or 0) >= max(c or 0 for c in counts):  # no index yet: 0 each
             print(f"node {i} caught up: {counts[i]} documents", file=sys.stderr)
             return
         time.sleep(1)

@@ -19,6 +19,8 @@ REQUESTS = [
     "q=jakarta",
     "q=presiden jokowi",
     "q=banjir jakarta",  # two words, few full matches: the partial fallback
+    "q=banjir jakarta&source=kompas.com",
+    "q=presiden jokowi&source=tempo.co",  # the fallback is decided on the query alone, not its filters
     'q="dewan perwakilan"',
     "q=polisi -jakarta",
     "q=banjir OR gempa",

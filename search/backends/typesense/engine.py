@@ -264,7 +264,7 @@ class _Search:
         notice = "plain" if tq.plain else None
         ranked = request.sort == "relevance" and bool(tq.clauses)
         answers, layout = self.execute(tq.q, tq.filters, ranked)
-        full = answers[0]["found"]
+        full = answers[layout["full"]]["found"]
         partial = False
         if full < FEW_HITS and len(tq.clauses) >= 2:
             q_any = " ".join(["*"] + ["-" + e for e in tq.excluded])
@@ -330,7 +330,10 @@ class _Search:
             searches.append(
                 search(filters(histogram.filters), per_page=0, facet_by="day,month", max_facet_values=MAX_DAY_BUCKETS)
             )
-        layout = {"facets": counted, "histograms": histograms, "q": q, "window": window}
+        # How many articles the query alone matches (no facet filter): what decides the partial
+        # fallback and the did-you-mean, as on the Whoosh engine.
+        layout = {"facets": counted, "histograms": histograms, "q": q, "window": window, "full": len(searches)}
+        searches.append(search(list(query_filters), per_page=0))
         return self.engine.multi_search(searches), layout
 
     def page_params(self, q: str, ranked: bool) -> tuple[dict, bool]:
