@@ -41,8 +41,8 @@ from search.query import (
 )
 
 
-MAX_TERMS = 16
-MAX_PHRASES = 2
+MAX_TERMS = 12
+MAX_PHRASES = 1
 MAX_PHRASE_WORDS = 6
 MAX_WILDCARDS = 4
 

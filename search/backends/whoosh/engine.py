@@ -42,7 +42,7 @@ from indexer.fields import DATE_FIELD, EXACT_SUFFIX, TEXT_FIELDS
 from search.backends.whoosh.compile import CompiledQuery, compile_query
 from search.backends.whoosh.facets import NO_DATE, DateColumn, EntityFacet, ValueColumn, ValueFacet
 from search.backends.whoosh import profiles
-from search.backends.whoosh.scoring import Postings
+from search.backends.whoosh.scoring import Postings, check_codec
 from search.backends.whoosh.stories import StoryColumn
 from search.backends.whoosh.vocabulary import WhooshVocabulary
 from search.facet_plan import RangeFilter, ValueFilter, plan_facets
@@ -87,6 +87,8 @@ class _Snapshot:
         self.users = 0
         self.retired = False
         reader = self.searcher.reader()
+        for segment, _ in reader.leaf_readers():
+            check_codec(segment)  # before anything reads through an internal the scoring relies on
         self.reader = reader
         self.generation = reader.generation()
         n = self.n_docs = reader.doc_count_all()

@@ -10,8 +10,20 @@ operations on dense per-document masks and score arrays.
 
 A compiled query is a tree of small nodes, each with
 ``evaluate(ctx) -> (mask, score)``; ``ctx`` is the open snapshot
-(``search.engine._Snapshot``). Phrases need positions, so they ask Whoosh for
+(``engine._Snapshot``). Phrases need positions, so they ask Whoosh for
 their documents and score them with their terms.
+
+This reads Whoosh's private W3 codec (``whoosh-reloaded==2.7.5``): the
+per-segment length columns (``_perdoc._cached_reader``, ``_lenfield``,
+``LENGTHS_COLUMN``, ``byte_to_length``), the segment's terms reader
+(``_terms.matcher``, ``_text_to_bytes``: the codec's matcher without the
+``FilterMatcher`` deletions wrap it in, which walks postings one by one) and a
+block matcher's ``_read_ids`` / ``_read_weights`` / ``_ids`` / ``_weights`` /
+``_next_block``.
+``check_codec`` refuses to load a snapshot when any of them is missing
+(``IncompatibleWhoosh``) rather than score with zero lengths or fall back
+to a per-posting walk in silence; tests/test_scoring_guard.py compares the
+scores with ``whoosh.scoring.BM25F`` and fails when the block path is not taken.
 """
 
 from __future__ import annotations
@@ -22,7 +34,8 @@ from typing import Protocol
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching import ListMatcher
 from whoosh.util.numeric import byte_to_length
 
 B = 0.75
@@ -31,6 +44,39 @@ _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.flo
 _CACHED_TERMS = 4096
 
 Match = tuple[np.ndarray, np.ndarray]  # (bool mask, float32 score) per document
+# What the block path calls on a W3 block matcher.
+_BLOCK_METHODS = ("_read_ids", "_read_weights", "_next_block", "is_active")
+
+
+class IncompatibleWhoosh(RuntimeError):
+    """The installed Whoosh lacks a codec internal the numpy scoring reads: re-check ``scoring`` against it."""
+
+
+def check_codec(segment) -> None:
+    """Raise ``IncompatibleWhoosh`` unless ``segment`` offers every internal this module reads."""
+    missing = [f"W3LeafMatcher.{name}" for name in _BLOCK_METHODS if not callable(getattr(W3LeafMatcher, name, None))]
+    owner = type(segment).__name__
+    if not callable(getattr(getattr(segment, "_perdoc", None), "_cached_reader", None)):
+        missing.append(f"{owner}._perdoc._cached_reader")
+    if not callable(getattr(getattr(segment, "_terms", None), "matcher", None)):
+        missing.append(f"{owner}._terms.matcher")
+    if not callable(getattr(segment, "_text_to_bytes", None)):
+        missing.append(f"{owner}._text_to_bytes")
+    if missing:
+        raise IncompatibleWhoosh(
+            "the numpy BM25F reads Whoosh internals this Whoosh does not have: " + ", ".join(missing)
+        )
+
+
+def _length_column(segment, field: str):
+    """A segment's field-length column; None only when no document of the segment has the field."""
+    column = segment._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if column is None and segment.field_length(field):
+        raise IncompatibleWhoosh(
+            f"a segment holds {segment.field_length(field)} {field!r} tokens"
+            f" but no length column {_lenfield(field)!r}"
+        )
+    return column
 
 
 class Context(Protocol):
@@ -51,11 +97,13 @@ class Postings:
         reader = searcher.reader()
         self.n_docs = reader.doc_count_all()
         self.lengths: dict[str, np.ndarray] = {}
+        segments = reader.leaf_readers()
+        for segment, _ in segments:
+            check_codec(segment)
         for field in fields:
             lengths = np.zeros(self.n_docs, dtype=np.float32)
-            for segment, offset in reader.leaf_readers():
-                perdoc = getattr(segment, "_perdoc", None)
-                column = perdoc._cached_reader("_%s_len" % field, LENGTHS_COLUMN) if perdoc else None
+            for segment, offset in segments:
+                column = _length_column(segment, field)
                 if column is not None:
                     raw = np.fromiter(column, dtype=np.uint8, count=segment.doc_count_all())
                     lengths[offset : offset + len(raw)] = _LENGTH_OF_BYTE[raw]
@@ -85,31 +133,44 @@ class Postings:
         return value
 
     def _read(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Whole posting list as arrays, block by block (Whoosh 2.7's W3 codec)."""
+        """Whole posting list as arrays, block by block (Whoosh 2.7's W3 codec).
+
+        Deleted documents are read too (``segment.postings`` would wrap the
+        matcher in a ``FilterMatcher`` that walks it); every query node masks
+        with ``live``.
+        """
         all_ids, all_weights = [], []
         for segment, offset in self.searcher.reader().leaf_readers():
             if (field, text) not in segment:
                 continue
-            m = segment.postings(field, text)
-            ids: list = []
-            weights: list = []
-            if hasattr(m, "_read_ids"):
-                while m.is_active():
-                    m._read_ids()
-                    m._read_weights()
-                    ids.extend(m._ids)
-                    weights.extend(m._weights)
-                    m._next_block()
-            else:  # inlined or other short posting lists
-                while m.is_active():
-                    ids.append(m.id())
-                    weights.append(m.weight())
-                    m.next()
+            tbytes = segment._text_to_bytes(field, text)
+            ids, weights = read_postings(segment._terms.matcher(field, tbytes, segment.schema[field].format))
             all_ids.append(np.asarray(ids, dtype=np.int64) + offset)
             all_weights.append(np.asarray(weights, dtype=np.float32))
         if not all_ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         return np.concatenate(all_ids), np.concatenate(all_weights)
+
+
+def read_postings(m) -> tuple[list, list]:
+    """(document numbers, weights) of one segment's codec matcher: whole blocks when it is a W3 block matcher."""
+    ids: list = []
+    weights: list = []
+    if isinstance(m, W3LeafMatcher):
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.extend(m._ids)
+            weights.extend(m._weights)
+            m._next_block()
+    elif isinstance(m, ListMatcher):  # postings inlined in the term info: a handful
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+    else:
+        raise IncompatibleWhoosh(f"unexpected posting matcher {type(m).__name__}")
+    return ids, weights
 
 
 # --- query nodes -------------------------------------------------------------------
