@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
 from indexer.analysis import analyze, stem
 from search.facet_spec import QUERY_PREFIXES
@@ -259,28 +260,32 @@ def is_wildcard(node: TermNode) -> bool:
     return not node.phrase and node.facet is None and bool(WILDCARD_RE.search(node.text))
 
 
+def leaves(tree, negated: bool = False) -> Iterator[tuple[object, bool]]:
+    """Every leaf of the tree (a term, or an ``AltNode``), with whether a ``NOT`` stands above it."""
+    if isinstance(tree, (AndNode, OrNode)):
+        for item in tree.items:
+            yield from leaves(item, negated)
+    elif isinstance(tree, NotNode):
+        yield from leaves(tree.item, True)
+    else:
+        yield tree, negated
+
+
 def query_terms(tree: AndNode) -> QueryTerms:
     """Walk the tree once: the forms and stems to highlight, the words to spell-check."""
     out = QueryTerms()
-
-    def visit(node, negated: bool) -> None:
-        if isinstance(node, (AndNode, OrNode)):
-            for item in node.items:
-                visit(item, negated)
-        elif isinstance(node, NotNode):
-            visit(node.item, True)
-        elif node.facet is None:
-            if is_wildcard(node):
-                if wildcard_prefix(node.text) is not None:
-                    return  # the backend adds what it expands to
-                out.plain = True
-                node = literal(node)
-            forms = analyze(node.text, stemmed=False)
-            if forms and not negated:
-                out.forms.update(forms)
-                out.stems.update(stem(f) for f in forms)
-                if not node.phrase:
-                    out.words.append(node.text)
-
-    visit(tree, False)
+    for node, negated in leaves(tree):
+        if node.facet is not None:
+            continue
+        if is_wildcard(node):
+            if wildcard_prefix(node.text) is not None:
+                continue  # the backend adds what it expands to
+            out.plain = True
+            node = literal(node)
+        forms = analyze(node.text, stemmed=False)
+        if forms and not negated:
+            out.forms.update(forms)
+            out.stems.update(stem(f) for f in forms)
+            if not node.phrase:
+                out.words.append(node.text)
     return out

@@ -28,7 +28,7 @@ from typing import Iterable, Protocol
 
 from indexer.analysis import analyze, stem
 from search.expand import slang, tables
-from search.query import AltNode, AndNode, NotNode, OrNode, TermNode, is_wildcard
+from search.query import AltNode, AndNode, NotNode, OrNode, TermNode, is_wildcard, leaves
 
 SOURCES = ("slang", "synonym", "related")
 WEIGHTS = {"slang": 0.9, "synonym": 0.9, "related": 0.4}
@@ -147,19 +147,12 @@ def expand_tree(tree: AndNode, expander: Expander, index: IndexStats) -> Expansi
 
 
 def _negated_stems(tree: AndNode) -> set[str]:
-    out: set[str] = set()
-
-    def visit(node, negated: bool) -> None:
-        if isinstance(node, (AndNode, OrNode)):
-            for item in node.items:
-                visit(item, negated)
-        elif isinstance(node, NotNode):
-            visit(node.item, True)
-        elif negated and node.facet is None and not is_wildcard(node):
-            out.update(stem(f) for f in analyze(node.text, stemmed=False))
-
-    visit(tree, False)
-    return out
+    return {
+        stem(f)
+        for node, negated in leaves(tree)
+        if negated and node.facet is None and not is_wildcard(node)
+        for f in analyze(node.text, stemmed=False)
+    }
 
 
 def own_words(node):
