@@ -192,6 +192,32 @@ def test_event_dates_filter_and_facet_apart_from_publication(client):
     assert "Tanggal peristiwa" in page and f'value="{day}"' in page
 
 
+def test_event_dates_are_a_histogram_drilled_into_like_the_publication_date(client):
+    everything = get_json(client, "/api/search?per_page=1")
+    buckets = everything["facets"]["event"]
+    assert buckets and everything["date_intervals"] == {"date": everything["date_interval"], "event": "month"}
+    busiest = max(buckets, key=lambda b: b["count"])
+    assert not busiest["selected"] and "event_from=" in busiest["toggle_url"]
+    # A bar's link narrows the event range to its month: the histogram zooms to it, by day.
+    month = get_json(client, busiest["toggle_url"])
+    start, end = month["links"]["self"].split("event_from=")[1][:10], busiest["value"]
+    assert start == f"{end}-01" and month["total"] <= everything["total"]
+    assert month["date_intervals"]["event"] == "day"
+    assert month["facets"]["event"] and all(
+        b["value"].startswith(busiest["value"] + "-") and b["selected"] for b in month["facets"]["event"]
+    )
+    assert sum(b["count"] for b in month["facets"]["event"]) == busiest["count"]
+    # The page draws it in the event section, each bar a link to the page's own drill-down.
+    page = get_page(client, "/")
+    section = page.split('id="facet-event"')[1].split("</section>")[0]
+    assert '<svg class="histogram"' in section and "event_from=" in section
+    day_page = get_page(client, month["links"]["html"])
+    day_section = day_page.split('id="facet-event"')[1].split("</section>")[0]
+    assert "Jumlah artikel per hari" in day_section and day_section.count("<rect class=\"bar-fill\"") == len(
+        month["facets"]["event"]
+    )
+
+
 def test_a_dense_month_gets_a_day_view(sample_index):
     client = create_app({"INDEX_DIR": str(sample_index)}).test_client()
     page = get_page(client, "/")  # September 2019 holds 87% of the sample
