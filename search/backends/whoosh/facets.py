@@ -226,6 +226,8 @@ class DateColumn:
             )
             months = as_month[inverse]
         self.months = months
+        # A document may mention several days of one month: a month bucket counts it once.
+        self.several_a_doc = bool(len(doc_of)) and len(np.unique(doc_of)) < len(doc_of)
 
     @classmethod
     def from_days(cls, days: np.ndarray) -> "DateColumn":
@@ -276,6 +278,10 @@ class DateColumn:
             return "day", out
         months = self.months[counted]
         m0 = int(months.min())
+        if self.several_a_doc:  # one (document, month) pair per document and month
+            span = int(months.max()) - m0 + 1
+            pairs = np.unique(self.doc_of[counted] * span + (months - m0))
+            months = (pairs % span).astype(np.int32) + m0
         counts = np.bincount(months - m0)
         out = []
         for k in np.flatnonzero(counts).tolist():
