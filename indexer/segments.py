@@ -150,7 +150,9 @@ def work(number: int, incoming: Path, inbox, outbox, on_start: Callable[[], None
                     try:
                         doc = prepare(article)
                         with CLOCK.stage("story"):
-                            fingerprints[article.id] = fingerprint(article.title, article.body, article.date, article.source)
+                            fingerprints[article.id] = fingerprint(
+                                article.title, article.body, article.date, article.source, doc.fields.get("entity", ())
+                            )
                     except Exception as exc:  # one bad document must not stop the build
                         worker_warning(f"skipped {article.origin}: could not be indexed ({exc!r})")
                         continue

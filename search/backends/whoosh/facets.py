@@ -226,8 +226,14 @@ class DateColumn:
             )
             months = as_month[inverse]
         self.months = months
-        # A document may mention several days of one month: a month bucket counts it once.
-        self.several_a_doc = bool(len(doc_of)) and len(np.unique(doc_of)) < len(doc_of)
+        # A document may mention several days of one month: a month bucket counts it once, by the
+        # first of its entries in that month (entries are in document order).
+        key = doc_of.astype(np.int64) * (months.max(initial=0) + 1) + months
+        self.first_in_month = np.ones(len(days), dtype=bool)
+        if len(key):
+            _, first = np.unique(key, return_index=True)
+            self.first_in_month[:] = False
+            self.first_in_month[first] = True
 
     @classmethod
     def from_days(cls, days: np.ndarray) -> "DateColumn":
@@ -276,12 +282,12 @@ class DateColumn:
                 inside = any_sel and (lo_sel is None or day >= lo_sel) and (hi_sel is None or day <= hi_sel)
                 out.append(FacetValue(dt.date.fromordinal(day).isoformat(), int(counts[k]), inside))
             return "day", out
-        months = self.months[counted]
+        if any_sel:  # a range may leave out a document's first entry of a month but not a later one
+            key = self.doc_of[counted] * (int(self.months.max()) + 1) + self.months[counted]
+            months = (np.unique(key) % (int(self.months.max()) + 1)).astype(np.int32)
+        else:  # a document's entries are all counted or none: its first one of a month stands for it
+            months = self.months[counted & self.first_in_month]
         m0 = int(months.min())
-        if self.several_a_doc:  # one (document, month) pair per document and month
-            span = int(months.max()) - m0 + 1
-            pairs = np.unique(self.doc_of[counted] * span + (months - m0))
-            months = (pairs % span).astype(np.int32) + m0
         counts = np.bincount(months - m0)
         out = []
         for k in np.flatnonzero(counts).tolist():
