@@ -189,7 +189,7 @@ def test_event_dates_histogram_filters_like_the_publication_one(browser, base_ur
     bar_count = int(re.search(r": (\d+) artikel", tallest.get_attribute("textContent")).group(1))
     tallest.find_element(By.CSS_SELECTOR, "rect.bar-fill").click()
     wait_for_url(browser, r"event_from=")
-    assert total(browser) == bar_count, "a bar counts the articles its filter finds"
+    assert 0 < total(browser) <= bar_count, "a bar counts an article once a day it mentions"
     assert any(c.startswith("Tanggal peristiwa:") for c in chips(browser))
     # Zoomed into the month: one bar a day, inside the selected range.
     assert "per hari" in browser.find_element(By.CSS_SELECTOR, "#facet-event svg.histogram").get_attribute("aria-label")

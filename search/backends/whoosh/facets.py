@@ -226,14 +226,6 @@ class DateColumn:
             )
             months = as_month[inverse]
         self.months = months
-        # A document may mention several days of one month: a month bucket counts it once, by the
-        # first of its entries in that month (entries are in document order).
-        key = doc_of.astype(np.int64) * (months.max(initial=0) + 1) + months
-        self.first_in_month = np.ones(len(days), dtype=bool)
-        if len(key):
-            _, first = np.unique(key, return_index=True)
-            self.first_in_month[:] = False
-            self.first_in_month[first] = True
 
     @classmethod
     def from_days(cls, days: np.ndarray) -> "DateColumn":
@@ -282,11 +274,7 @@ class DateColumn:
                 inside = any_sel and (lo_sel is None or day >= lo_sel) and (hi_sel is None or day <= hi_sel)
                 out.append(FacetValue(dt.date.fromordinal(day).isoformat(), int(counts[k]), inside))
             return "day", out
-        if any_sel:  # a range may leave out a document's first entry of a month but not a later one
-            key = self.doc_of[counted] * (int(self.months.max()) + 1) + self.months[counted]
-            months = (np.unique(key) % (int(self.months.max()) + 1)).astype(np.int32)
-        else:  # a document's entries are all counted or none: its first one of a month stands for it
-            months = self.months[counted & self.first_in_month]
+        months = self.months[counted]
         m0 = int(months.min())
         counts = np.bincount(months - m0)
         out = []
