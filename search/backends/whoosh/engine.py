@@ -40,7 +40,8 @@ from indexer.backends import BackendConfig
 from indexer.extract.corpus_aliases import AliasTable
 from indexer.fields import DATE_FIELD, EXACT_SUFFIX, TEXT_FIELDS
 from search.backends.whoosh.compile import CompiledQuery, compile_query
-from search.backends.whoosh.facets import NO_DATE, DateColumn, EntityFacet, ValueColumn, ValueFacet
+from search.backends.whoosh.facets import NO_DATE, DateColumn, EntityFacet, ValueFacet, read_column
+from search.columns import ValueColumn
 from search.backends.whoosh import profiles
 from search.backends.whoosh.scoring import Postings, check_codec
 from search.backends.whoosh.stories import StoryColumn
@@ -130,7 +131,7 @@ class _Snapshot:
 
         def column(field: str) -> ValueColumn:
             if field not in columns:
-                columns[field] = ValueColumn.read(reader, field)
+                columns[field] = read_column(reader, field)
             return columns[field]
 
         facets: dict[str, ValueFacet] = {}
