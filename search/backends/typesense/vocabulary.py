@@ -30,6 +30,7 @@ from typing import Iterator
 import numpy as np
 
 from indexer.analysis import stem
+from indexer.canonical import AliasTable
 from indexer.fields import FACET_FIELDS, TEXT_FIELDS
 from indexer.typesense.schema import LENGTH_SUFFIX
 from search.columns import TypedValues, ValueColumn
@@ -45,8 +46,10 @@ EXPORT_FIELDS = ("id", "terms", *(f + LENGTH_SUFFIX for f in TEXT_FIELDS), *FACE
 class Vocabulary:
     """Terms, lengths and facet values of one generation of the index."""
 
-    def __init__(self, generation: int, export_lines):
+    def __init__(self, generation: int, export_lines, aliases: AliasTable | None = None):
+        """``aliases``: the corpus alias table the build learnt (the meta collection's), for entity pages."""
         self.generation = generation
+        self.aliases = aliases or AliasTable()
         df: Counter[str] = Counter()
         lengths = {f: 0 for f in TEXT_FIELDS}
         per_field: dict[str, tuple[dict[str, int], list[str], list[int], list[int]]] = {
