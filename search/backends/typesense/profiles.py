@@ -6,22 +6,28 @@ publication histogram; the "most relevant" list is a search within the name
 (``search.profile.relevant``).
 
 "More like this" has no OR query to rank with on Typesense 0.24 (``q`` ANDs
-its words), so candidates come from two searches of the article's own
-highest-weighted stems (``search.profile.weighted_terms``, best first) with
-``drop_tokens_threshold``: Typesense drops the query's last words until
-enough articles match, so the candidates share the article's most telling
-words; the second search keeps only articles naming one of its people,
-organisations or places. The candidates are then ranked as on Whoosh: BM25F
-of those stems (``rerank.bm25f``), normalised to the best, plus
-``ENTITY_WEIGHT`` times the share of the article's names they also name.
-The article's own story is listed apart, never as "similar".
+its words, and ``drop_tokens_threshold`` only drops the last words, so every
+candidate would hold the first), so candidates come from one
+``multi_search`` of small searches over the article's own highest-weighted
+stems (``search.profile.weighted_terms``, best first): every pair of the top
+``PAIR_TERMS`` (articles sharing two telling words), every term alone (a
+rare one finds only a few articles), and the top ``NAMED_TERMS`` alone among
+the articles naming one of its people, organisations or places (33 searches
+at most, ``PER_SEARCH`` ids each). Each candidate is known to hold some of the
+terms; the ``RANKED`` whose known terms weigh most (idf) are fetched with
+their stems and ranked as on Whoosh: BM25F of the terms (``rerank.bm25f``),
+normalised to the best, plus ``ENTITY_WEIGHT`` times the share of the
+article's names they also name. The article's own story is listed apart,
+never as "similar".
 """
 
 from __future__ import annotations
 
+import math
+from itertools import combinations
 from typing import TYPE_CHECKING, Callable
 
-from indexer.typesense.schema import KEY_SUFFIX, STORY_FIELD, facet_value
+from indexer.typesense.schema import KEY_SUFFIX, STORY_FIELD, facet_value, id_filter
 from search.backends.typesense.histogram import histogram_facets, histogram_of
 from search.backends.typesense.rerank import bm25f
 from search.backends.typesense.stories import MAX_STORY_VERSIONS, VERSION_FIELDS, members_search
@@ -29,19 +35,20 @@ from search.backends.typesense.translate import QUERY_BY, key_filter
 from search.document import version
 from search.facet_plan import DateHistogram
 from search.facet_spec import BY_NAME, PUBLICATION
-from search.profile import ENTITY_WEIGHT, RELATED_LIMIT, page, relevant, weighted_terms
+from search.profile import ENTITY_WEIGHT, RELATED_LIMIT, SIMILAR_TERMS, page, relevant, weighted_terms
 
 if TYPE_CHECKING:
     from search.backends.typesense.engine import TypesenseEngine
     from search.backends.typesense.vocabulary import Vocabulary
 
 NAME_FACETS = ("entity", "location")
-# Candidates of "more like this": by the article's words alone, and among the articles sharing a name.
-BY_WORDS = 60
-BY_NAMES = 40
+PAIR_TERMS = 6  # 15 pairs
+SINGLE_TERMS = SIMILAR_TERMS  # every term alone: rare ones find few articles
+NAMED_TERMS = 3  # the top terms among the articles sharing a name
+PER_SEARCH = 10
+RANKED = 40  # candidates fetched with their stems and ranked
 CANDIDATE_FIELDS = "id,date,dated,day,title,source,url,title_stems,body_stems,title_len,body_len,entity,location," + STORY_FIELD
-# Exact words (no typos, no prefixes), dropping the query's last words until this many articles match.
-LOOSE = {"num_typos": 0, "prefix": "false", "typo_tokens_threshold": 0}
+STRICT = {"num_typos": 0, "prefix": "false", "drop_tokens_threshold": 0, "typo_tokens_threshold": 0}
 
 
 def profile(
@@ -100,31 +107,46 @@ def similar(engine: "TypesenseEngine", vocab: "Vocabulary", doc: dict, limit: in
     """``Engine.similar`` for one stored document."""
     terms = weighted_terms(doc.get("title") or "", doc.get("body") or "", vocab.doc_frequency, vocab.n_docs)
     story = doc.get(STORY_FIELD)
-    searches = [members_search([story], MAX_STORY_VERSIONS)] if story else []
     names = {f: set(doc.get(BY_NAME[f].field) or ()) for f in NAME_FACETS}
-    if terms:
-        base = {"q": " ".join(terms), "query_by": QUERY_BY, **LOOSE, "include_fields": CANDIDATE_FIELDS,
-                "highlight_fields": "none"}
-        searches.append({**base, "per_page": BY_WORDS, "drop_tokens_threshold": BY_WORDS})
-        shared = [key_filter(BY_NAME[f].field, sorted(v)) for f, v in names.items() if v]
-        if shared:
-            searches.append({**base, "per_page": BY_NAMES, "drop_tokens_threshold": BY_NAMES,
-                             "filter_by": " || ".join(shared)})
+    shared = " || ".join(key_filter(BY_NAME[f].field, sorted(v)) for f, v in names.items() if v)
+    probes: list[tuple[str, ...]] = [*combinations(terms[:PAIR_TERMS], 2), *((t,) for t in terms[:SINGLE_TERMS])]
+    base = {"query_by": QUERY_BY, **STRICT, "per_page": PER_SEARCH, "include_fields": "id", "highlight_fields": "none"}
+    searches = [{**base, "q": " ".join(p)} for p in probes]
+    if shared:
+        searches += [{**base, "q": t, "filter_by": shared} for t in terms[:NAMED_TERMS]]
+        probes += [(t,) for t in terms[:NAMED_TERMS]]
+    if story:
+        searches.append(members_search([story], MAX_STORY_VERSIONS))
     answers = engine.multi_search(searches) if searches else []
-    same = [h["document"] for h in answers[0]["hits"] if h["document"]["id"] != doc["id"]] if story else []
+    same = [h["document"] for h in answers[-1]["hits"] if h["document"]["id"] != doc["id"]] if story else []
     excluded = {doc["id"]} | {d["id"] for d in same}
-    candidates: dict[str, dict] = {}
-    for answer in answers[1 if story else 0 :]:
+    known: dict[str, set[str]] = {}  # candidate -> the terms it is known to hold
+    for probe, answer in zip(probes, answers):
         for h in answer["hits"]:
             if h["document"]["id"] not in excluded:
-                candidates.setdefault(h["document"]["id"], h["document"])
-    picks = _most_similar(list(candidates.values()), terms, names, vocab, limit)
+                known.setdefault(h["document"]["id"], set()).update(probe)
+    idf = {t: math.log(max(vocab.n_docs, 1) / max(vocab.doc_frequency(t), 1)) for t in terms}
+    best = sorted(known, key=lambda i: (-sum(idf[t] for t in known[i]), i))[:RANKED]
+    candidates = _fetch(engine, best)
+    picks = _most_similar(candidates, terms, names, vocab, limit)
     return {
         "id": doc["id"],
         "terms": terms,
         "similar": [version(stored(d)) for d in picks],
         "same_story": [version(stored(d)) for d in same],
     }
+
+
+def _fetch(engine: "TypesenseEngine", ids: list[str]) -> list[dict]:
+    """The candidates with their stems and names, in ``ids``' order."""
+    if not ids:
+        return []
+    answer = engine.multi_search([{
+        "q": "*", "query_by": QUERY_BY, "filter_by": id_filter(ids), "per_page": len(ids),
+        "include_fields": CANDIDATE_FIELDS, "highlight_fields": "none",
+    }])[0]
+    by_id = {h["document"]["id"]: h["document"] for h in answer["hits"]}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _most_similar(candidates: list[dict], terms: list[str], names: dict[str, set[str]], vocab, limit: int) -> list[dict]:
