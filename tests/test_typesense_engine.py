@@ -131,22 +131,6 @@ def test_did_you_mean_from_the_vocabulary(engines):
     assert typesense.search(parse_request({"q": ["presidem"]})).suggestion == "presiden"
 
 
-def test_the_typesense_backend_imports_no_other_backend():
-    """What both backends use lives in neutral ``search/`` (``search.columns``), not in a backend."""
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
-    code = (
-        "import sys, search.backends.typesense.engine\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'whoosh' or m.startswith('search.backends.whoosh'))\n"
-        "print(bad); sys.exit(1 if bad else 0)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 @pytest.mark.parametrize("facet,name", [("entity", "Joko Widodo"), ("location", "Jakarta"), ("entity", "kpk")])
 def test_the_same_entity_and_place_pages(engines, facet, name):
     whoosh, typesense = (engine.profile(facet, name) for engine in engines)
