@@ -265,14 +265,19 @@ class StoryTable:
                         else:
                             moved[member] = story
             stories[doc_id] = story
-            self.db.execute(
-                "INSERT INTO articles (id, story, day, source, body, lead, title, names) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, story, fp.day, fp.source, _pack(fp.body), _pack(fp.lead), " ".join(sorted(fp.title)),
-                 "\n".join(sorted(fp.names))),
-            )
+            self._insert_row(doc_id, story, fp)
             if fp.day is not None:
                 self._remember(doc_id, story, fp)
         return Assignment(stories, moved)
+
+    def _insert_row(self, doc_id: str, story: str, fp: Fingerprint, keep_existing: bool = False) -> None:
+        """Write one article's row (``keep_existing``: leave a row the table already has)."""
+        self.db.execute(
+            f"INSERT {'OR IGNORE ' if keep_existing else ''}INTO articles (id, story, day, source, body, lead, title, names)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, story, fp.day, fp.source, _pack(fp.body), _pack(fp.lead), " ".join(sorted(fp.title)),
+             "\n".join(sorted(fp.names))),
+        )
 
     def _matches(self, fp: Fingerprint) -> set[str]:
         if fp.day is None:
