@@ -1,7 +1,8 @@
 """Stories, entity and place pages, similar articles and event dates through the real app and engine.
 
 One index of part of the 22k sample plus real near-duplicates of the corpus
-(``test_stories``); every page is checked with its JSON twin.
+(``test_stories``), on both backends (Whoosh, and the session's 3-node Typesense
+cluster); every page is checked with its JSON twin.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 
 from markupsafe import escape
 
+from conftest import BACKENDS, app_config
 from indexer.build import build_index
 from test_stories import APART, REWRITTEN, STORY_IDS, SYNDICATED, corpus_by_id, write_jsonl
 from web import create_app
@@ -21,12 +23,27 @@ SAMPLE_SIZE = 160
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, sample_records):
+def articles(tmp_path_factory, sample_records):
     folder = tmp_path_factory.mktemp("story_pages")
     records = [r for r in sample_records[:SAMPLE_SIZE] if r["id"] not in STORY_IDS]
     records += corpus_by_id(set(STORY_IDS)).values()
-    build_index([write_jsonl(folder / "articles.jsonl", records)], folder / "ix")
-    app = create_app({"INDEX_DIR": str(folder / "ix")})
+    return write_jsonl(folder / "articles.jsonl", records)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request, articles):
+    if request.param == "whoosh":
+        build_index([articles], articles.parent / "ix")
+        app = create_app({"INDEX_DIR": str(articles.parent / "ix")})
+    else:
+        from cluster.client import Connection
+        from indexer.typesense.sink import Sink, build_typesense
+        from search.backends.typesense.engine import TypesenseEngine
+
+        cluster = request.getfixturevalue("typesense_cluster")
+        connection = Connection(tuple(cluster.urls), cluster.api_key)
+        build_typesense([str(articles)], Sink(connection, "stories"), warn=lambda message: None)
+        app = create_app({"ENGINE": TypesenseEngine(connection, prefix="stories", check_interval=0)})
     app.config["TESTING"] = True
     return app.test_client()
 
@@ -127,6 +144,25 @@ def test_entity_page_and_its_twin(client):
     assert get_json(client, "/api/entities/bj%20habibie")["name"] == "BJ Habibie"
 
 
+def test_every_name_on_the_search_and_article_pages_links_to_its_page(client):
+    found = get_json(client, "/api/search?q=habibie&collapse=none")
+    page = get_page(client, "/?q=habibie")
+    for facet, prefix in (("entity", "/tokoh/"), ("location", "/lokasi/")):
+        assert found["facets"][facet]
+        for value in found["facets"][facet]:
+            assert f'class="profile-link" href="{escape(prefix + quote(value["value"]))}"' in page
+    assert "profile-link" not in page.split('id="facet-source"')[1], "outlets and sections have no page"
+    doc = get_json(client, f"/api/documents/{REWRITTEN[0]}")
+    article = get_page(client, f"/dokumen/{REWRITTEN[0]}")
+    names = [e["name"] if isinstance(e, dict) else e for e in doc["entities"]]
+    assert names and doc["locations"]
+    for name in names:
+        assert f'href="{escape("/tokoh/" + quote(name))}"' in article
+    for name in doc["locations"]:
+        assert f'href="{escape("/lokasi/" + quote(name))}"' in article
+    assert f'href="/?source={quote(doc["source"])}"' in article
+
+
 def test_location_page_and_its_twin(client):
     profile = get_json(client, "/api/locations/Jakarta")
     assert profile["type"] == "location" and profile["articles"] > 1
@@ -192,8 +228,38 @@ def test_event_dates_filter_and_facet_apart_from_publication(client):
     assert "Tanggal peristiwa" in page and f'value="{day}"' in page
 
 
-def test_a_dense_month_gets_a_day_view(sample_index):
-    client = create_app({"INDEX_DIR": str(sample_index)}).test_client()
+def test_event_dates_are_a_histogram_drilled_into_like_the_publication_date(client):
+    everything = get_json(client, "/api/search?per_page=1")
+    buckets = everything["facets"]["event"]
+    assert buckets and everything["date_intervals"] == {"date": everything["date_interval"], "event": "month"}
+    busiest = max(buckets, key=lambda b: b["count"])
+    assert not busiest["selected"] and "event_from=" in busiest["toggle_url"]
+    # A bar's link narrows the event range to its month: the histogram zooms to it, by day.
+    month = get_json(client, busiest["toggle_url"])
+    start, end = month["links"]["self"].split("event_from=")[1][:10], busiest["value"]
+    assert start == f"{end}-01"
+    # A bar counts an article once a day it mentions (a month sums its days, as on Typesense):
+    # its filter finds at most that many articles.
+    assert 0 < month["total"] <= busiest["count"] and month["total"] < everything["total"]
+    assert month["date_intervals"]["event"] == "day"
+    assert month["facets"]["event"] and all(
+        b["value"].startswith(busiest["value"] + "-") and b["selected"] for b in month["facets"]["event"]
+    )
+    assert sum(b["count"] for b in month["facets"]["event"]) == busiest["count"]
+    # The page draws it in the event section, each bar a link to the page's own drill-down.
+    page = get_page(client, "/")
+    section = page.split('id="facet-event"')[1].split("</section>")[0]
+    assert '<svg class="histogram"' in section and "event_from=" in section
+    day_page = get_page(client, month["links"]["html"])
+    day_section = day_page.split('id="facet-event"')[1].split("</section>")[0]
+    assert "Jumlah artikel per hari" in day_section and day_section.count("<rect class=\"bar-fill\"") == len(
+        month["facets"]["event"]
+    )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_dense_month_gets_a_day_view(request, backend):
+    client = create_app(app_config(request, backend, "sample")).test_client()
     page = get_page(client, "/")  # September 2019 holds 87% of the sample
     assert "lihat per hari" in page
     month = get_json(client, "/api/search?date_from=2019-09-01&date_to=2019-09-30")

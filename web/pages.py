@@ -45,6 +45,7 @@ def page_constants() -> dict:
         "labelled_bars": view.LABELLED_BARS,
         "tag_limits": view.TAG_LIMITS,
         "profile_url": view.profile_url,
+        "profile_facets": view.PROFILE_ENDPOINTS,
         "profile_labels": view.PROFILE_LABELS,
         "query": "",
     }
@@ -64,8 +65,7 @@ def document(doc_id: str) -> str:
     doc = searching.engine().document(doc_id)
     if doc is None:
         abort(404, description="Artikel tidak ditemukan.")
-    similar = getattr(searching.engine(), "similar", None)  # a backend without it shows the article alone
-    related = (similar(doc_id) if similar else None) or {"similar": [], "same_story": []}
+    related = searching.engine().similar(doc_id) or {"similar": [], "same_story": []}
     return render_template("document.html", doc=doc, rows=view.document_facets(doc), related=related)
 
 
