@@ -1,8 +1,8 @@
 """The Typesense engine against the Whoosh engine on the same sample: the same totals and counts.
 
 Ranking may differ (Typesense ranks by its own text match, re-ranked at the
-top with Telusur's BM25F); which articles match, and every facet and
-histogram count, may not. Query expansion (``search.expand``) is not yet
+top with Telusur's BM25F); which articles match, every facet and histogram
+count (the event dates too), the stories and the collapsed totals may not. Query expansion (``search.expand``) is not yet
 applied on Typesense, so the Whoosh engine is compared without it.
 """
 
@@ -41,6 +41,12 @@ REQUESTS = [
     "facet_prefix.location=jak&facet_limit.location=50",
     "q=jakarta&entity=Tidak Ada Orang Ini",
     "q=xyzzyqwerty",
+    "q=jakarta&collapse=none",
+    "q=presiden&sort=newest&collapse=none",
+    "event_from=2019-09-13&event_to=2019-09-13",
+    "q=polisi&event_from=2019-09-01&event_to=2019-09-30",
+    "event_from=2019-01-01",
+    "q=banjir&event_to=2019-08-31&collapse=none",
 ]
 
 
@@ -60,12 +66,8 @@ def test_totals_and_counts_agree(engines, query):
     assert typesense.total == whoosh.total
     assert typesense.notice == whoosh.notice
     assert typesense.date_interval == whoosh.date_interval
-    from search.backends.typesense.engine import UNSUPPORTED_FACETS
-
+    assert typesense.collapsed_total == whoosh.collapsed_total
     for name, expected in whoosh.facets.items():
-        if name in UNSUPPORTED_FACETS:  # the event dates: Whoosh's only, so far
-            assert typesense.facets[name] == []
-            continue
         got = {v.value: (v.count, v.selected) for v in typesense.facets[name]}
         want = {v.value: (v.count, v.selected) for v in expected}
         assert len(got) == len(want), name
@@ -76,6 +78,29 @@ def test_totals_and_counts_agree(engines, query):
         assert all(got[v][0] == cut for v in got.keys() - common), (name, cut, got, want)
     if request.sort != "relevance":
         assert [h.date for h in typesense.hits] == [h.date for h in whoosh.hits]
+    # Every hit carries its story, with the same size and outlets on both backends.
+    whoosh_stories = {h.id: h.story for h in whoosh.hits}
+    for h in typesense.hits:
+        if h.id in whoosh_stories:
+            mine, theirs = h.story, whoosh_stories[h.id]
+            assert (mine["size"], mine["other_outlets"]) == (theirs["size"], theirs["other_outlets"]), h.id
+            assert sorted(v["id"] for v in mine["others"]) == sorted(v["id"] for v in theirs["others"]), h.id
+
+
+def test_the_same_stories(engines, sample_records):
+    """Both builds group the sample's articles into the same stories (ids may differ, the groups may not)."""
+    whoosh, typesense = engines
+
+    def groups(engine) -> set[frozenset]:
+        out = set()
+        for rec in sample_records:
+            story = engine.document(rec["id"])["story"]
+            out.add(frozenset(v["id"] for v in engine.story(story["id"])["versions"]))
+        return out
+
+    found = groups(typesense)
+    assert found == groups(whoosh)
+    assert any(len(g) > 1 for g in found), "the sample holds stories of several versions"
 
 
 def test_facet_values_keep_their_exact_case(engines):
@@ -88,8 +113,8 @@ def test_documents_are_the_same(engines, sample_records):
     whoosh, typesense = engines
     for record in sample_records[:20]:
         got, want = typesense.document(record["id"]), whoosh.document(record["id"])
-        assert got.pop("story") is None and want.pop("story")["size"] >= 1  # stories: Whoosh's only, so far
-        assert got == want
+        assert got["story"]["size"] >= 1
+        assert got == want  # the story too: the same table logic numbers the stories alike
     assert typesense.document("tidak-ada") is None
 
 

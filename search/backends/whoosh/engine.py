@@ -48,7 +48,8 @@ from search.backends.whoosh.vocabulary import WhooshVocabulary
 from search.facet_plan import RangeFilter, ValueFilter, plan_facets
 from search.facet_spec import FACETS, PUBLICATION
 from search.document import document_dict, hit, version
-from search.expand import Expander
+from search.backends.whoosh import scoring as sc
+from search.expand import Expander, feedback
 from search.model import (
     FEW_HITS,
     MAX_VERSIONS_SHOWN,
@@ -508,6 +509,8 @@ class _Search:
             return passing[key]
 
         hits, total = counted(plan.all_filters)
+        if self._wants_feedback(compiled):
+            self._feedback(compiled, hits, total)
         facets: dict[str, list[FacetValue]] = {}
         for count in plan.counts:
             facets[count.facet] = snap.facets[count.facet].values(*counted(count.filters), count)
@@ -545,6 +548,40 @@ class _Search:
             date_interval=intervals[PUBLICATION.name],
             collapsed_total=collapsed_total if collapse else None,
         )
+
+    def _wants_feedback(self, compiled: CompiledQuery) -> bool:
+        """Feedback re-ranks relevance results of queries of ``feedback.MIN_WORDS`` words or more,
+        within the request's CPU budget (a second pass is the first thing a slow request drops)."""
+        return (
+            self.expander is not None
+            and not self.budget.spent()
+            and "feedback" in self.expander.sources
+            and self.request.sort == "relevance"
+            and len(compiled.own) >= feedback.MIN_WORDS
+        )
+
+    def _feedback(self, compiled: CompiledQuery, hits: np.ndarray, total: int) -> None:
+        """Add the second pass (``search.expand.feedback``) to the scores of the ``hits``.
+
+        Scaled so that it weighs ``feedback.WEIGHT`` of the best first-pass
+        score; the sort keys above the score are untouched.
+        """
+        snap = self.snap
+        top, _ = self._rank(compiled, hits, total, feedback.DOCS, False)
+        if len(top) < 2:
+            return
+        with snap.lock:
+            stored = [snap.searcher.stored_fields(d) for d, _ in top]
+            docs = [(f.get("title") or "", f.get("body") or "", score) for f, (_, score) in zip(stored, top)]
+            found = feedback.terms(docs, compiled.stems, snap.doc_frequency, snap.n_docs)
+            extra = np.zeros(snap.n_docs, dtype=np.float32)
+            ctx = _Evaluation(snap, self.budget)
+            for term, weight in found:
+                extra += np.float32(weight) * sc.Terms([(f, term) for f in TEXT_FIELDS]).evaluate(ctx)[1]
+        first = [d for d, _ in top]
+        peak, best = float(extra[first].max()), float(self.scores[first].max())
+        if peak > 0 and best > 0:
+            self.scores = self.scores + np.where(hits, np.float32(feedback.WEIGHT * best / peak) * extra, 0)
 
     def _story(self, docnum: int, listed: bool) -> dict | None:
         """A hit's story: id, size, how many other outlets ran it and, when ``listed``, its other versions.
