@@ -269,13 +269,15 @@ def _positions(reader, field: str, text: str, docs: np.ndarray, budget: Budget) 
                     return None
                 m._read_ids()
                 ids = np.asarray(m._ids, dtype=np.int64)
-                wanted = np.flatnonzero(np.isin(ids, local[k:], assume_unique=True))
-                if len(wanted):
+                ahead = local[k : int(np.searchsorted(local, m._maxid, side="right"))]  # this block's range
+                at = np.searchsorted(ids, ahead)  # both sorted: where each candidate would sit
+                at = at[ids[np.minimum(at, len(ids) - 1)] == ahead]
+                if len(at):
                     m._read_values()
                     values = m._values
-                    for j in wanted.tolist():
+                    for j in at.tolist():
                         out[int(ids[j]) + offset] = fmt.decode_positions(values[j])
-                k = int(np.searchsorted(local, m._maxid, side="right"))
+                k += len(ahead)
             m._next_block()
     return out
 
