@@ -129,3 +129,38 @@ def test_hits_show_highlighted_raw_text(engines):
 def test_did_you_mean_from_the_vocabulary(engines):
     _, typesense = engines
     assert typesense.search(parse_request({"q": ["presidem"]})).suggestion == "presiden"
+
+
+@pytest.mark.parametrize("facet,name", [("entity", "Joko Widodo"), ("location", "Jakarta"), ("entity", "kpk")])
+def test_the_same_entity_and_place_pages(engines, facet, name):
+    whoosh, typesense = (engine.profile(facet, name) for engine in engines)
+    assert whoosh is not None and typesense is not None
+    for key in ("name", "type", "aliases", "articles", "date_interval", "dates"):
+        assert typesense[key] == whoosh[key], key
+    for key in ("people", "organizations", "locations"):
+        got = {p["name"]: p["count"] for p in typesense[key]}
+        want = {p["name"]: p["count"] for p in whoosh[key]}
+        common = got.keys() & want.keys()
+        assert {n: got[n] for n in common} == {n: want[n] for n in common}, key
+        cut = min(want.values(), default=0)
+        assert all(got[n] == cut for n in got.keys() - common), key  # only ties at the cut differ
+    assert [a["date"] for a in typesense["latest"]] == [a["date"] for a in whoosh["latest"]]
+    assert typesense["relevant"] and {a["id"] for a in typesense["relevant"]} <= {a["id"] for a in typesense["relevant"]}
+    assert all(engine.profile(facet, "Tidak Ada Nama Ini") is None for engine in engines)
+
+
+def test_similar_articles_overlap(engines, sample_records):
+    """The two rankings differ (candidates by dropped words on Typesense, an OR query on Whoosh);
+    both list ``limit`` others apart from the story, and mostly the same ones."""
+    whoosh, typesense = engines
+    shared = total = 0
+    for rec in sample_records[:30]:
+        want, got = whoosh.similar(rec["id"]), typesense.similar(rec["id"])
+        assert got["terms"] and len(got["similar"]) == len(want["similar"]) == 5
+        assert {v["id"] for v in got["same_story"]} == {v["id"] for v in want["same_story"]}
+        assert rec["id"] not in {v["id"] for v in got["similar"]}
+        shared += len({v["id"] for v in got["similar"]} & {v["id"] for v in want["similar"]})
+        total += 5
+    print(f"similar: {shared}/{total} of Whoosh's picks also on Typesense")
+    assert shared >= total // 2
+    assert typesense.similar("tidak-ada") is None

@@ -49,7 +49,9 @@ from typesense import exceptions as tse
 
 from cluster.client import Cluster, ConfigError, Connection, Unavailable
 from indexer.backends import BackendConfig, BackendUnavailable
+from indexer.canonical import AliasTable
 from indexer.typesense.schema import (
+    ALIASES_ID,
     DEFAULT_PREFIX,
     GENERATION_ID,
     KEY_SUFFIX,
@@ -61,12 +63,14 @@ from indexer.typesense.schema import (
     id_filter,
     meta_collection,
 )
-from search.backends.typesense import stories
+from search import profile
+from search.backends.typesense import profiles, stories
+from search.backends.typesense.histogram import histogram_facets, histogram_of
 from search.backends.typesense.rerank import RERANK_K, rerank
 from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, key_filter, translate
 from search.backends.typesense.vocabulary import EXPORT_FIELDS, RELOAD_INTERVAL_S, Vocabulary
 from search.document import document_dict, hit
-from search.facet_plan import DateHistogram, FacetCount, FacetPlan, RangeFilter, ValueFilter, plan_facets
+from search.facet_plan import FacetCount, FacetPlan, RangeFilter, ValueFilter, plan_facets
 from search.facet_spec import FACETS, PUBLICATION, SELECTABLE
 from search.model import BackendDown, FacetValue, Hit, SearchError, SearchRequest, SearchResult
 from search.suggest import suggest
@@ -77,11 +81,6 @@ FEW_HITS = 3
 FACET_SLACK = 20
 MAX_PREFIX_CANDIDATES = 250
 MAX_PREFIX_VALUES = 1000
-MAX_DAY_BUCKETS = 4000
-# Per date facet field, what its histogram counts: (the day buckets, the month buckets or None: summed from the days).
-HISTOGRAM_FIELDS = {PUBLICATION.field: ("day", "month")}
-# The event dates: each mentioned day (hex keys); an article may mention many, so more buckets are read.
-MAX_EVENT_DAY_BUCKETS = 20000
 MULTI_SEARCH_LIMIT = 50  # Typesense's default limit of searches in one multi_search
 DISPLAY_FIELDS = "id,title,body,url,source,entity,location,day,dated,story"
 # The re-ranking window: stems and lengths, and the raw title for exact forms (the raw
@@ -145,7 +144,12 @@ class TypesenseEngine:
     def _load(self, generation: int) -> Vocabulary:
         params = {"include_fields": ",".join(EXPORT_FIELDS)}
         text = self._read(lambda c: c.collections[self.articles].documents.export(params), slow=True)
-        return Vocabulary(generation, text.split("\n"))
+        try:
+            record = self._read(lambda c: c.collections[self.meta].documents[ALIASES_ID].retrieve())
+            aliases = AliasTable.from_json(record["table"])
+        except tse.ObjectNotFound:
+            aliases = None
+        return Vocabulary(generation, text.split("\n"), aliases)
 
     def vocabulary(self) -> Vocabulary:
         """The current generation's vocabulary; a newer one is loaded aside (or waited for, interval 0)."""
@@ -210,6 +214,19 @@ class TypesenseEngine:
     def story(self, story_id: str) -> dict | None:
         """A story's versions, oldest first; None for an unknown (or emptied) story."""
         return stories.story(self.multi_search, story_id, stored)
+
+    def profile(self, facet: str, name: str, limit: int = 10) -> dict | None:
+        """A person's, organisation's (``entity``) or place's (``location``) page; None for an unknown name."""
+        profile.check_facet(facet)
+        return profiles.profile(self, self.vocabulary(), facet, name, limit, stored)
+
+    def similar(self, doc_id: str, limit: int = 5) -> dict | None:
+        """The ``limit`` articles most like this one, and its story's other versions apart; None for an unknown id."""
+        try:
+            doc = self._read(lambda c: c.collections[self.articles].documents[_path_id(doc_id)].retrieve())
+        except tse.ObjectNotFound:
+            return None
+        return profiles.similar(self, self.vocabulary(), doc, limit, stored)
 
     def stats(self) -> dict:
         vocab = self.vocabulary()
@@ -302,7 +319,7 @@ class _Search:
         facets = self.facets(answers, layout)
         intervals = {}
         for histogram, index in layout["histograms"]:
-            intervals[histogram.facet], facets[histogram.facet] = self.histogram(histogram, answers[index])
+            intervals[histogram.facet], facets[histogram.facet] = histogram_of(histogram, answers[index])
         suggestion = suggest(self.vocab, request.query, tq.words) if full < FEW_HITS and tq.words else None
         return SearchResult(
             query=request.query,
@@ -359,10 +376,7 @@ class _Search:
         histograms = []
         for histogram in plan.histograms:
             histograms.append((histogram, len(searches)))
-            day, month = _histogram_fields(histogram.field)
-            limit = MAX_DAY_BUCKETS if month else MAX_EVENT_DAY_BUCKETS
-            facet_by = ",".join(f for f in (day, month) if f)
-            searches.append(search(filters(histogram.filters), per_page=0, facet_by=facet_by, max_facet_values=limit))
+            searches.append(search(filters(histogram.filters), per_page=0, **histogram_facets(histogram.field)))
         # How many articles the query alone matches (no facet filter): what decides the partial
         # fallback and the did-you-mean, as on the Whoosh engine.
         layout = {
@@ -436,43 +450,6 @@ class _Search:
         for (name, value), answer in zip(missing, self.engine.multi_search(searches)):
             counts[name][value] = answer["found"]
 
-    # -- histogram ----------------------------------------------------------------------
-
-    @staticmethod
-    def histogram(plan: DateHistogram, answer: dict) -> tuple[str, list[FacetValue]]:
-        """(interval, buckets in date order): by day under ``plan.day_max_days``, else by month.
-
-        A selected range zooms to the days inside it (an article's other mentioned days are not counted).
-        """
-        day_field, month_field = _histogram_fields(plan.field)
-        days: dict[str, int] = {}
-        months: dict[str, int] = {}
-        for facet in answer.get("facet_counts", []):
-            counts = {c["value"]: c["count"] for c in facet["counts"]}
-            if facet["field_name"] == day_field:
-                days.update(counts if month_field else {facet_value(k): c for k, c in counts.items()})
-            elif facet["field_name"] == month_field:
-                months.update(counts)
-        lo, hi = plan.start, plan.end
-        ranged = lo is not None or hi is not None
-        if ranged:
-            days = {d: c for d, c in days.items() if _inside(d, d, lo, hi)}
-        if not days:
-            return "month", []
-        first, last = dt.date.fromisoformat(min(days)), dt.date.fromisoformat(max(days))
-        if len(days) < MAX_DAY_BUCKETS and (last - first).days < plan.day_max_days:
-            return "day", [FacetValue(d, days[d], ranged and _inside(d, d, lo, hi)) for d in sorted(days)]
-        if not months or len(days) < MAX_DAY_BUCKETS:
-            months = {}
-            for d, c in days.items():
-                months[d[:7]] = months.get(d[:7], 0) + c
-        out = []
-        for m in sorted(months):
-            year, month = map(int, m.split("-"))
-            end = (dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)) - dt.timedelta(days=1)
-            out.append(FacetValue(m, months[m], ranged and _inside(f"{m}-01", end.isoformat(), lo, hi)))
-        return "month", out
-
     # -- hits ---------------------------------------------------------------------------
 
     def hits(self, answer: dict, tq: Translated, partial: bool, layout: dict) -> list[Hit]:
@@ -504,15 +481,6 @@ class _Search:
         return [(by_id[doc["id"]], score) for doc, score in ranked if doc["id"] in by_id]
 
 
-def _histogram_fields(field: str) -> tuple[str, str | None]:
-    """What a date field's histogram counts: (its day buckets, its month buckets or None: summed from the days)."""
-    return HISTOGRAM_FIELDS.get(field, (field + KEY_SUFFIX, None))
-
-
 def _window(k: int, per_page: int) -> int:
     """How many top hits are re-ranked: ``k`` rounded up to whole pages (Typesense pages them)."""
     return -(-k // per_page) * per_page
-
-
-def _inside(start: str, end: str, lo: dt.date | None, hi: dt.date | None) -> bool:
-    return (lo is None or end >= lo.isoformat()) and (hi is None or start <= hi.isoformat())

@@ -40,7 +40,9 @@ from indexer.extract.corpus_aliases import AliasTable
 from indexer.fields import DATE_FIELD, EXACT_SUFFIX, TEXT_FIELDS
 from indexer.stemstore import StemStore
 from search.backends.whoosh.compile import CompiledQuery, compile_query
-from search.backends.whoosh.facets import NO_DATE, DateColumn, EntityFacet, ValueColumn, ValueFacet
+from search.backends.whoosh.facets import NO_DATE, DateColumn, EntityFacet, ValueFacet, read_column
+from search.columns import ValueColumn
+from search import profile
 from search.backends.whoosh import profiles
 from search.backends.whoosh.scoring import Budget, Postings, check_codec, phrase_docs
 from search.backends.whoosh.stories import StoryColumn
@@ -67,8 +69,6 @@ MAX_RESOLVED_VALUES = 50
 # A story page lists at most this many versions (the largest story of the 22k corpus has 12).
 MAX_STORY_VERSIONS = 200
 STORY_FIELD = "story"
-# Facets with a page of their own (``profile``): people and organisations, places.
-PROFILE_FACETS = ("entity", "location")
 # Posting lists of terms in at least this many documents are read when a generation loads:
 # reading one costs ~1.4 us a posting, so a request's cold reads stay under ~0.7 ms a term.
 READ_AHEAD_DF = 500
@@ -149,7 +149,7 @@ class _Snapshot:
 
         def column(field: str) -> ValueColumn:
             if field not in columns:
-                columns[field] = ValueColumn.read(reader, field)
+                columns[field] = read_column(reader, field)
             return columns[field]
 
         facets: dict[str, ValueFacet] = {}
@@ -393,8 +393,7 @@ class WhooshEngine:
 
     def profile(self, facet: str, name: str, limit: int = 10) -> dict | None:
         """A person's, organisation's (``entity``) or place's (``location``) page; None for an unknown name."""
-        if facet not in PROFILE_FACETS:
-            raise SearchError("unknown_facet", f"no pages for the {facet!r} facet")
+        profile.check_facet(facet)
         with self._lease() as snap:
             column = snap.facets[facet].column
             vid = column.lookup(name)
@@ -410,25 +409,10 @@ class WhooshEngine:
                 latest = [version(snap.searcher.stored_fields(d)) for d in latest_docs]
             aliases = snap.aliases().aliases_of(canonical)
             kind = snap.facets[facet].type_of(vid) or "location"
-        words = " ".join(re.findall(r"\w+", canonical))
-        relevant = []
-        if words:
-            found = self.search(SearchRequest(query=words, selected={facet: (canonical,)}, per_page=limit, collapse="none"))
-            relevant = [{**_version_of_hit(h), "snippet": h.snippet} for h in found.hits]
-        return {
-            "name": canonical,
-            "facet": facet,
-            "type": kind,
-            "aliases": aliases,
-            "articles": count,
-            "date_interval": interval,
-            "dates": [{"value": b.value, "count": b.count} for b in buckets],
-            "people": related["person"],
-            "organizations": related["organization"],
-            "locations": related["location"],
-            "latest": latest,
-            "relevant": relevant,
-        }
+        relevant = profile.relevant(self.search, facet, canonical, limit)
+        return profile.page(
+            canonical, facet, kind, aliases, count, (interval, buckets), related, latest, relevant,
+        )
 
     def similar(self, doc_id: str, limit: int = 5) -> dict | None:
         """The ``limit`` articles most like this one, and its story's other versions apart; None for an unknown id."""
@@ -676,10 +660,6 @@ class _Search:
             results = len(order)
         order = order[:end]
         return list(zip(docs[order].tolist(), scores[order].tolist())), results
-
-
-def _version_of_hit(h) -> dict:
-    return {"id": h.id, "title": h.title, "source": h.source, "date": h.date, "url": h.url}
 
 
 def _all_of(masks: list[np.ndarray], excluded: np.ndarray | None) -> np.ndarray:
