@@ -1,18 +1,24 @@
 """Building and updating an index: worker processes prepare and write, the parent reads and commits.
 
-The work has three parts, each kept busy: the parent reads and cleans the
-sources and hands chunks of articles to the worker processes (the one with
-room in its queue first); each worker prepares its articles (extraction and
-Sastrawi analysis, ``indexer.prepare``) and fingerprints them for story
-detection (``indexer.stories``), and keeps them; once a batch of
-``batch_size`` articles is prepared the parent gives each article its story
-(``StoryTable.assign``, in the batch's order) and each worker writes its share,
-pre-analysed, into a Whoosh segment of its own (``indexer.segments``), which
-the parent publishes in one commit, while the workers already prepare the next
-batch. A killed build keeps every committed batch and loses the one being
-committed and the next one in preparation; re-running it completes the index. Stems are memoised per
-process, kept with the index (``indexer.stemstore``) and passed between the
-workers, so no build stems a known word twice.
+A build has two passes. Preparing: the parent reads and cleans the sources
+and hands chunks of articles to the worker processes (the one with room in
+its queue first); each worker prepares its articles (extraction and Sastrawi
+analysis, ``indexer.prepare``), fingerprints them for story detection
+(``indexer.stories``) and spools them to disk (``indexer.spool``), sending
+back only what teaches the corpus alias table. The table is then learnt once
+(``indexer.canonical``), so that writing, batch by batch, gives every document
+its final canonical values and no document is written twice: the parent gives
+each article of a batch its story (``StoryTable.assign``, in the batch's
+order), each worker writes its share of the spooled batch, pre-analysed, into
+a Whoosh segment of its own (``indexer.segments``), and the parent publishes
+them in one commit. Documents indexed by earlier builds are rewritten only
+when the new table changes their values.
+
+A killed build keeps every committed batch and every prepared chunk: the
+re-run prepares only what was not spooled, writes only what was not
+committed, and completes the index. Stems are memoised per process, kept with
+the index (``indexer.stemstore``) and passed between the workers, so no build
+stems a known word twice.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from indexer.extract import extract
 from indexer.merge import merge_tiers
 from indexer.schema import FACET_FIELDS, build_schema
 from indexer.segments import Sealed, commit_segments, reset_incoming, restamped, work
+from indexer.spool import FOLDER as SPOOL, Spool
 from indexer.sources import Article, Repaired, Skipped, iter_sources
 from indexer.prepare import document_fields  # noqa: F401 (other sinks import it from here)
 from indexer.stages import CLOCK
@@ -53,7 +60,6 @@ BUILD_LOCK = "TELUSUR_BUILD_LOCK"
 WHOOSH_LOCK_WAIT = 10.0
 CHUNK = 16  # articles a worker is handed at once
 PREFETCH = 4  # chunks waiting in each worker's queue
-AHEAD = 1  # batches prepared while an earlier one is written and committed
 
 
 @dataclass
@@ -67,7 +73,8 @@ class BuildSummary:
     stage_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage, all processes
     worker_idle: float = 0.0  # seconds worker processes waited for work, summed
     stems_known: int = 0  # stems the index's stem store gave the build
-    recanonicalised: int = 0  # documents rewritten because the corpus taught an alias
+    recanonicalised: int = 0  # documents indexed earlier, rewritten because the corpus taught an alias
+    reused: int = 0  # articles a killed build had prepared (``indexer.spool``), not prepared again
 
     def line(self) -> str:
         rate = (self.indexed + self.updated) / self.seconds if self.seconds else 0.0
@@ -86,18 +93,12 @@ class IndexLocked(RuntimeError):
 
 
 def _rewrite(writer, stored: dict, entity_fields: dict) -> None:
-    """Re-add one document with new entity values (``canonical.refresh``)."""
+    """Re-add one document indexed earlier with new entity values (``canonical.rewrite_stale``)."""
     fields = {**stored, **entity_fields, "title_exact": stored.get("title"), "body_exact": stored.get("body")}
     # Every facet column gets a value, if only an empty list: a segment lacking a column
     # that older segments have breaks Whoosh's multi-segment column reader.
     fields.update({name: [] for name in FACET_FIELDS if fields.get(name) is None})
     writer.update_document(**{k: v for k, v in fields.items() if v is not None})
-
-
-def _refresh_aliases(ix, index_dir, summary: BuildSummary) -> None:
-    """After the batches: re-learn the alias table, rewrite the documents it changes (one commit)."""
-    refreshed = canonical.refresh(ix, index_dir, _rewrite)
-    summary.recanonicalised = refreshed.rewritten
 
 
 # ------------------------------------------------------------------------------------------
@@ -195,37 +196,21 @@ def build_index(
         add_stems(known)
         summary.stems_known = len(known)
         _warm_up()
-        bar = _progress_bar() if progress else None
         stories = StoryTable(index_dir)
-        pipeline = _Pipeline(ix, index_dir, workers, stems, stories, summary, bar, warn)
+        spooled = Spool(index_dir)
+        pipeline = _Pipeline(ix, index_dir, workers, stems, stories, spooled, summary, progress, warn)
         try:
-            batch_ids: set[str] = set()
-            items = iter_sources(sources)
-            while True:
-                with CLOCK.stage("read"):
-                    item = next(items, None)
-                if item is None:
-                    break
-                if isinstance(item, (Skipped, Repaired)):
-                    _report(item, summary, warn)
-                    continue
-                # A repeated id must see the earlier copy committed to replace it.
-                if len(batch_ids) >= batch_size or item.id in batch_ids:
-                    pipeline.seal()
-                    batch_ids = set()
-                pipeline.add(item)
-                batch_ids.add(item.id)
-            pipeline.seal()
+            for batch in _batches(iter_sources(sources), batch_size, summary, warn):
+                pipeline.prepare(batch)
+            pipeline.write()
             pipeline.finish()
-            _refresh_aliases(ix, index_dir, summary)
+            spooled.remove()
         except BaseException:
             stories.rollback()
             raise
         finally:
             pipeline.stop()
             stories.close()
-            if bar is not None:
-                bar.close()
         summary.documents = ix.doc_count()
     parent = CLOCK.take()
     parent["read"] = parent.get("read", 0.0) - parent.get("clean", 0.0)  # cleaning runs inside reading
@@ -235,62 +220,224 @@ def build_index(
     return summary
 
 
-class _Pipeline:
-    """The parent's side of a build.
+def _batches(items, batch_size: int, summary: BuildSummary, warn) -> Iterator[list[Article]]:
+    """The articles in batches of ``batch_size`` (each committed at once), in the order read."""
+    batch: list[Article] = []
+    ids: set[str] = set()
+    while True:
+        with CLOCK.stage("read"):
+            item = next(items, None)
+        if item is None:
+            break
+        if isinstance(item, (Skipped, Repaired)):
+            _report(item, summary, warn)
+            continue
+        # A repeated id must see the earlier copy committed to replace it.
+        if len(batch) >= batch_size or item.id in ids:
+            yield batch
+            batch, ids = [], set()
+        batch.append(item)
+        ids.add(item.id)
+    if batch:
+        yield batch
 
-    Batches go through three steps, in order: handed out (chunks to whichever
-    worker has room), prepared (every worker sent back its articles'
-    fingerprints: the parent assigns the stories and tells each worker to write
-    its segment), committed (every worker's segment published, then the story
-    table). A batch is assigned only once the one before it is committed, so
-    the story table always commits with its own batch, and at most ``AHEAD``
-    batches are handed out beyond the one being committed, which bounds
-    the memory the workers hold.
+
+@dataclass
+class _Chunk:
+    key: str
+    ids: list[str]
+    evidence: dict[str, list[str] | None] | None = None  # id -> evidence, None when it failed; None until prepared
+    committed: bool = False  # by an earlier, killed build
+
+
+class _Pipeline:
+    """The parent's side of a build, in two passes.
+
+    Preparing: the articles go out in chunks to whichever worker has room,
+    which prepares, fingerprints and spools each chunk (``indexer.spool``) and
+    sends back its evidence; a chunk already spooled by a killed build is not
+    prepared again. Then the alias table is learnt once, from the evidence of
+    the index's other documents and of every prepared article
+    (``indexer.canonical``). Writing: batch by batch, the parent assigns the
+    stories (``StoryTable.assign``, in the batch's order, the batch before it
+    committed), the workers each write their share of the spooled chunks into a
+    segment with the final canonical values, and the parent publishes them in
+    one commit, then commits the story table. Last, the documents indexed
+    before this build whose values the new table changes are rewritten.
     """
 
-    def __init__(self, ix, index_dir, workers: int, stems: StemStore, stories: StoryTable, summary: BuildSummary, bar, warn):
-        self.ix, self.stems, self.stories, self.summary, self.bar, self.warn = ix, stems, stories, summary, bar, warn
+    def __init__(self, ix, index_dir, workers: int, stems: StemStore, stories: StoryTable, spooled: Spool, summary: BuildSummary, progress: bool, warn):
+        self.ix, self.index_dir, self.stems, self.stories, self.spool = ix, index_dir, stems, stories, spooled
+        self.summary, self.progress, self.warn = summary, progress, warn
+        self.bar = _progress_bar("preparing") if progress else None
         self.incoming = reset_incoming(index_dir, ix.schema, workers)
         context = multiprocessing.get_context("fork")  # workers share the loaded dictionaries
         self.outbox = context.Queue()
         self.inboxes = [context.Queue(PREFETCH) for _ in range(workers)]
         self.processes = [
-            context.Process(target=work, args=(n, self.incoming, inbox, self.outbox, _die_with_parent), daemon=True)
+            context.Process(target=work, args=(n, self.incoming, spooled.path, inbox, self.outbox, _die_with_parent), daemon=True)
             for n, inbox in enumerate(self.inboxes)
         ]
         for process in self.processes:
             process.start()
-        self.chunk: list[Article] = []
-        self.handing = 0  # the batch being handed out
-        self.batches: dict[int, _Batch] = {0: _Batch()}
-        self.committed = 0  # batches before this one are committed
-        self.reports: dict[int, list[Sealed]] = {}
+        self.batches: list[list[_Chunk]] = []
+        self.waiting: dict[str, _Chunk] = {}  # chunks handed out, not yet prepared
+        self.sealed: list[Sealed] = []
         self.unshared: list[dict[str, str]] = [{} for _ in range(workers)]  # stems each worker lacks
         self.new_stems = take_new_stems()  # for the stem store, at the next commit (the warm-up's too)
         self.next_worker = 0
 
-    def add(self, article: Article) -> None:
-        self.chunk.append(article)
-        self.batches[self.handing].ids.append(article.id)
-        if len(self.chunk) >= CHUNK:
-            self._hand_out()
+    # -- pass 1: prepare -----------------------------------------------------------
 
-    def seal(self) -> None:
-        """End the batch being handed out; it is written once all of it is prepared."""
-        self._hand_out()
-        if not self.batches[self.handing].ids:
-            return
-        self.batches[self.handing].sealed = True
-        self._advance()
-        self.handing += 1
-        self.batches[self.handing] = _Batch()
-        while self.handing - self.committed > AHEAD:
+    def prepare(self, articles: list[Article]) -> None:
+        number = len(self.batches)
+        chunks = []
+        for start in range(0, len(articles), CHUNK):
+            part = articles[start : start + CHUNK]
+            chunk = _Chunk(self.spool.key(part), [a.id for a in part])
+            chunks.append(chunk)
+            evidence = self.spool.prepared(chunk.key)
+            if evidence is not None:  # spooled by a killed build
+                chunk.evidence = {i: (p[1] if p else None) for i, p in evidence.items()}
+                chunk.committed = self.spool.is_committed(chunk.key)
+                self.summary.reused += len(part)
+                self._progress(len(part))
+            else:
+                self.waiting[chunk.key] = chunk
+                self._hand_out(("docs", number, chunk.key, part), len(part))
+        self.batches.append(chunks)
+
+    def _hand_out(self, message: tuple, size: int) -> None:
+        while True:  # the first worker with room, starting after the last one served
+            for k in range(len(self.inboxes)):
+                n = (self.next_worker + k) % len(self.inboxes)
+                try:
+                    self.inboxes[n].put_nowait((*message, self.unshared[n]))
+                except queue.Full:
+                    continue
+                self.unshared[n] = {}
+                self.next_worker = n + 1
+                self._progress(size)
+                return
+            self._collect(block=True, timeout=0.02)
+
+    def _progress(self, size: int) -> None:
+        if self.bar is not None:
+            self.bar.update(size)
+
+    # -- the alias table -----------------------------------------------------------
+
+    def _learn(self) -> dict[str, list[str]]:
+        """Learn the table every document of this build is written with; the kept documents' evidence."""
+        with CLOCK.stage("alias"):
+            written: dict[str, list[str]] = {}  # the last copy of each id this build writes
+            for chunks in self.batches:
+                for chunk in chunks:
+                    if not chunk.committed:
+                        written.update((i, e) for i, e in chunk.evidence.items() if e is not None)
+            skip = set(written) | {i for chunks in self.batches for c in chunks if not c.committed for i in c.ids}
+            kept = canonical.indexed_evidence(self.ix, skip)
+            table = canonical.learn_table(self.index_dir, kept.values(), written.values())
+        for inbox in self.inboxes:
+            inbox.put(("table", table))
+        return kept
+
+    # -- pass 2: write ---------------------------------------------------------------
+
+    def write(self) -> None:
+        """Wait for every chunk, learn the table, write and commit batch by batch, rewrite what the table changes."""
+        while self.waiting:
             self._collect(block=True)
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = _progress_bar("writing") if self.progress else None
+        kept = self._learn()
+        for number, chunks in enumerate(self.batches):
+            todo = [c for c in chunks if not c.committed]
+            if todo:
+                self._write_batch(number, todo)
+        with CLOCK.stage("alias"):
+            self.summary.recanonicalised = canonical.rewrite_stale(self.ix, canonical.current_table(), kept, _rewrite)
+
+    def _write_batch(self, number: int, chunks: list[_Chunk]) -> None:
+        with CLOCK.stage("story"):
+            prepared = []
+            for chunk in chunks:
+                for doc_id, entry in self.spool.prepared(chunk.key).items():
+                    if entry is not None:
+                        prepared.append((doc_id, entry[0]))
+            assignment = self.stories.assign(prepared)
+        shares = [chunks[n :: len(self.inboxes)] for n in range(len(self.inboxes))]
+        busy = [n for n, share in enumerate(shares) if share]
+        for n in busy:
+            self._put(n, ("write", number, [c.key for c in shares[n]], assignment.stories))
+        self.sealed = []
+        while len(self.sealed) < len(busy):
+            self._collect(block=True)
+        self._commit(chunks, self.sealed, assignment)
+        self._progress(sum(len(c.ids) for c in chunks))
+
+    def _put(self, n: int, message) -> None:
+        while True:
+            try:
+                return self.inboxes[n].put_nowait(message)
+            except queue.Full:
+                self._collect(block=True, timeout=0.02)
+
+    def _collect(self, block: bool, timeout: float = 1.0) -> None:
+        """Take one report from the workers."""
+        try:
+            report = self.outbox.get(block, timeout)
+        except queue.Empty:
+            dead = [n for n, p in enumerate(self.processes) if not p.is_alive()]
+            if dead:
+                raise RuntimeError(f"indexing worker {dead[0]} died (out of memory?); committed batches are kept")
+            return
+        if report[0] == "error":
+            raise RuntimeError(f"indexing worker {report[1]} failed: {report[2]}")
+        if report[0] == "prepared":
+            _, worker, _, key, evidence, stems, cpu, idle = report
+            self.waiting.pop(key).evidence = {i: _interned(e) for i, e in evidence.items()}
+            for n, others in enumerate(self.unshared):
+                if n != worker:
+                    others.update(stems)
+            self.new_stems.update(stems)
+            self._account(cpu, idle)
+        else:
+            self.sealed.append(report[1])
+
+    def _account(self, cpu: dict[str, float], idle: float) -> None:
+        self.summary.worker_idle += idle
+        for name, seconds in cpu.items():
+            self.summary.stage_cpu[name] = self.summary.stage_cpu.get(name, 0.0) + seconds
+
+    def _commit(self, chunks: list[_Chunk], reports: list[Sealed], assignment) -> None:
+        ids = [i for c in chunks for i in c.ids]
+        failed = {i for c in chunks for i, e in c.evidence.items() if e is None} | {i for r in reports for i in r.failed}
+        added = sum(r.added for r in reports)
+        with CLOCK.stage("commit"):
+            replaced = commit_segments(
+                self.ix,
+                reports,
+                [i for i in ids if i not in failed],
+                lambda writer, committed: restamped(writer, committed, assignment.moved),
+                merge_tiers,
+                WHOOSH_LOCK_WAIT,
+            )
+            self.stories.commit()
+            self.stems.append(self.new_stems)
+            self.new_stems = {}
+            self.spool.mark_committed([c.key for c in chunks])
+        self.summary.updated += replaced
+        self.summary.indexed += added - replaced
+        self.summary.skipped += len(failed)
+        for r in reports:
+            self._account(r.cpu, r.idle)
+        if failed:
+            self.warn(f"{len(failed)} article(s) of the last batch were not indexed (see the warnings above); run the build again to retry them")
 
     def finish(self) -> None:
-        """Wait until every sealed batch is committed, then let the workers exit."""
-        while self.committed < self.handing:
-            self._collect(block=True)
+        """Let the workers exit."""
         for inbox in self.inboxes:
             inbox.put(None)
         for process in self.processes:
@@ -307,109 +454,13 @@ class _Pipeline:
             # from exiting: the queue's feeder thread waits for a reader forever.
             inbox.cancel_join_thread()
         shutil.rmtree(self.incoming, ignore_errors=True)
-
-    def _hand_out(self) -> None:
-        if not self.chunk:
-            return
-        chunk, self.chunk = self.chunk, []
-        batch = self.batches[self.handing]
-        while True:  # the first worker with room, starting after the last one served
-            for k in range(len(self.inboxes)):
-                n = (self.next_worker + k) % len(self.inboxes)
-                try:
-                    self.inboxes[n].put_nowait(("docs", self.handing, chunk, self.unshared[n]))
-                except queue.Full:
-                    continue
-                self.unshared[n] = {}
-                self.next_worker = n + 1
-                batch.owner.update((a.id, n) for a in chunk)
-                if self.bar is not None:
-                    self.bar.update(len(chunk))
-                return
-            self._collect(block=True, timeout=0.02)
-
-    def _put(self, n: int, message) -> None:
-        while True:
-            try:
-                return self.inboxes[n].put_nowait(message)
-            except queue.Full:
-                self._collect(block=True, timeout=0.02)
-
-    def _collect(self, block: bool, timeout: float = 1.0) -> None:
-        """Take one report from the workers and move the batches on."""
-        try:
-            report = self.outbox.get(block, timeout)
-        except queue.Empty:
-            dead = [n for n, p in enumerate(self.processes) if not p.is_alive()]
-            if dead:
-                raise RuntimeError(f"indexing worker {dead[0]} died (out of memory?); committed batches are kept")
-            return
-        if report[0] == "error":
-            raise RuntimeError(f"indexing worker {report[1]} failed: {report[2]}")
-        if report[0] == "prepared":
-            _, worker, number, fingerprints, stems = report
-            self.batches[number].fingerprints.update(fingerprints)
-            for n, others in enumerate(self.unshared):
-                if n != worker:
-                    others.update(stems)
-            self.new_stems.update(stems)
-        else:
-            sealed: Sealed = report[1]
-            self.reports.setdefault(sealed.batch, []).append(sealed)
-            if len(self.reports[self.committed]) == len(self.processes):
-                self._commit(self.reports.pop(self.committed))
-        self._advance()
-
-    def _advance(self) -> None:
-        """Assign the oldest fully prepared batch its stories once the batch before it is committed."""
-        batch = self.batches.get(self.committed)
-        if batch is None or batch.assigned or not batch.sealed or len(batch.fingerprints) < len(batch.ids):
-            return
-        with CLOCK.stage("story"):
-            prepared = [(i, batch.fingerprints[i]) for i in batch.ids if batch.fingerprints[i] is not None]
-            batch.assignment = self.stories.assign(prepared)
-        batch.assigned = True
-        for n in range(len(self.inboxes)):
-            mine = {i: s for i, s in batch.assignment.stories.items() if batch.owner.get(i) == n}
-            self._put(n, ("write", self.committed, mine))
-
-    def _commit(self, reports: list[Sealed]) -> None:
-        number = self.committed
-        batch = self.batches.pop(number)
-        failed = {i for i, fp in batch.fingerprints.items() if fp is None} | {i for r in reports for i in r.failed}
-        added = sum(r.added for r in reports)
-        with CLOCK.stage("commit"):
-            replaced = commit_segments(
-                self.ix,
-                reports,
-                [i for i in batch.ids if i not in failed],
-                lambda writer, committed: restamped(writer, committed, batch.assignment.moved),
-                merge_tiers,
-                WHOOSH_LOCK_WAIT,
-            )
-            self.stories.commit()
-            self.stems.append(self.new_stems)
-            self.new_stems = {}
-        self.committed = number + 1
-        self.summary.updated += replaced
-        self.summary.indexed += added - replaced
-        self.summary.skipped += len(failed)
-        for r in reports:
-            self.summary.worker_idle += r.idle
-            for name, seconds in r.cpu.items():
-                self.summary.stage_cpu[name] = self.summary.stage_cpu.get(name, 0.0) + seconds
-        if failed:
-            self.warn(f"{len(failed)} article(s) of the last batch were not indexed (see the warnings above); run the build again to retry them")
+        if self.bar is not None:
+            self.bar.close()
 
 
-@dataclass
-class _Batch:
-    ids: list[str] = field(default_factory=list)  # in the order read
-    owner: dict[str, int] = field(default_factory=dict)  # id -> the worker preparing it
-    fingerprints: dict = field(default_factory=dict)  # id -> Fingerprint, None when it could not be prepared
-    sealed: bool = False
-    assigned: bool = False
-    assignment: object = None  # stories.Assignment
+def _interned(evidence: list[str] | None) -> list[str] | None:
+    """Evidence values repeat across articles: one string each keeps a 10x corpus's evidence small."""
+    return None if evidence is None else [sys.intern(v) for v in evidence]
 
 
 def _report(item: Skipped | Repaired, summary: BuildSummary, warn: Callable[[str], None]) -> None:
@@ -427,16 +478,18 @@ def _warm_up() -> None:
     stem("pertemuan")
 
 
-def _progress_bar():
+def _progress_bar(desc: str):
     from tqdm import tqdm
 
-    return tqdm(unit="docs", unit_scale=False, file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+    return tqdm(desc=desc, unit="docs", unit_scale=False, file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
 
 
 def delete_documents(index_dir: str | Path, ids: Iterable[str], lock_wait: float = 0.0) -> int:
     """Remove documents by id; returns how many were removed."""
     ix = index.open_dir(str(index_dir))
     with exclusive(index_dir, lock_wait, lambda msg: log.warning(msg)):
+        # A killed build's spool would be trusted to say its committed chunks are still indexed.
+        shutil.rmtree(Path(index_dir) / SPOOL, ignore_errors=True)
         writer = ix.writer(timeout=WHOOSH_LOCK_WAIT)
         ids = list(ids)
         removed = sum(writer.delete_by_term("id", doc_id) for doc_id in ids)

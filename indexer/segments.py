@@ -1,14 +1,15 @@
 """Whoosh segments written by worker processes, and the commit that publishes them.
 
-Each worker process lives for the whole build: it takes chunks of articles
-off its own queue, prepares them (``indexer.prepare``) and adds them, as
-pre-analysed token lists, to a Whoosh segment of its own; on ``seal`` it
-finishes the segment and reports it, then goes on with the next chunks while
-the parent commits. Segments are written in the ``incoming`` folder inside
-the index: Whoosh's commit deletes every segment file of the index that its
-new table of contents does not list, which would take a segment still being
-written. ``commit_segments`` moves finished segments in and lists them in
-one Whoosh commit, so a kill before it leaves the index as it was.
+Each worker process lives for the whole build. While the build prepares, it
+takes chunks of articles off its own queue, prepares them
+(``indexer.prepare``) and spools them (``indexer.spool``); while it writes, it
+adds its share of each spooled batch, as pre-analysed token lists with the
+final canonical entity values, to a Whoosh segment of its own and reports it.
+Segments are written in the ``incoming`` folder inside the index: Whoosh's
+commit deletes every segment file of the index that its new table of contents
+does not list, which would take a segment still being written.
+``commit_segments`` moves finished segments in and lists them in one Whoosh
+commit, so a kill before it leaves the index as it was.
 
 This module relies on whoosh-reloaded 2.7.5 internals (``SegmentWriter.
 _finalize_segment``, ``_merge_segments``, ``_commit_toc``), as Whoosh's own
@@ -22,11 +23,12 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
+from indexer import canonical, spool
 from indexer.analysis import add_stems, take_new_stems
 from indexer.prepare import PreparedDocument, prepare, worker_warning
 from indexer.sources import Article
@@ -121,19 +123,22 @@ class Sealed:
     idle: float = 0.0  # seconds spent waiting for work
 
 
-def work(number: int, incoming: Path, inbox, outbox, on_start: Callable[[], None]) -> None:
-    """A worker process's loop.
+def work(number: int, incoming: Path, spool_dir: Path, inbox, outbox, on_start: Callable[[], None]) -> None:
+    """A worker process's loop, over the build's two passes.
 
-    ``("docs", batch, articles, stems)``: prepare and fingerprint the articles,
-    keep them, answer ``("prepared", worker, batch, {id: fingerprint or None},
-    new stems)``. ``("write", batch, {id: story})``: write the batch's articles
-    into a segment, answer ``("sealed", Sealed)``. ``None``: stop.
+    Preparing: ``("docs", batch, key, articles, stems)``: prepare and fingerprint
+    the articles, spool them as the chunk ``key`` (``indexer.spool``), answer
+    ``("prepared", worker, batch, key, {id: evidence or None}, new stems, cpu,
+    idle)`` (the fingerprints stay in the spool until the stories are assigned). Writing: ``("table", AliasTable)``: the table
+    every document is written with; ``("write", batch, keys, {id: story})``:
+    write the spooled chunks into one segment, canonical values through the
+    table, answer ``("sealed", Sealed)``. ``None``: stop.
     """
     on_start()
     try:
         folder = str(incoming / str(number))
         ix = index.open_dir(folder)
-        kept: dict[int, list[PreparedDocument]] = {}
+        table = None
         idle = 0.0
         while True:
             waited = time.monotonic()
@@ -141,24 +146,18 @@ def work(number: int, incoming: Path, inbox, outbox, on_start: Callable[[], None
             idle += time.monotonic() - waited
             if message is None:
                 return
-            if message[0] == "docs":
-                _, batch, articles, stems = message
+            kind = message[0]
+            if kind == "docs":
+                _, batch, key, articles, stems = message
                 add_stems(stems)
-                fingerprints = {}
-                for article in articles:
-                    fingerprints[article.id] = None
-                    try:
-                        doc = prepare(article)
-                        with CLOCK.stage("story"):
-                            fingerprints[article.id] = fingerprint(article.title, article.body, article.date, article.source)
-                    except Exception as exc:  # one bad document must not stop the build
-                        worker_warning(f"skipped {article.origin}: could not be indexed ({exc!r})")
-                        continue
-                    kept.setdefault(batch, []).append(doc)
-                outbox.put(("prepared", number, batch, fingerprints, take_new_stems()))
+                evidence = {i: (p[1] if p else None) for i, p in _prepare(articles, spool_dir, key).items()}
+                outbox.put(("prepared", number, batch, key, evidence, take_new_stems(), CLOCK.take(), idle))
+                idle = 0.0
+            elif kind == "table":
+                table = message[1]
             else:
-                _, batch, stories = message
-                sealed = _write_segment(ix, kept.pop(batch, []), stories)
+                _, batch, keys, stories = message
+                sealed = _write_segment(ix, spool.read_chunks(spool_dir, keys), stories, table)
                 sealed.worker, sealed.batch, sealed.folder, sealed.idle = number, batch, folder, idle
                 outbox.put(("sealed", sealed))
                 idle = 0.0
@@ -167,18 +166,43 @@ def work(number: int, incoming: Path, inbox, outbox, on_start: Callable[[], None
         raise
 
 
-def _write_segment(ix: index.Index, docs: list[PreparedDocument], stories: dict[str, str]) -> Sealed:
+def _prepare(articles: list[Article], spool_dir: Path, key: str) -> dict[str, tuple | None]:
+    """Prepare and fingerprint each article and spool the chunk; each id's (fingerprint, evidence), None when it failed."""
+    prepared: dict[str, tuple | None] = {}
+    docs = []
+    for article in articles:
+        prepared[article.id] = None
+        try:
+            doc = prepare(article)
+            with CLOCK.stage("story"):
+                fp = fingerprint(article.title, article.body, article.date, article.source)
+        except Exception as exc:  # one bad document must not stop the build
+            worker_warning(f"skipped {article.origin}: could not be indexed ({exc!r})")
+            continue
+        prepared[article.id] = (fp, doc.fields.get(canonical.EVIDENCE, []))
+        docs.append(doc)
+    with CLOCK.stage("spool"):
+        spool.write_chunk(spool_dir, key, prepared, docs)
+    return prepared
+
+
+def _write_segment(ix: index.Index, docs: Iterable[PreparedDocument], stories: dict[str, str], table) -> Sealed:
     segment, added, failed = None, 0, []
-    if docs:
-        writer = _SegmentWriter(ix, _lk=False, limitmb=WRITER_MEMORY_MB)
-        for doc in docs:
-            try:
-                with CLOCK.stage("write"):
-                    writer.add_document(**whoosh_fields(doc, stories.get(doc.fields["id"])))
-                added += 1
-            except Exception as exc:  # one bad document must not stop the build
-                worker_warning(f"skipped {doc.fields['id']}: could not be indexed ({exc!r})")
-                failed.append(doc.fields["id"])
+    writer = None
+    for doc in docs:
+        if writer is None:
+            writer = _SegmentWriter(ix, _lk=False, limitmb=WRITER_MEMORY_MB)
+        doc_id = doc.fields["id"]
+        try:
+            with CLOCK.stage("write"):
+                if canonical.EVIDENCE in doc.fields:
+                    doc.fields.update(canonical.facet_values(doc.fields[canonical.EVIDENCE], table))
+                writer.add_document(**whoosh_fields(doc, stories.get(doc_id)))
+            added += 1
+        except Exception as exc:  # one bad document must not stop the build
+            worker_warning(f"skipped {doc_id}: could not be indexed ({exc!r})")
+            failed.append(doc_id)
+    if writer is not None:
         with CLOCK.stage("commit"):
             if writer._added:
                 segment = writer._finalize_segment()

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 # In the order an article meets them.
-STAGES = ("read", "clean", "extract", "analyse", "story", "write", "commit")
+STAGES = ("read", "clean", "extract", "analyse", "story", "spool", "alias", "write", "commit")
 
 
 class StageClock:

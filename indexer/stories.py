@@ -131,9 +131,10 @@ class StoryTable:
     commits right after the index commit (``commit``), or drops (``rollback``).
     """
 
-    def __init__(self, index_dir: str | Path):
-        self.path = Path(index_dir) / TABLE_FILE
-        self.db = sqlite3.connect(self.path)
+    def __init__(self, index_dir: str | Path | None):
+        """The table beside ``index_dir``; ``None``: in memory (a backend that keeps the stories itself)."""
+        self.path = Path(index_dir) / TABLE_FILE if index_dir is not None else None
+        self.db = sqlite3.connect(self.path or ":memory:")
         self.db.executescript(
             """
             CREATE TABLE IF NOT EXISTS articles (

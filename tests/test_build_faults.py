@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh import index
 
 from conftest import ROOT, corpus_records
-from indexer.build import build_index
+from indexer.build import CHUNK, build_index
 
 BATCH = 250
 
@@ -75,6 +75,41 @@ def test_killed_build_keeps_commits_and_rerun_completes_without_duplicates(tmp_p
     assert rerun.returncode == 0, rerun.stderr
     ids = stored_ids(ix)
     assert sorted(ids) == sorted(r["id"] for r in records)
+
+
+def test_a_build_killed_while_preparing_is_resumed_from_its_spool(tmp_path):
+    """Nothing is committed before every article is prepared; what was prepared survives a kill."""
+    records = corpus_records(step=15)[:600]
+    src = tmp_path / "articles.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    ix = tmp_path / "ix"
+    build = subprocess.Popen(build_cmd(src, ix, "--batch-size", str(BATCH)), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 240
+        while len(spooled(ix)) < 8 and build.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert build.poll() is None, "build ended before it could be killed"
+        os.kill(build.pid, signal.SIGKILL)
+        build.wait(timeout=30)
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert committed(ix) == 0, "nothing is written before the alias table is learnt"
+    prepared = len(spooled(ix))
+    assert 8 <= prepared < len(records) / CHUNK
+
+    summary = build_index([src], ix, batch_size=BATCH, lock_wait=30)  # its workers die just after it
+    assert summary.reused >= prepared * CHUNK - CHUNK  # only a chunk cut short by a skipped article is smaller
+    assert summary.reused < len(records)
+    ids = stored_ids(ix)
+    assert sorted(ids) == sorted(r["id"] for r in records)
+    assert not (ix / "spool").exists()
+
+
+def spooled(ix: Path) -> list[Path]:
+    """The chunks a build has prepared (whole files only)."""
+    folder = ix / "spool"
+    return [p for p in folder.iterdir() if "." not in p.name] if folder.exists() else []
 
 
 def test_hostile_files_are_skipped_or_repaired_and_the_rest_indexed(tmp_path):

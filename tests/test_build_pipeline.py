@@ -76,3 +76,4 @@ def test_a_build_reports_cpu_per_stage_and_leaves_no_segments_in_progress(tmp_pa
     assert (summary.indexed, summary.documents) == (80, 80)
     assert all(summary.stage_cpu.get(stage, 0) > 0 for stage in STAGES), summary.stage_cpu
     assert not (tmp_path / "ix" / "incoming").exists()
+    assert not (tmp_path / "ix" / "spool").exists(), "a finished build leaves no prepared articles behind"

@@ -61,3 +61,17 @@ def test_an_alias_taught_later_leaves_one_value_in_the_facet(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["organizations"] == ["Kementerian Keuangan"]
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+def test_a_first_build_writes_every_document_once_with_its_final_values(tmp_path):
+    src = tmp_path / "all.jsonl"
+    # The definition comes last: a one-pass build would have written the `Kemenkeu` articles first.
+    src.write_text("".join(json.dumps(r) + "\n" for r in _records(SHORT + LONG) + _records([DEFINES])), encoding="utf-8")
+    ix = tmp_path / "ix"
+    summary = build_index([src], ix, workers=2, batch_size=2)
+    assert summary.recanonicalised == 0
+    opened = index.open_dir(str(ix))
+    assert opened.doc_count_all() == opened.doc_count() == 5, "no document was deleted to be rewritten"
+    orgs = _organisations(ix)
+    assert all("Kementerian Keuangan" in orgs[i] and "Kemenkeu" not in orgs[i] for i in SHORT + LONG + (DEFINES,))

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from search.backends.whoosh.engine import WhooshEngine
-from search.expand import Expander, slang
+from search.expand import MAX_PER_QUERY, SOURCES, Expander, expand_tree, slang
+from search.query import AltNode, parse
 from search.request import parse_request
 from tests.conftest import CORPUS
 
@@ -112,3 +113,34 @@ def test_each_source_alone(expanded):
     assert {a.source for a in Expander(["related"]).alternatives("duit", snap)} <= {"related"}
     with pytest.raises(ValueError):
         Expander(["thesaurus"])
+
+
+@pytest.fixture(scope="module")
+def feedback(money_index) -> WhooshEngine:
+    return WhooshEngine(money_index, expander=Expander(SOURCES))
+
+
+@pytest.mark.parametrize("query", ["duit rakyat negara", "uang duit rakyat pemerintah"])
+def test_feedback_keeps_the_own_words_first(plain, feedback, query):
+    own = set(ids(plain, query)) if plain.search(parse_request({"q": [query]})).notice is None else set()
+    ranked = ids(feedback, query)
+    first_other = next((i for i, d in enumerate(ranked) if d not in own), len(ranked))
+    assert all(d not in own for d in ranked[first_other:]), "feedback let an expansion-only article outrank the query's words"
+
+
+def test_feedback_only_reranks(expanded, feedback):
+    """The second pass adds to the scores of the matches: the same articles, in another order."""
+    query = "uang rakyat pemerintah"
+    without, with_feedback = ids(expanded, query), ids(feedback, query)
+    assert sorted(without) == sorted(with_feedback) and len(without) >= 3
+    assert without != with_feedback
+
+
+def test_every_word_of_a_long_query_gets_alternatives(expanded):
+    """The query's alternatives are dealt a round at a time: the last word is expanded too."""
+    snap = expanded._snapshot
+    words = ["duit", "wafat", "duit", "wafat", "duit", "wafat", "duit", "wafat", "duit", "wafat", "duit", "wafat"]
+    expansion = expand_tree(parse(" ".join(words))[0], Expander(), snap)
+    alts = [node for node in expansion.tree.items if isinstance(node, AltNode)]
+    assert len(alts) == len(words) and not expansion.truncated
+    assert sum(len(a.alternatives) for a in alts) <= MAX_PER_QUERY

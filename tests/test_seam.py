@@ -66,11 +66,19 @@ def test_typesense_options_come_from_flags_or_the_environment(tmp_path):
     assert (config.typesense_urls, config.typesense_key) == (("http://h:3", "http://h:4"), "f")
 
 
-def test_the_web_imports_no_backend():
-    """``web`` reaches a backend only through the registry, at ``create_app`` time."""
+@pytest.mark.parametrize(
+    "modules,forbidden",
+    [
+        # ``web`` reaches a backend only through the registry, at ``create_app`` time.
+        ("web, web.api, web.pages, web.view, web.openapi, web.links, web.__main__", "search.backends."),
+        # No backend imports another: what both use lives in neutral ``search/`` (``search.columns``).
+        ("search.backends.typesense.engine", "search.backends.whoosh"),
+    ],
+)
+def test_modules_import_no_backend_they_must_not(modules, forbidden):
     code = (
-        "import sys, web, web.api, web.pages, web.view, web.openapi, web.links, web.__main__\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'whoosh' or m.startswith('search.backends.'))\n"
+        f"import sys, {modules}\n"
+        f"bad = sorted(m for m in sys.modules if m.split('.')[0] == 'whoosh' or m.startswith({forbidden!r}))\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -1,7 +1,8 @@
 """Stories, entity and place pages, similar articles and event dates through the real app and engine.
 
 One index of part of the 22k sample plus real near-duplicates of the corpus
-(``test_stories``); every page is checked with its JSON twin.
+(``test_stories``), on both backends (Whoosh, and the session's 3-node Typesense
+cluster); every page is checked with its JSON twin.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 
 from markupsafe import escape
 
+from conftest import BACKENDS, app_config
 from indexer.build import build_index
 from test_stories import APART, REWRITTEN, STORY_IDS, SYNDICATED, corpus_by_id, write_jsonl
 from web import create_app
@@ -21,12 +23,27 @@ SAMPLE_SIZE = 160
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, sample_records):
+def articles(tmp_path_factory, sample_records):
     folder = tmp_path_factory.mktemp("story_pages")
     records = [r for r in sample_records[:SAMPLE_SIZE] if r["id"] not in STORY_IDS]
     records += corpus_by_id(set(STORY_IDS)).values()
-    build_index([write_jsonl(folder / "articles.jsonl", records)], folder / "ix")
-    app = create_app({"INDEX_DIR": str(folder / "ix")})
+    return write_jsonl(folder / "articles.jsonl", records)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request, articles):
+    if request.param == "whoosh":
+        build_index([articles], articles.parent / "ix")
+        app = create_app({"INDEX_DIR": str(articles.parent / "ix")})
+    else:
+        from cluster.client import Connection
+        from indexer.typesense.sink import Sink, build_typesense
+        from search.backends.typesense.engine import TypesenseEngine
+
+        cluster = request.getfixturevalue("typesense_cluster")
+        connection = Connection(tuple(cluster.urls), cluster.api_key)
+        build_typesense([str(articles)], Sink(connection, "stories"), warn=lambda message: None)
+        app = create_app({"ENGINE": TypesenseEngine(connection, prefix="stories", check_interval=0)})
     app.config["TESTING"] = True
     return app.test_client()
 
@@ -192,8 +209,9 @@ def test_event_dates_filter_and_facet_apart_from_publication(client):
     assert "Tanggal peristiwa" in page and f'value="{day}"' in page
 
 
-def test_a_dense_month_gets_a_day_view(sample_index):
-    client = create_app({"INDEX_DIR": str(sample_index)}).test_client()
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_dense_month_gets_a_day_view(request, backend):
+    client = create_app(app_config(request, backend, "sample")).test_client()
     page = get_page(client, "/")  # September 2019 holds 87% of the sample
     assert "lihat per hari" in page
     month = get_json(client, "/api/search?date_from=2019-09-01&date_to=2019-09-30")

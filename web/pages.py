@@ -64,8 +64,7 @@ def document(doc_id: str) -> str:
     doc = searching.engine().document(doc_id)
     if doc is None:
         abort(404, description="Artikel tidak ditemukan.")
-    similar = getattr(searching.engine(), "similar", None)  # a backend without it shows the article alone
-    related = (similar(doc_id) if similar else None) or {"similar": [], "same_story": []}
+    related = searching.engine().similar(doc_id) or {"similar": [], "same_story": []}
     return render_template("document.html", doc=doc, rows=view.document_facets(doc), related=related)
 
 

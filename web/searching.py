@@ -26,16 +26,12 @@ def parse_current() -> SearchRequest:
 
 def found(what: str, key: str, *args: str) -> dict:
     """``engine().<what>(*args, key)`` for a page and its twin, or the 404 both answer."""
-    method = getattr(engine(), what, None)
-    if method is None:
-        abort(501, description=UNSUPPORTED)
-    result = method(*args, checked_name(key))
+    result = getattr(engine(), what)(*args, checked_name(key))
     if result is None:
         abort(404, description=NOT_FOUND[what])
     return result
 
 
-UNSUPPORTED = "Fitur ini belum tersedia pada mesin pencari yang dipakai."
 NOT_FOUND = {
     "story": "Cerita tidak ditemukan.",
     "profile": "Nama itu tidak ditemukan.",

@@ -16,6 +16,14 @@ merge: ``../shared/notes/typesense-facts.md``). So:
 * ``date`` is an int64 (seconds, the outlet's wall clock read as UTC) with
   ``dated`` beside it, so either sort puts dateless articles last;
   ``month`` / ``day`` are the histogram's buckets as strings;
+* ``story`` is the article's story id (``indexer.stories``; faceted, so a
+  search can ``group_by`` it), assigned by the build against the stories the
+  cluster already holds (``indexer.typesense.stories``); a story's size and
+  other versions are read at query time, so a join or a merge rewrites only
+  the articles whose id changes;
+* ``mentioned_day`` holds the mentioned dates (``mentioned``) as day
+  ordinals, for the event-date range filter (an int array matches when any
+  element is in the range); their histogram counts ``mentioned_key``;
 * ``terms`` lists the article's distinct stems and affixed forms, and
   ``title_len`` / ``body_len`` count its tokens (not indexed): the
   vocabulary and field lengths that did-you-mean and BM25 re-ranking read.
@@ -36,12 +44,14 @@ from indexer.canonical import EVIDENCE
 from indexer.fields import FACET_FIELDS, TEXT_FIELDS
 from indexer.prepare import PreparedDocument
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: story, mentioned_day
 DEFAULT_PREFIX = "telusur"
 STEMS_SUFFIX = "_stems"
 KEY_SUFFIX = "_key"
 LENGTH_SUFFIX = "_len"
 GENERATION_ID = "generation"
+STORY_FIELD = "story"
+MENTIONED_DAY = "mentioned_day"  # the ``mentioned`` dates as day ordinals (range filters)
 ALIASES_ID = "aliases"  # the corpus alias table (indexer.canonical), in the meta collection
 
 
@@ -72,6 +82,8 @@ def articles_schema(name: str) -> dict:
         {"name": "dated", "type": "int32"},
         {"name": "month", "type": "string", "facet": True, "optional": True},
         {"name": "day", "type": "string", "facet": True, "optional": True},
+        {"name": STORY_FIELD, "type": "string", "facet": True, "optional": True},
+        {"name": MENTIONED_DAY, "type": "int32[]", "optional": True},
         _stored("url"),
         _stored("subcategory"),
         _stored("terms", "string[]"),
@@ -92,6 +104,16 @@ def facet_key(value: str) -> str:
     return value.encode("utf-8").hex()
 
 
+def quoted(value: str) -> str:
+    """A ``filter_by`` value in backticks (which cannot be escaped inside them: dropped)."""
+    return "`" + value.replace("`", "") + "`"
+
+
+def id_filter(ids) -> str:
+    """``filter_by`` for documents by id."""
+    return "id:[" + ",".join(quoted(i) for i in ids) + "]"
+
+
 def facet_value(key: str) -> str:
     return bytes.fromhex(key).decode("utf-8")
 
@@ -103,8 +125,8 @@ def epoch(moment: dt.datetime | dt.date) -> int:
     return calendar.timegm(moment.timetuple())
 
 
-def to_document(prepared: PreparedDocument) -> dict:
-    """One article's Typesense document from the build's preparation (``indexer.prepare.prepare``)."""
+def to_document(prepared: PreparedDocument, story: str | None = None) -> dict:
+    """One article's Typesense document from the build's preparation (``indexer.prepare.prepare``) and its story."""
     fields = prepared.fields
     doc: dict = {"id": fields["id"]}
     terms: set[str] = set()
@@ -122,6 +144,10 @@ def to_document(prepared: PreparedDocument) -> dict:
         if values:
             doc[facet] = values
             doc[facet + KEY_SUFFIX] = [facet_key(v) for v in values]
+    if doc.get("mentioned"):
+        doc[MENTIONED_DAY] = sorted({dt.date.fromisoformat(d).toordinal() for d in doc["mentioned"]})
+    if story:
+        doc[STORY_FIELD] = story
     published = fields.get("date")
     doc["date"] = epoch(published) if published else 0
     doc["dated"] = 1 if published else 0

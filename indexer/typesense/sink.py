@@ -8,6 +8,10 @@ re-run after SIGKILL) leaves one copy of each article. Imports go through
 ``cluster.client.Cluster.write``: refused while the cluster has no leader,
 they are retried with backoff until a new leader takes them.
 
+Before a batch is imported its articles get their story ids
+(``indexer.typesense.stories.ClusterStoryTable``: the Whoosh build's
+``StoryTable`` over the stories the cluster holds), in the batch's order; the
+articles a merge moved to another story get a partial update of ``story``.
 After every batch the generation document changes, so a serving engine
 knows the articles changed.
 """
@@ -30,6 +34,8 @@ from indexer.prepare import prepare as prepare_article
 from indexer.extract.corpus_aliases import learn
 from indexer.fields import FACET_FIELDS
 from indexer.sources import Article, Repaired, Skipped, iter_sources
+from indexer.stories import Fingerprint, fingerprint
+from indexer.typesense.stories import ClusterStoryTable
 from indexer.typesense.schema import (
     ALIASES_ID,
     DEFAULT_PREFIX,
@@ -40,7 +46,9 @@ from indexer.typesense.schema import (
     articles_schema,
     entity_document,
     facet_value,
+    id_filter,
     meta_collection,
+    STORY_FIELD,
     meta_schema,
     to_document,
 )
@@ -54,10 +62,12 @@ class SchemaMismatch(RuntimeError):
     """The collection was made by another version of Telusur."""
 
 
-def prepare(article: Article) -> dict | str:
-    """An article as a Typesense document, or the reason it cannot be one (runs in a worker)."""
+def prepare(article: Article) -> tuple[dict, Fingerprint] | str:
+    """An article as a Typesense document (its story still to assign) and its story fingerprint,
+    or the reason it cannot be one (runs in a worker)."""
     try:
-        return to_document(prepare_article(article))
+        fp = fingerprint(article.title, article.body, article.date, article.source)
+        return to_document(prepare_article(article)), fp
     except Exception as exc:  # one bad article must not stop the build
         return f"skipped {article.origin}: could not be indexed ({exc!r})"
 
@@ -122,9 +132,7 @@ class Sink:
             want = canonical.facet_values(evidence, table)
             if any((doc.get(f) or []) != want[f] for f in ("person", "organization", "location")):
                 stale.append(entity_document(doc["id"], want))
-        for start in range(0, len(stale), DEFAULT_BATCH_SIZE):
-            chunk = stale[start : start + DEFAULT_BATCH_SIZE]
-            self.cluster.write(lambda c, ch=chunk: c.collections[self.articles].documents.import_(ch, {"action": "update"}))
+        self.update(stale)
         record = {"id": ALIASES_ID, "generation": 0, "schema": SCHEMA_VERSION, "table": table.to_json()}
         self.cluster.write(lambda c: c.collections[self.meta].documents.upsert(record))
         canonical.use_table(table)
@@ -140,7 +148,7 @@ class Sink:
             {
                 "collection": self.articles,
                 "q": "*",
-                "filter_by": "id:[" + ",".join(_quoted(i) for i in ids[start : start + 250]) + "]",
+                "filter_by": id_filter(ids[start : start + 250]),
                 "per_page": 250,
                 "include_fields": "id",
             }
@@ -179,6 +187,12 @@ class Sink:
 
         self.cluster.write(attempt)
         return refused
+
+    def update(self, docs: list[dict]) -> None:
+        """Partial updates by id (an article deleted meanwhile answers "not found": nothing to change)."""
+        for start in range(0, len(docs), DEFAULT_BATCH_SIZE):
+            chunk = docs[start : start + DEFAULT_BATCH_SIZE]
+            self.cluster.write(lambda c, ch=chunk: c.collections[self.articles].documents.import_(ch, {"action": "update"}))
 
     def delete(self, ids: Iterable[str]) -> int:
         removed = 0
@@ -219,11 +233,6 @@ class Sink:
         }
 
 
-def _quoted(value: str) -> str:
-    """A value inside a ``filter_by`` list: backtick-quoted (a value cannot hold a backtick there)."""
-    return "`" + value.replace("`", "") + "`"
-
-
 def _path_id(doc_id: str) -> str:
     return urllib.parse.quote(doc_id, safe="")
 
@@ -248,9 +257,10 @@ def build_typesense(
     canonical.use_table(sink.alias_table())
     _warm_up()
     bar = _progress_bar() if progress else None
+    stories = ClusterStoryTable(sink)
     try:
         with multiprocessing.Pool(workers, initializer=_die_with_parent) as pool:
-            batch: list[dict] = []
+            batch: list[tuple[dict, Fingerprint]] = []
             for item in pool.imap(prepare, _articles(sources, summary, warn), chunksize=8):
                 if isinstance(item, str):
                     summary.skipped += 1
@@ -258,10 +268,11 @@ def build_typesense(
                     continue
                 batch.append(item)
                 if len(batch) >= batch_size:
-                    _write(sink, batch, summary, bar, warn)
+                    _write(sink, stories, batch, summary, bar, warn)
                     batch = []
-            _write(sink, batch, summary, bar, warn)
+            _write(sink, stories, batch, summary, bar, warn)
     finally:
+        stories.close()
         if bar is not None:
             bar.close()
     summary.recanonicalised = sink.refresh_aliases()
@@ -279,13 +290,19 @@ def _articles(sources: Iterable[str], summary: BuildSummary, warn) -> Iterator[A
             yield item
 
 
-def _write(sink: Sink, batch: list[dict], summary: BuildSummary, bar, warn) -> None:
+def _write(sink: Sink, stories: ClusterStoryTable, batch: list[tuple[dict, Fingerprint]], summary: BuildSummary, bar, warn) -> None:
     if not batch:
         return
     # A repeated id within one batch: the last copy wins, as a later batch would.
-    unique = list({doc["id"]: doc for doc in batch}.values())
+    latest = {doc["id"]: (doc, fp) for doc, fp in batch}
+    assignment = stories.assign([(doc_id, fp) for doc_id, (_doc, fp) in latest.items()])
+    unique = [{**doc, STORY_FIELD: assignment.stories[doc["id"]]} for doc, _fp in latest.values()]
+    stories.reserve()
     known = sink.existing_ids([doc["id"] for doc in unique])
     refused = sink.upsert(unique)
+    # The articles a merge moved to another story (already imported).
+    sink.update([{"id": doc_id, STORY_FIELD: story} for doc_id, story in assignment.moved.items()])
+    stories.commit()
     refused_ids = {doc["id"] for doc, _ in refused}
     for doc, error in refused:
         warn(f"skipped {doc['id']}: Typesense refused it ({error})")

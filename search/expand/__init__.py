@@ -10,7 +10,10 @@ below 1 and the source it came from:
 - ``synonym``: the mythes-id thesaurus, kept to the senses this corpus uses
   (``search.expand.tables.synonyms``);
 - ``related``: neighbours in word vectors trained on the corpus
-  (``search.expand.tables.related``).
+  (``search.expand.tables.related``);
+- ``feedback``: not a word's alternatives but a second pass over the whole
+  query, the stems the first pass's best articles share
+  (``search.expand.feedback``), applied by the engine.
 
 Everything here is pure: the index is consulted only through ``IndexStats``
 (a stem's document frequency, whether a word belongs to a name), so that an
@@ -30,7 +33,8 @@ from indexer.analysis import analyze, stem
 from search.expand import slang, tables
 from search.query import AltNode, AndNode, NotNode, OrNode, TermNode, is_wildcard, leaves
 
-SOURCES = ("slang", "synonym", "related")
+SOURCES = ("slang", "synonym", "related", "feedback")
+DEFAULT_SOURCES = ("slang", "synonym", "related")  # what the engines use unless told
 WEIGHTS = {"slang": 0.9, "synonym": 0.9, "related": 0.4}
 MAX_PER_WORD = 4
 MAX_PER_QUERY = 12  # a thousand-word query expands its first words only ("truncated")
@@ -55,7 +59,7 @@ class Alternative:
 class Expander:
     """Alternatives for query words from the chosen ``sources``."""
 
-    def __init__(self, sources: Iterable[str] = SOURCES):
+    def __init__(self, sources: Iterable[str] = DEFAULT_SOURCES):
         self.sources = tuple(sources)
         unknown = set(self.sources) - set(SOURCES)
         if unknown:
@@ -114,17 +118,22 @@ class Expansion:
 def expand_tree(tree: AndNode, expander: Expander, index: IndexStats) -> Expansion:
     """Alternatives for the plain words of a parsed query (not phrases, wildcards, facets or negations).
 
-    An alternative holding a stem the query excludes (``presiden -wapres``) is not used.
+    An alternative holding a stem the query excludes (``presiden -wapres``) is
+    not used. The ``MAX_PER_QUERY`` alternatives a query may add are dealt out
+    a round at a time, every word's best before any word's second, so the
+    last words of a long query are expanded too; ``truncated`` says that a
+    word went without any.
     """
     out = Expansion(tree, tree)
     excluded = _negated_stems(tree)
+    found: dict[int, list[Alternative]] = {}
 
-    def visit(node, negated: bool):
+    def visit(node, negated: bool, build: bool):
         if isinstance(node, (AndNode, OrNode)):
-            items = [x for x in (visit(i, negated) for i in node.items) if x is not None]
+            items = [x for x in (visit(i, negated, build) for i in node.items) if x is not None]
             return type(node)(items) if items or node is tree else None
         if isinstance(node, NotNode):
-            inner = visit(node.item, True)
+            inner = visit(node.item, True, build)
             return NotNode(inner) if inner is not None else None
         if negated or node.phrase or node.facet is not None or is_wildcard(node):
             return node
@@ -133,17 +142,34 @@ def expand_tree(tree: AndNode, expander: Expander, index: IndexStats) -> Expansi
             return None
         if len(forms) != 1:
             return node
-        if len(out.alternatives) >= MAX_PER_QUERY:
-            out.truncated = True
+        if not build:
+            alts = [a for a in expander.alternatives(forms[0], index) if not excluded.intersection(a.stems)]
+            if alts:
+                found[id(node)] = alts
             return node
-        alts = [a for a in expander.alternatives(forms[0], index) if not excluded.intersection(a.stems)]
-        alts = alts[: MAX_PER_QUERY - len(out.alternatives)]
-        out.alternatives.extend(alts)
+        alts = found.get(id(node), [])
         return AltNode(node, alts) if alts else node
 
-    out.tree = visit(tree, False)
+    visit(tree, False, False)
+    dealt = _deal(list(found.values()), MAX_PER_QUERY)
+    out.truncated = any(not d for d in dealt)
+    for key, alts in zip(list(found), dealt):
+        found[key] = alts
+    out.alternatives = [a for alts in dealt for a in alts]
+    out.tree = visit(tree, False, True)
     out.own = own_words(out.tree)
     return out
+
+
+def _deal(lists: list[list[Alternative]], room: int) -> list[list[Alternative]]:
+    """Each list's first items, a round at a time, until ``room`` are taken (the lists' order breaks ties)."""
+    dealt: list[list[Alternative]] = [[] for _ in lists]
+    for depth in range(max(map(len, lists), default=0)):
+        for i, alts in enumerate(lists):
+            if depth < len(alts) and room > 0:
+                dealt[i].append(alts[depth])
+                room -= 1
+    return dealt
 
 
 def _negated_stems(tree: AndNode) -> set[str]:

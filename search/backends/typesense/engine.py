@@ -12,7 +12,16 @@ what it means on the Whoosh engine:
   generation's vocabulary finds (case-insensitive, value or word prefix);
 * per date histogram: its filters, bucketed by ``day`` or, when the counted
   articles span ``day_max_days`` or more, by ``month``; put in date order
-  (Typesense orders buckets by count).
+  (Typesense orders buckets by count). The event dates are counted on
+  ``mentioned_key`` (one bucket per mentioned day, an article in every day it
+  mentions, months summed from the days) and filtered on ``mentioned_day``;
+  a selected range zooms the histogram to the days inside it, as on Whoosh.
+
+``collapse=story`` groups the main search by ``story`` (``group_limit`` 1:
+each story's best hit; ``found`` is then the number of stories), and one more
+search without grouping gives the per-article total and the facets counted
+over the hits; a second round reads the stories of the page's hits (their
+sizes, other outlets and versions: ``stories.attach``).
 
 A second round counts selected values that did not make a facet's top list
 (their count is the ``found`` of a search for them), and the partial
@@ -40,20 +49,28 @@ from typesense import exceptions as tse
 
 from cluster.client import Cluster, ConfigError, Connection, Unavailable
 from indexer.backends import BackendConfig, BackendUnavailable
+from indexer.canonical import AliasTable
 from indexer.typesense.schema import (
+    ALIASES_ID,
     DEFAULT_PREFIX,
     GENERATION_ID,
     KEY_SUFFIX,
+    MENTIONED_DAY,
+    STORY_FIELD,
     articles_collection,
     epoch,
     facet_value,
+    id_filter,
     meta_collection,
 )
+from search import profile
+from search.backends.typesense import profiles, stories
+from search.backends.typesense.histogram import histogram_facets, histogram_of
 from search.backends.typesense.rerank import RERANK_K, rerank
-from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, key_filter, quoted, translate
+from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, key_filter, translate
 from search.backends.typesense.vocabulary import EXPORT_FIELDS, RELOAD_INTERVAL_S, Vocabulary
 from search.document import document_dict, hit
-from search.facet_plan import DateHistogram, FacetCount, FacetPlan, RangeFilter, ValueFilter, plan_facets
+from search.facet_plan import FacetCount, FacetPlan, RangeFilter, ValueFilter, plan_facets
 from search.facet_spec import FACETS, PUBLICATION, SELECTABLE
 from search.model import BackendDown, FacetValue, Hit, SearchError, SearchRequest, SearchResult
 from search.suggest import suggest
@@ -64,15 +81,11 @@ FEW_HITS = 3
 FACET_SLACK = 20
 MAX_PREFIX_CANDIDATES = 250
 MAX_PREFIX_VALUES = 1000
-MAX_DAY_BUCKETS = 4000
-# Date facets over a field other than the publication day (the event dates, ``mentioned``): the
-# collection does not hold them yet, so their histograms are empty and their ranges refused.
-UNSUPPORTED_FACETS = tuple(f.name for f in FACETS if f.kind == "date" and f.field != PUBLICATION.field)
 MULTI_SEARCH_LIMIT = 50  # Typesense's default limit of searches in one multi_search
-DISPLAY_FIELDS = "id,title,body,url,source,entity,location,day,dated"
+DISPLAY_FIELDS = "id,title,body,url,source,entity,location,day,dated,story"
 # The re-ranking window: stems and lengths, and the raw title for exact forms (the raw
 # bodies of 50 hits would double the request's cost; the page's are fetched after).
-RANK_FIELDS = "id,date,dated,title,title_stems,body_stems,title_len,body_len"
+RANK_FIELDS = "id,date,dated,title,title_stems,body_stems,title_len,body_len,story"
 # Exact matching of the pre-stemmed words: no typos, prefixes or dropped words.
 STRICT = {"num_typos": 0, "prefix": "false", "drop_tokens_threshold": 0, "typo_tokens_threshold": 0}
 
@@ -131,7 +144,12 @@ class TypesenseEngine:
     def _load(self, generation: int) -> Vocabulary:
         params = {"include_fields": ",".join(EXPORT_FIELDS)}
         text = self._read(lambda c: c.collections[self.articles].documents.export(params), slow=True)
-        return Vocabulary(generation, text.split("\n"))
+        try:
+            record = self._read(lambda c: c.collections[self.meta].documents[ALIASES_ID].retrieve())
+            aliases = AliasTable.from_json(record["table"])
+        except tse.ObjectNotFound:
+            aliases = None
+        return Vocabulary(generation, text.split("\n"), aliases)
 
     def vocabulary(self) -> Vocabulary:
         """The current generation's vocabulary; a newer one is loaded aside (or waited for, interval 0)."""
@@ -189,7 +207,26 @@ class TypesenseEngine:
             doc = self._read(lambda c: c.collections[self.articles].documents[_path_id(doc_id)].retrieve())
         except tse.ObjectNotFound:
             return None
-        return {**document_dict(stored(doc)), "story": None}  # stories are not in the collection yet
+        story_id = doc.get(STORY_FIELD)
+        story = {"id": story_id, "size": stories.size_of(self.multi_search, story_id)} if story_id else None
+        return {**document_dict(stored(doc)), "story": story}
+
+    def story(self, story_id: str) -> dict | None:
+        """A story's versions, oldest first; None for an unknown (or emptied) story."""
+        return stories.story(self.multi_search, story_id, stored)
+
+    def profile(self, facet: str, name: str, limit: int = 10) -> dict | None:
+        """A person's, organisation's (``entity``) or place's (``location``) page; None for an unknown name."""
+        profile.check_facet(facet)
+        return profiles.profile(self, self.vocabulary(), facet, name, limit, stored)
+
+    def similar(self, doc_id: str, limit: int = 5) -> dict | None:
+        """The ``limit`` articles most like this one, and its story's other versions apart; None for an unknown id."""
+        try:
+            doc = self._read(lambda c: c.collections[self.articles].documents[_path_id(doc_id)].retrieve())
+        except tse.ObjectNotFound:
+            return None
+        return profiles.similar(self, self.vocabulary(), doc, limit, stored)
 
     def stats(self) -> dict:
         vocab = self.vocabulary()
@@ -237,6 +274,7 @@ class _Search:
         if unknown:
             raise SearchError("unknown_facet", f"unknown facet {sorted(unknown)[0]!r}")
         self.plan = plan_facets(request)
+        self.collapse = request.collapse == "story"
 
     # -- filters ------------------------------------------------------------------------
 
@@ -250,8 +288,12 @@ class _Search:
     def clause(self, selection: ValueFilter | RangeFilter) -> str:
         if isinstance(selection, ValueFilter):
             return key_filter(selection.field, self.exact(selection.field, selection.values))
-        if selection.field != PUBLICATION.field:
-            raise SearchError("unsupported_facet", f"the Typesense backend has no {selection.facet} range")
+        if selection.field != PUBLICATION.field:  # the event dates: any mentioned day in the range
+            lo = selection.start.toordinal() if selection.start else 1
+            hi = selection.end.toordinal() if selection.end else dt.date.max.toordinal()
+            # Typesense 0.24 counts an article once per array element in a range; intersecting
+            # with a filter every article passes counts it once.
+            return f"{MENTIONED_DAY}:[{lo}..{hi}] && dated:[0..1]"
         parts = ["dated:=1"]
         if selection.start is not None:
             parts.append(f"date:>={epoch(selection.start)}")
@@ -272,16 +314,16 @@ class _Search:
         if full < FEW_HITS and len(tq.clauses) >= 2:
             q_any = " ".join(["*"] + ["-" + e for e in tq.excluded])
             wider, wider_layout = self.execute(q_any, [tq.partial_filter()], ranked)
-            if wider[0]["found"] > full:
+            if wider[wider_layout["total"]]["found"] > full:
                 answers, layout, partial, notice = wider, wider_layout, True, "partial"
         facets = self.facets(answers, layout)
         intervals = {}
         for histogram, index in layout["histograms"]:
-            intervals[histogram.facet], facets[histogram.facet] = self.histogram(histogram, answers[index])
+            intervals[histogram.facet], facets[histogram.facet] = histogram_of(histogram, answers[index])
         suggestion = suggest(self.vocab, request.query, tq.words) if full < FEW_HITS and tq.words else None
         return SearchResult(
             query=request.query,
-            total=answers[0]["found"],
+            total=answers[layout["total"]]["found"],
             page=request.page,
             per_page=request.per_page,
             took_ms=0.0,
@@ -290,6 +332,7 @@ class _Search:
             suggestion=suggestion,
             notice=notice,
             date_interval=intervals[PUBLICATION.name],
+            collapsed_total=answers[0]["found"] if self.collapse else None,
         )
 
     def execute(self, q: str, query_filters: list[str], ranked: bool) -> tuple[list[dict], dict]:
@@ -306,12 +349,17 @@ class _Search:
 
         page, window = self.page_params(q, ranked)
         searches = [search(filters(plan.all_filters), **page)]
-        # Facets counted over the hits themselves ride on the main search.
+        if self.collapse:
+            # Each story's best hit; the articles (the total, the facets over the hits) counted ungrouped.
+            searches[0].update(group_by=STORY_FIELD, group_limit=1)
+            searches.append(search(filters(plan.all_filters), per_page=0))
+        total = len(searches) - 1
+        # Facets counted over the hits themselves ride on the search that gives the total.
         on_main = [c for c in plan.counts if c.filters == plan.all_filters and not c.prefix]
         if on_main:
-            searches[0]["facet_by"] = ",".join(c.field + KEY_SUFFIX for c in on_main)
-            searches[0]["max_facet_values"] = max(c.limit for c in on_main) + FACET_SLACK
-        counted = {c.facet: _Counted(c, 0, filters(c.filters)) for c in on_main}
+            searches[total]["facet_by"] = ",".join(c.field + KEY_SUFFIX for c in on_main)
+            searches[total]["max_facet_values"] = max(c.limit for c in on_main) + FACET_SLACK
+        counted = {c.facet: _Counted(c, total, filters(c.filters)) for c in on_main}
         for count in plan.counts:
             if count.facet in counted:
                 continue
@@ -327,15 +375,13 @@ class _Search:
             counted[count.facet] = entry
         histograms = []
         for histogram in plan.histograms:
-            if histogram.field != PUBLICATION.field:
-                continue  # UNSUPPORTED_FACETS
             histograms.append((histogram, len(searches)))
-            searches.append(
-                search(filters(histogram.filters), per_page=0, facet_by="day,month", max_facet_values=MAX_DAY_BUCKETS)
-            )
+            searches.append(search(filters(histogram.filters), per_page=0, **histogram_facets(histogram.field)))
         # How many articles the query alone matches (no facet filter): what decides the partial
         # fallback and the did-you-mean, as on the Whoosh engine.
-        layout = {"facets": counted, "histograms": histograms, "q": q, "window": window, "full": len(searches)}
+        layout = {
+            "facets": counted, "histograms": histograms, "q": q, "window": window, "full": len(searches), "total": total,
+        }
         searches.append(search(list(query_filters), per_page=0))
         return self.engine.multi_search(searches), layout
 
@@ -404,54 +450,37 @@ class _Search:
         for (name, value), answer in zip(missing, self.engine.multi_search(searches)):
             counts[name][value] = answer["found"]
 
-    # -- histogram ----------------------------------------------------------------------
-
-    @staticmethod
-    def histogram(plan: DateHistogram, answer: dict) -> tuple[str, list[FacetValue]]:
-        """(interval, buckets in date order): by day under ``plan.day_max_days``, else by month."""
-        days: dict[str, int] = {}
-        months: dict[str, int] = {}
-        for facet in answer.get("facet_counts", []):
-            target = days if facet["field_name"] == "day" else months
-            target.update({c["value"]: c["count"] for c in facet["counts"]})
-        if not days:
-            return "month", []
-        lo, hi = plan.start, plan.end
-        ranged = lo is not None or hi is not None
-        first, last = dt.date.fromisoformat(min(days)), dt.date.fromisoformat(max(days))
-        if len(days) < MAX_DAY_BUCKETS and (last - first).days < plan.day_max_days:
-            return "day", [FacetValue(d, days[d], ranged and _inside(d, d, lo, hi)) for d in sorted(days)]
-        out = []
-        for m in sorted(months):
-            year, month = map(int, m.split("-"))
-            end = (dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)) - dt.timedelta(days=1)
-            out.append(FacetValue(m, months[m], ranged and _inside(f"{m}-01", end.isoformat(), lo, hi)))
-        return "month", out
-
     # -- hits ---------------------------------------------------------------------------
 
     def hits(self, answer: dict, tq: Translated, partial: bool, layout: dict) -> list[Hit]:
+        """The page's hits, each with its story (its other versions listed when collapsed)."""
+        shown = self._page(answer, tq, partial, layout)
+        out = [hit(stored(doc), score, tq.stems, tq.forms) for doc, score in shown]
+        story_of = {doc["id"]: doc.get(STORY_FIELD) for doc, _ in shown}
+        stories.attach(self.engine.multi_search, out, story_of, self.collapse, stored)
+        return out
+
+    def _page(self, answer: dict, tq: Translated, partial: bool, layout: dict) -> list[tuple[dict, float]]:
         request = self.request
-        docs = [h["document"] for h in answer["hits"]]
+        if self.collapse:  # each story's best hit (group_limit 1)
+            docs = [g["hits"][0]["document"] for g in answer.get("grouped_hits", []) if g["hits"]]
+        else:
+            docs = [h["document"] for h in answer["hits"]]
         if not layout["window"]:
-            return [hit(stored(doc), 0.0, tq.stems, tq.forms) for doc in docs]
+            return [(doc, 0.0) for doc in docs]
         start = (request.page - 1) * request.per_page
         ranked = rerank(docs, tq.stems, tq.forms, self.vocab, partial)[start : start + request.per_page]
         if not ranked:
             return []
         ids = [doc["id"] for doc, _ in ranked]
-        shown = self.engine.multi_search([{
+        found = self.engine.multi_search([{
             "q": "*", "query_by": QUERY_BY, "per_page": len(ids), "include_fields": DISPLAY_FIELDS,
-            "filter_by": "id:[" + ",".join(quoted(i) for i in ids) + "]", "highlight_fields": "none",
+            "filter_by": id_filter(ids), "highlight_fields": "none",
         }])[0]
-        by_id = {h["document"]["id"]: h["document"] for h in shown["hits"]}
-        return [hit(stored(by_id[doc["id"]]), score, tq.stems, tq.forms) for doc, score in ranked if doc["id"] in by_id]
+        by_id = {h["document"]["id"]: h["document"] for h in found["hits"]}
+        return [(by_id[doc["id"]], score) for doc, score in ranked if doc["id"] in by_id]
 
 
 def _window(k: int, per_page: int) -> int:
     """How many top hits are re-ranked: ``k`` rounded up to whole pages (Typesense pages them)."""
     return -(-k // per_page) * per_page
-
-
-def _inside(start: str, end: str, lo: dt.date | None, hi: dt.date | None) -> bool:
-    return (lo is None or end >= lo.isoformat()) and (hi is None or start <= hi.isoformat())

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from indexer.analysis import stem, tokens
-from indexer.typesense.schema import KEY_SUFFIX, STEMS_SUFFIX, facet_key
+from indexer.typesense.schema import KEY_SUFFIX, STEMS_SUFFIX, facet_key, quoted
 from search.facet_spec import BY_NAME
 from search.query import (
     MAX_EXPANSION,
@@ -81,11 +81,6 @@ class Translated:
     def partial_filter(self) -> str:
         """Documents matching any top-level clause: the set the partial fallback ranks."""
         return "(" + " || ".join(self.clauses) + ")"
-
-
-def quoted(value: str) -> str:
-    """A ``filter_by`` value in backticks (which cannot be escaped inside them: dropped)."""
-    return "`" + value.replace("`", "") + "`"
 
 
 def key_filter(field_name: str, values: list[str], negate: bool = False) -> str:

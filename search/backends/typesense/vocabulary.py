@@ -9,7 +9,7 @@ derives:
   expansion and the BM25 idf of re-ranking;
 * average field lengths (BM25's length normalisation);
 * per facet field, the values as written with their document frequencies
-  (``ValueColumn``, the same arrays the Whoosh engine counts with), which
+  (``search.columns.ValueColumn``, the arrays the Whoosh engine counts with too), which
   resolve ``entity:putin`` and a selected ``nasional`` to the exact values,
   answer ``facet_prefix``, and give each entity its type.
 
@@ -30,9 +30,10 @@ from typing import Iterator
 import numpy as np
 
 from indexer.analysis import stem
+from indexer.canonical import AliasTable
 from indexer.fields import FACET_FIELDS, TEXT_FIELDS
 from indexer.typesense.schema import LENGTH_SUFFIX
-from search.backends.whoosh.facets import EntityFacet, ValueColumn
+from search.columns import TypedValues, ValueColumn
 from search.facet_spec import BY_NAME, FACETS
 
 RELOAD_INTERVAL_S = 30.0
@@ -45,8 +46,10 @@ EXPORT_FIELDS = ("id", "terms", *(f + LENGTH_SUFFIX for f in TEXT_FIELDS), *FACE
 class Vocabulary:
     """Terms, lengths and facet values of one generation of the index."""
 
-    def __init__(self, generation: int, export_lines):
+    def __init__(self, generation: int, export_lines, aliases: AliasTable | None = None):
+        """``aliases``: the corpus alias table the build learnt (the meta collection's), for entity pages."""
         self.generation = generation
+        self.aliases = aliases or AliasTable()
         df: Counter[str] = Counter()
         lengths = {f: 0 for f in TEXT_FIELDS}
         per_field: dict[str, tuple[dict[str, int], list[str], list[int], list[int]]] = {
@@ -79,7 +82,7 @@ class Vocabulary:
             for f, (_index, values, indptr, ids) in per_field.items()
         }
         self.entity_types = {
-            spec.name: EntityFacet(spec.name, self.columns[spec.field], [(self.columns[f], t) for f, t in spec.type_fields])
+            spec.name: TypedValues(self.columns[spec.field], [(self.columns[f], t) for f, t in spec.type_fields])
             for spec in FACETS
             if spec.kind == "entity"
         }

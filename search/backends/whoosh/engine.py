@@ -40,7 +40,9 @@ from indexer.backends import BackendConfig
 from indexer.extract.corpus_aliases import AliasTable
 from indexer.fields import DATE_FIELD, EXACT_SUFFIX, TEXT_FIELDS
 from search.backends.whoosh.compile import CompiledQuery, compile_query
-from search.backends.whoosh.facets import NO_DATE, DateColumn, EntityFacet, ValueColumn, ValueFacet
+from search.backends.whoosh.facets import NO_DATE, DateColumn, EntityFacet, ValueFacet, read_column
+from search.columns import ValueColumn
+from search import profile
 from search.backends.whoosh import profiles
 from search.backends.whoosh.scoring import Postings, check_codec
 from search.backends.whoosh.stories import StoryColumn
@@ -48,7 +50,8 @@ from search.backends.whoosh.vocabulary import WhooshVocabulary
 from search.facet_plan import RangeFilter, ValueFilter, plan_facets
 from search.facet_spec import FACETS, PUBLICATION
 from search.document import document_dict, hit, version
-from search.expand import Expander
+from search.backends.whoosh import scoring as sc
+from search.expand import Expander, feedback
 from search.model import (
     FEW_HITS,
     MAX_VERSIONS_SHOWN,
@@ -66,8 +69,6 @@ MAX_RESOLVED_VALUES = 50
 # A story page lists at most this many versions (the largest story of the 22k corpus has 12).
 MAX_STORY_VERSIONS = 200
 STORY_FIELD = "story"
-# Facets with a page of their own (``profile``): people and organisations, places.
-PROFILE_FACETS = ("entity", "location")
 _CACHED_FREQUENCIES = 50_000
 _CACHED_PHRASES = 512
 _EXPANDED_FIELDS = tuple(f + suffix for f in reversed(TEXT_FIELDS) for suffix in ("", EXACT_SUFFIX))
@@ -130,7 +131,7 @@ class _Snapshot:
 
         def column(field: str) -> ValueColumn:
             if field not in columns:
-                columns[field] = ValueColumn.read(reader, field)
+                columns[field] = read_column(reader, field)
             return columns[field]
 
         facets: dict[str, ValueFacet] = {}
@@ -368,8 +369,7 @@ class WhooshEngine:
 
     def profile(self, facet: str, name: str, limit: int = 10) -> dict | None:
         """A person's, organisation's (``entity``) or place's (``location``) page; None for an unknown name."""
-        if facet not in PROFILE_FACETS:
-            raise SearchError("unknown_facet", f"no pages for the {facet!r} facet")
+        profile.check_facet(facet)
         with self._lease() as snap:
             column = snap.facets[facet].column
             vid = column.lookup(name)
@@ -385,25 +385,10 @@ class WhooshEngine:
                 latest = [version(snap.searcher.stored_fields(d)) for d in latest_docs]
             aliases = snap.aliases().aliases_of(canonical)
             kind = snap.facets[facet].type_of(vid) or "location"
-        words = " ".join(re.findall(r"\w+", canonical))
-        relevant = []
-        if words:
-            found = self.search(SearchRequest(query=words, selected={facet: (canonical,)}, per_page=limit, collapse="none"))
-            relevant = [{**_version_of_hit(h), "snippet": h.snippet} for h in found.hits]
-        return {
-            "name": canonical,
-            "facet": facet,
-            "type": kind,
-            "aliases": aliases,
-            "articles": count,
-            "date_interval": interval,
-            "dates": [{"value": b.value, "count": b.count} for b in buckets],
-            "people": related["person"],
-            "organizations": related["organization"],
-            "locations": related["location"],
-            "latest": latest,
-            "relevant": relevant,
-        }
+        relevant = profile.relevant(self.search, facet, canonical, limit)
+        return profile.page(
+            canonical, facet, kind, aliases, count, (interval, buckets), related, latest, relevant,
+        )
 
     def similar(self, doc_id: str, limit: int = 5) -> dict | None:
         """The ``limit`` articles most like this one, and its story's other versions apart; None for an unknown id."""
@@ -463,6 +448,8 @@ class _Search:
             return passing[key]
 
         hits, total = counted(plan.all_filters)
+        if self._wants_feedback(compiled):
+            self._feedback(compiled, hits, total)
         facets: dict[str, list[FacetValue]] = {}
         for count in plan.counts:
             facets[count.facet] = snap.facets[count.facet].values(*counted(count.filters), count)
@@ -500,6 +487,37 @@ class _Search:
             date_interval=intervals[PUBLICATION.name],
             collapsed_total=collapsed_total if collapse else None,
         )
+
+    def _wants_feedback(self, compiled: CompiledQuery) -> bool:
+        """Feedback re-ranks relevance results of queries of ``feedback.MIN_WORDS`` words or more."""
+        return (
+            self.expander is not None
+            and "feedback" in self.expander.sources
+            and self.request.sort == "relevance"
+            and len(compiled.own) >= feedback.MIN_WORDS
+        )
+
+    def _feedback(self, compiled: CompiledQuery, hits: np.ndarray, total: int) -> None:
+        """Add the second pass (``search.expand.feedback``) to the scores of the ``hits``.
+
+        Scaled so that it weighs ``feedback.WEIGHT`` of the best first-pass
+        score; the sort keys above the score are untouched.
+        """
+        snap = self.snap
+        top, _ = self._rank(compiled, hits, total, feedback.DOCS, False)
+        if len(top) < 2:
+            return
+        with snap.lock:
+            stored = [snap.searcher.stored_fields(d) for d, _ in top]
+            docs = [(f.get("title") or "", f.get("body") or "", score) for f, (_, score) in zip(stored, top)]
+            found = feedback.terms(docs, compiled.stems, snap.doc_frequency, snap.n_docs)
+            extra = np.zeros(snap.n_docs, dtype=np.float32)
+            for term, weight in found:
+                extra += np.float32(weight) * sc.Terms([(f, term) for f in TEXT_FIELDS]).evaluate(snap)[1]
+        first = [d for d, _ in top]
+        peak, best = float(extra[first].max()), float(self.scores[first].max())
+        if peak > 0 and best > 0:
+            self.scores = self.scores + np.where(hits, np.float32(feedback.WEIGHT * best / peak) * extra, 0)
 
     def _story(self, docnum: int, listed: bool) -> dict | None:
         """A hit's story: id, size, how many other outlets ran it and, when ``listed``, its other versions.
@@ -587,10 +605,6 @@ class _Search:
             results = len(order)
         order = order[:end]
         return list(zip(docs[order].tolist(), scores[order].tolist())), results
-
-
-def _version_of_hit(h) -> dict:
-    return {"id": h.id, "title": h.title, "source": h.source, "date": h.date, "url": h.url}
 
 
 def _all_of(masks: list[np.ndarray], excluded: np.ndarray | None) -> np.ndarray:

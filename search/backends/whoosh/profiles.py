@@ -8,27 +8,17 @@ as a search, plus a bonus for every person, organisation and place it shares.
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from indexer.analysis import analyze
+from search import profile
 from search.facet_plan import DateHistogram
 from search.facet_spec import PUBLICATION
+from search.profile import ENTITY_WEIGHT, RELATED_LIMIT
 
 if TYPE_CHECKING:
     from search.backends.whoosh.engine import _Snapshot
-
-# How many names of each kind a page lists beside the subject.
-RELATED_LIMIT = 12
-# "More like this": the article's stems with the highest tf-idf make the query.
-SIMILAR_TERMS = 15
-# Weight of the shared entities and places against the (max-normalised) text score.
-ENTITY_WEIGHT = 0.5
-# The title counts this many times in an article's term weights (titles say what matters).
-TITLE_REPEAT = 2
 
 
 def subject_mask(snap: "_Snapshot", facet: str, value_id: int) -> np.ndarray:
@@ -64,15 +54,8 @@ def newest(snap: "_Snapshot", mask: np.ndarray, limit: int) -> list[int]:
 
 
 def weighted_terms(snap: "_Snapshot", title: str, body: str) -> list[str]:
-    """The article's stems by tf-idf (title counted twice); stems in one article only are left out."""
-    tf = Counter(analyze(" ".join([title] * TITLE_REPEAT + [body])))
-    n = max(1, snap.reader.doc_count())
-    weights = {}
-    for term, freq in tf.items():
-        df = snap.reader.doc_frequency("body", term)
-        if df >= 2 and not term.isdigit():
-            weights[term] = freq * math.log(n / df)
-    return sorted(weights, key=lambda t: -weights[t])[:SIMILAR_TERMS]
+    """``search.profile.weighted_terms`` with the body's document frequencies."""
+    return profile.weighted_terms(title, body, lambda t: snap.reader.doc_frequency("body", t), snap.reader.doc_count())
 
 
 def shared_names(snap: "_Snapshot", docnum: int) -> np.ndarray:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from search.backends.whoosh.facets import ValueColumn
+from search.backends.whoosh.facets import read_column
+from search.columns import ValueColumn
 
 
 class StoryColumn:
@@ -29,7 +30,7 @@ class StoryColumn:
     def read(cls, reader, fieldname: str, live: np.ndarray) -> "StoryColumn":
         """The story column; an index written before stories has none, and every article is its own story."""
         if fieldname in reader.schema:
-            return cls(ValueColumn.read(reader, fieldname), live)
+            return cls(read_column(reader, fieldname), live)
         empty = np.zeros(len(live) + 1, dtype=np.int64)
         return cls(ValueColumn(fieldname, [], empty, np.zeros(0, dtype=np.int32)), live)
 
