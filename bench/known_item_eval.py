@@ -16,7 +16,10 @@ The set is split by a hash of the target article's id (``split_of``): tune on
 ``dev`` only and read ``test`` as the estimate of unseen queries (the split
 is stable when a query is rewritten). Each query asks page 1 (10 hits) of the
 22k index; the target counts as found where it is a hit or another version of
-a hit's story (the page shows one version per story). The reciprocal rank
+a hit's story (the page shows one version per story), or one of the item's
+``also``: other outlets' reports of the same event that answer the query as
+well as the target (judged by reading them; the story table groups only some
+of them). The reciprocal rank
 (0 past 10) averages into MRR@10, its presence into success@10. ``--sources``
 runs the set once per expansion configuration, so each source is measured
 alone and together against no expansion at all; each configuration also
@@ -59,15 +62,15 @@ def split_of(item: dict) -> str:
     return SPLITS[int(hashlib.sha1(item["id"].encode()).hexdigest(), 16) % 2]
 
 
-def rank_of(engine: WhooshEngine, query: str, target: str) -> tuple[int | None, float]:
-    """1-based rank of ``target`` (or of its story) in the first ``K`` hits, or None; and the request's CPU seconds."""
+def rank_of(engine: WhooshEngine, query: str, targets: set[str]) -> tuple[int | None, float]:
+    """1-based rank of the first of ``targets`` (or of its story) in the first ``K`` hits, or None; and the request's CPU seconds."""
     request = parse_request({"q": [query], "per_page": [str(K)]})
     started = time.thread_time()
     result = engine.search(request)
     cpu = time.thread_time() - started
     for i, hit in enumerate(result.hits, 1):
         versions = {hit.id} | {v["id"] for v in (hit.story or {}).get("others", ())}
-        if target in versions:
+        if targets & versions:
             return i, cpu
     return None, cpu
 
@@ -80,7 +83,7 @@ def evaluate(engine: WhooshEngine, items: list[dict]) -> tuple[dict[str, Table],
     rr: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     misses, cpu = [], []
     for item in items:
-        rank, seconds = rank_of(engine, item["q"], item["id"])
+        rank, seconds = rank_of(engine, item["q"], {item["id"], *item.get("also", ())})
         cpu.append(seconds)
         value = 1.0 / rank if rank else 0.0
         for part in (split_of(item), "all"):

@@ -1,9 +1,10 @@
 """Stories on the 22k corpus: how many, how big, and how right against hand-labelled pairs.
 
-    .venv/bin/python bench/stories_bench.py [--corpus PATH] [--pairs bench/story_pairs.tsv] [--top 10]
+    .venv/bin/python bench/stories_bench.py [--corpus PATH] [--pairs bench/story_pairs.tsv] [--top 10] [--workers 2]
 
 Runs the index-time story assignment (``indexer.stories.StoryTable``) over the
-corpus in the build's batches, then prints the number of stories, their size
+corpus in the build's batches (fingerprints given the people and organisations
+the build's extraction finds, computed first in worker processes), then prints the number of stories, their size
 distribution, the largest groups with titles, the CPU time per article, and
 precision / recall of "same story id" on the labelled pairs: overall and on the
 rewritten pairs that share little wording (estimated word-shingle Jaccard
@@ -14,17 +15,22 @@ rewritten pairs that share little wording (estimated word-shingle Jaccard
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import sys
 import tempfile
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tqdm import tqdm  # noqa: E402
+
 from bench.machine import HostMeter  # noqa: E402
 from indexer import stories  # noqa: E402
 from indexer.build import DEFAULT_BATCH_SIZE  # noqa: E402
+from indexer.prepare import document_fields  # noqa: E402
 from indexer.sources import Article, iter_sources  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "berita-22k.jsonl"
@@ -56,19 +62,22 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--pairs", type=Path, default=PAIRS)
     parser.add_argument("--top", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=2, help="extraction processes")
     args = parser.parse_args()
 
-    articles: dict[str, Article] = {}
+    articles: dict[str, Article] = {a.id: a for a in iter_sources([args.corpus]) if isinstance(a, Article)}
+    started = time.monotonic()
+    with multiprocessing.Pool(args.workers) as pool:
+        found = pool.imap(_names, articles.values(), chunksize=64)
+        names = dict(zip(articles, tqdm(found, total=len(articles), unit="docs", desc="extract")))
+    print(f"extraction       {time.monotonic() - started:.0f} s wall in {args.workers} processes (not counted below)")
     fingerprints: dict[str, stories.Fingerprint] = {}
     story_of: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="telusur-stories-") as tmp, HostMeter() as host:
         table = stories.StoryTable(tmp)
         batch: list[tuple[str, stories.Fingerprint]] = []
-        for item in iter_sources([args.corpus]):
-            if not isinstance(item, Article):
-                continue
-            articles[item.id] = item
-            fp = fingerprints[item.id] = stories.fingerprint(item.title, item.body, item.date, item.source)
+        for item in articles.values():
+            fp = fingerprints[item.id] = stories.fingerprint(item.title, item.body, item.date, item.source, names[item.id])
             batch.append((item.id, fp))
             if len(batch) >= DEFAULT_BATCH_SIZE:
                 _apply(table.assign(batch), story_of)
@@ -110,17 +119,38 @@ def main() -> int:
         f"  little shared wording (body < {LITTLE_WORDING}): "
         + precision_recall([grouped_pred[k] for k in little], [truth[k] for k in little])
     )
-    print("  sweep of the pairwise rule (across outlets: body >= B or (lead >= L and body >= LEAD_BODY_MIN)):")
-    for body_t in (0.2, 0.25, 0.3, 0.4):
-        for lead_t in (0.4, 0.45, 0.5, 0.6, 1.01):
-            pred = [
-                (b >= stories.SAME_OUTLET_BODY and fa.day == fb.day)
-                if fa.source == fb.source
-                else b >= body_t or (l >= lead_t and b >= stories.LEAD_BODY_MIN)
-                for (b, l), (fa, fb) in zip(sims, ((fingerprints[a], fingerprints[b]) for a, b, _ in pairs))
-            ]
-            print(f"    B {body_t:.2f} L {lead_t:.2f}  {precision_recall(pred, truth)}")
+    couples = [(fingerprints[a], fingerprints[b]) for a, b, _ in pairs]
+    print("  sweep of the pairwise rule (the constants of indexer/stories.py set in turn):")
+    for body_t in (0.2, 0.25, 0.3):
+        for lead_t in (0.4, 0.45, 0.5):
+            print(f"    BODY_SAME {body_t:.2f} LEAD_SAME {lead_t:.2f}  "
+                  + _swept(couples, truth, BODY_SAME=body_t, LEAD_SAME=lead_t))
+    print(f"    without the looser path         {_swept(couples, truth, RETOLD_TITLE=1.01)}")
+    for title_t in (0.2, 0.25, 0.3, 0.35):
+        for names_n in (0, 1, 2):
+            print(f"    RETOLD_TITLE {title_t:.2f} RETOLD_NAMES {names_n}  "
+                  + _swept(couples, truth, RETOLD_TITLE=title_t, RETOLD_NAMES=names_n))
+    for lead_t, body_t in ((0.15, 0.05), (0.25, 0.05), (0.2, 0.02), (0.2, 0.08)):
+        print(f"    RETOLD_LEAD {lead_t:.2f} RETOLD_BODY {body_t:.2f}  "
+              + _swept(couples, truth, RETOLD_LEAD=lead_t, RETOLD_BODY=body_t))
     return 0
+
+
+def _swept(couples: list, truth: list[bool], **constants: float) -> str:
+    """Precision / recall of ``stories.same_story`` with some of its constants changed for the call."""
+    saved = {name: getattr(stories, name) for name in constants}
+    try:
+        for name, value in constants.items():
+            setattr(stories, name, value)
+        return precision_recall([stories.same_story(a, b) for a, b in couples], truth)
+    finally:
+        for name, value in saved.items():
+            setattr(stories, name, value)
+
+
+def _names(article: Article) -> list[str]:
+    """The people and organisations the build's fingerprint is given (``indexer.segments``)."""
+    return document_fields(article).get("entity", [])
 
 
 def _apply(assignment: stories.Assignment, story_of: dict[str, str]) -> None:

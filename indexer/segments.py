@@ -175,7 +175,7 @@ def _prepare(articles: list[Article], spool_dir: Path, key: str) -> dict[str, tu
         try:
             doc = prepare(article)
             with CLOCK.stage("story"):
-                fp = fingerprint(article.title, article.body, article.date, article.source)
+                fp = fingerprint(article.title, article.body, article.date, article.source, doc.fields.get("entity", ()))
         except Exception as exc:  # one bad document must not stop the build
             worker_warning(f"skipped {article.origin}: could not be indexed ({exc!r})")
             continue

@@ -15,9 +15,15 @@ Matching uses datasketch's MinHash LSH on two fingerprints of an article:
   ``LEAD_WORDS`` words, which finds rewrites that share the facts and names
   but little wording.
 
-A candidate from either index is confirmed only within ``WINDOW_DAYS`` of
-publication and above the thresholds measured on labelled pairs of the 22k
-corpus (``bench/stories_bench.py``, ``bench/story_pairs.tsv``). The story id is
+A third, looser path finds the rewrites both miss (another outlet retelling
+the day's news in its own words): candidates share title stems (an inverted
+index of the loaded days), and one is confirmed only on the same day, by a
+similar title, some lead words and wording, and a person or organisation both
+name (``retold``).
+
+A candidate is confirmed only within ``WINDOW_DAYS`` of publication and above
+the thresholds measured on labelled pairs of the 22k corpus
+(``bench/stories_bench.py``, ``bench/story_pairs.tsv``). The story id is
 computed here, before the backend writes anything, so every backend stores it
 as a plain document field.
 """
@@ -50,6 +56,13 @@ BODY_SAME = 0.25  # word-shingle Jaccard alone confirms
 LEAD_SAME = 0.45  # lead-word Jaccard confirms when the bodies share some wording too
 LEAD_BODY_MIN = 0.05
 SAME_OUTLET_BODY = 0.5  # two articles of one outlet: same day and this much shared wording
+# The looser path (``retold``): across outlets, at most RETOLD_DAYS apart, title-stem Jaccard,
+# lead and body similarity at least these, and RETOLD_NAMES people / organisations in common.
+RETOLD_DAYS = 0
+RETOLD_TITLE = 0.3
+RETOLD_LEAD = 0.3
+RETOLD_BODY = 0.05
+RETOLD_NAMES = 1
 # A story is joined only by an article matching this share of its members in
 # the window (at least one): single links would chain a day's football or
 # market reports into one "story".
@@ -67,10 +80,17 @@ class Fingerprint:
     lead: LeanMinHash
     day: int | None  # publication date as a proleptic ordinal
     source: str | None = None
+    title: frozenset[str] = frozenset()  # the title's stemmed content words
+    names: frozenset[str] = frozenset()  # people and organisations it names, lowercased
 
     def similarity(self, other: "Fingerprint") -> tuple[float, float]:
         """Estimated (body, lead) Jaccard similarities."""
         return self.body.jaccard(other.body), self.lead.jaccard(other.lead)
+
+    def title_similarity(self, other: "Fingerprint") -> float:
+        """Jaccard similarity of the title stems (exact: titles are short)."""
+        union = len(self.title | other.title)
+        return len(self.title & other.title) / union if union else 0.0
 
 
 def _minhash(items: Iterable[bytes]) -> LeanMinHash:
@@ -81,15 +101,28 @@ def _minhash(items: Iterable[bytes]) -> LeanMinHash:
     return LeanMinHash(m)
 
 
-def fingerprint(title: str, body: str, date: dt.date | dt.datetime | None, source: str | None = None) -> Fingerprint:
-    """Both MinHash signatures of an article. crc32 hashes the shingles: half sha1's cost, stable across runs."""
+def fingerprint(
+    title: str,
+    body: str,
+    date: dt.date | dt.datetime | None,
+    source: str | None = None,
+    names: Iterable[str] = (),
+) -> Fingerprint:
+    """Both MinHash signatures of an article, its title stems and ``names`` (its people and organisations).
+
+    crc32 hashes the shingles: half sha1's cost, stable across runs."""
     words = _WORD.findall(f"{title} {body}".lower())
     shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
     stops = stop_words()
     title_words = len(_WORD.findall(title))
-    lead = {stem(w).encode() for w in words[: title_words + LEAD_WORDS] if w not in stops and len(w) > 1}
+    content = [w for w in words[: title_words + LEAD_WORDS] if w not in stops and len(w) > 1]
+    in_title = sum(1 for w in words[:title_words] if w not in stops and len(w) > 1)
+    stems = [stem(w) for w in content]
+    lead = {s.encode() for s in stems}
     day = date.toordinal() if date is not None else None
-    return Fingerprint(_minhash(shingles), _minhash(lead), day, source)
+    return Fingerprint(
+        _minhash(shingles), _minhash(lead), day, source, frozenset(stems[:in_title]), frozenset(n.lower() for n in names if n)
+    )
 
 
 def same_story(a: Fingerprint, b: Fingerprint) -> bool:
@@ -103,7 +136,20 @@ def same_story(a: Fingerprint, b: Fingerprint) -> bool:
     body, lead = a.similarity(b)
     if a.source is not None and a.source == b.source:
         return a.day == b.day and body >= SAME_OUTLET_BODY
-    return body >= BODY_SAME or (lead >= LEAD_SAME and body >= LEAD_BODY_MIN)
+    return body >= BODY_SAME or (lead >= LEAD_SAME and body >= LEAD_BODY_MIN) or retold(a, b, body, lead)
+
+
+def retold(a: Fingerprint, b: Fingerprint, body: float, lead: float) -> bool:
+    """Another outlet's retelling: little shared wording, but the same day, a similar title, some lead
+    words and a person or organisation in common (a day's football reports share titles and places,
+    not always their people). A day apart, retellings were as often another angle of a big story."""
+    return (
+        abs(a.day - b.day) <= RETOLD_DAYS
+        and body >= RETOLD_BODY
+        and lead >= RETOLD_LEAD
+        and len(a.names & b.names) >= RETOLD_NAMES
+        and a.title_similarity(b) >= RETOLD_TITLE
+    )
 
 
 @dataclass
@@ -112,6 +158,10 @@ class Assignment:
 
     stories: dict[str, str]  # article id (in the batch) -> story id
     moved: dict[str, str]  # article id (already indexed, not in the batch) -> its new story id
+
+
+def _words(text: str, separator: str) -> frozenset[str]:
+    return frozenset(text.split(separator)) if text else frozenset()
 
 
 def _pack(m: LeanMinHash) -> bytes:
@@ -145,11 +195,16 @@ class StoryTable:
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
             """
         )
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(articles)")}
+        if "title" not in columns:  # a table written before the looser path: its rows never take it
+            for column in ("title", "names"):
+                self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
         self.body_lsh = MinHashLSH(threshold=BODY_LSH, num_perm=NUM_PERM)
         self.lead_lsh = MinHashLSH(threshold=LEAD_LSH, num_perm=NUM_PERM)
         self.loaded: dict[str, Fingerprint] = {}  # ids in the LSH indexes
         self.story_of: dict[str, str] = {}  # for the loaded ids
         self.members: dict[str, set[str]] = {}  # story -> its loaded ids
+        self.by_title: dict[str, set[str]] = {}  # title stem -> the loaded ids whose title holds it
         self.days_loaded: set[int] = set()
 
     # -- loading -------------------------------------------------------------------
@@ -159,12 +214,14 @@ class StoryTable:
         if not wanted:
             return
         rows = self.db.execute(
-            f"SELECT id, story, day, source, body, lead FROM articles WHERE day IN ({','.join('?' * len(wanted))})",
+            f"SELECT id, story, day, source, body, lead, title, names FROM articles"
+            f" WHERE day IN ({','.join('?' * len(wanted))})",
             sorted(wanted),
         )
-        for doc_id, story, day, source, body, lead in rows:
+        for doc_id, story, day, source, body, lead, title, names in rows:
             if doc_id not in self.loaded:
-                self._remember(doc_id, story, Fingerprint(_unpack(body), _unpack(lead), day, source))
+                fp = Fingerprint(_unpack(body), _unpack(lead), day, source, _words(title, " "), _words(names, "\n"))
+                self._remember(doc_id, story, fp)
         self.days_loaded |= wanted
 
     def _remember(self, doc_id: str, story: str, fp: Fingerprint) -> None:
@@ -173,11 +230,16 @@ class StoryTable:
         self.members.setdefault(story, set()).add(doc_id)
         self.body_lsh.insert(doc_id, fp.body)
         self.lead_lsh.insert(doc_id, fp.lead)
+        for word in fp.title:
+            self.by_title.setdefault(word, set()).add(doc_id)
 
     def _forget_loaded(self, doc_id: str) -> None:
-        if self.loaded.pop(doc_id, None) is not None:
+        fp = self.loaded.pop(doc_id, None)
+        if fp is not None:
             self.body_lsh.remove(doc_id)
             self.lead_lsh.remove(doc_id)
+            for word in fp.title:
+                self.by_title[word].discard(doc_id)
             story = self.story_of.pop(doc_id)
             self.members[story].discard(doc_id)
 
@@ -203,23 +265,40 @@ class StoryTable:
                         else:
                             moved[member] = story
             stories[doc_id] = story
-            self.db.execute(
-                "INSERT INTO articles (id, story, day, source, body, lead) VALUES (?, ?, ?, ?, ?, ?)",
-                (doc_id, story, fp.day, fp.source, _pack(fp.body), _pack(fp.lead)),
-            )
+            self._insert_row(doc_id, story, fp)
             if fp.day is not None:
                 self._remember(doc_id, story, fp)
         return Assignment(stories, moved)
 
+    def _insert_row(self, doc_id: str, story: str, fp: Fingerprint, keep_existing: bool = False) -> None:
+        """Write one article's row (``keep_existing``: leave a row the table already has)."""
+        self.db.execute(
+            f"INSERT {'OR IGNORE ' if keep_existing else ''}INTO articles (id, story, day, source, body, lead, title, names)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc_id, story, fp.day, fp.source, _pack(fp.body), _pack(fp.lead), " ".join(sorted(fp.title)),
+             "\n".join(sorted(fp.names))),
+        )
+
     def _matches(self, fp: Fingerprint) -> set[str]:
         if fp.day is None:
             return set()
-        candidates = set(self.body_lsh.query(fp.body)) | set(self.lead_lsh.query(fp.lead))
+        candidates = set(self.body_lsh.query(fp.body)) | set(self.lead_lsh.query(fp.lead)) | self._titled_alike(fp)
         linked: dict[str, int] = {}
         for c in candidates:
             if same_story(fp, self.loaded[c]):
                 linked[self.story_of[c]] = linked.get(self.story_of[c], 0) + 1
         return {s for s, n in linked.items() if n >= LINK_SHARE * len(self.members[s])}
+
+    def _titled_alike(self, fp: Fingerprint) -> set[str]:
+        """The loaded articles whose title stems are at least ``RETOLD_TITLE`` alike (the looser path's candidates)."""
+        shared: dict[str, int] = {}
+        for word in fp.title:
+            for doc_id in self.by_title.get(word, ()):
+                shared[doc_id] = shared.get(doc_id, 0) + 1
+        size = len(fp.title)
+        return {
+            doc_id for doc_id, n in shared.items() if n >= RETOLD_TITLE * (size + len(self.loaded[doc_id].title) - n)
+        }
 
     def _size(self, story: str) -> int:
         return self.db.execute("SELECT count(*) FROM articles WHERE story = ?", (story,)).fetchone()[0]
@@ -256,6 +335,7 @@ class StoryTable:
         self.loaded.clear()
         self.story_of.clear()
         self.members.clear()
+        self.by_title.clear()
         self.days_loaded.clear()
         self.body_lsh = MinHashLSH(threshold=BODY_LSH, num_perm=NUM_PERM)
         self.lead_lsh = MinHashLSH(threshold=LEAD_LSH, num_perm=NUM_PERM)

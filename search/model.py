@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from search.facet_spec import PUBLICATION, SELECTABLE
+from search.facet_spec import DATE_FACETS, PUBLICATION, SELECTABLE
 
 SORTS = ("relevance", "newest", "oldest")
 # collapse=story shows each story once, by its best hit; collapse=none every version.
@@ -123,11 +123,19 @@ class SearchResult:
     suggestion: str | None = None
     # Set when the engine changed the query: a key of NOTICES
     notice: str | None = None
-    # how the date histogram is bucketed: "month" or "day"
+    # how the publication histogram is bucketed: "month" or "day" (``date_intervals["date"]``)
     date_interval: str = "month"
+    # every date facet's bucketing, facet name -> "month" | "day"; a backend that passes only
+    # ``date_interval`` gets it for the publication date and "month" for the others
+    date_intervals: dict[str, str] = field(default_factory=dict)
     # collapse=story: how many results (stories) the pages run over; None with collapse=none.
     # ``total`` and the facet counts stay per article.
     collapsed_total: int | None = None
+
+    def __post_init__(self) -> None:
+        given = {f.name: "month" for f in DATE_FACETS} | {PUBLICATION.name: self.date_interval}
+        self.date_intervals = given | self.date_intervals
+        self.date_interval = self.date_intervals[PUBLICATION.name]
 
     @property
     def result_count(self) -> int:

@@ -179,6 +179,44 @@ def test_search_facet_and_histogram_with_javascript(browser, base_url):
     assert csp_errors(browser) == []
 
 
+def test_event_dates_histogram_filters_like_the_publication_one(browser, base_url):
+    from selenium.webdriver.common.by import By
+
+    browser.get(base_url + "/?collapse=none")
+    bars = browser.find_elements(By.CSS_SELECTOR, "#facet-event svg.histogram a.bar")
+    assert bars, "the event dates are drawn in the filters"
+    tallest = max(bars, key=lambda b: int(re.search(r": (\d+) artikel", b.get_attribute("textContent")).group(1)))
+    bar_count = int(re.search(r": (\d+) artikel", tallest.get_attribute("textContent")).group(1))
+    tallest.find_element(By.CSS_SELECTOR, "rect.bar-fill").click()
+    wait_for_url(browser, r"event_from=")
+    assert 0 < total(browser) <= bar_count, "a bar counts an article once a day it mentions"
+    assert any(c.startswith("Tanggal peristiwa:") for c in chips(browser))
+    # Zoomed into the month: one bar a day, inside the selected range.
+    assert "per hari" in browser.find_element(By.CSS_SELECTOR, "#facet-event svg.histogram").get_attribute("aria-label")
+    assert csp_errors(browser) == []
+
+
+def test_phone_draws_a_dense_month_by_day_readably(phone_nojs, base_url):
+    from selenium.webdriver.common.by import By
+
+    driver = phone_nojs
+    driver.get(base_url + "/")  # September 2019 holds most of the sample
+    link = driver.find_element(By.CSS_SELECTOR, "section.chart .dense a")
+    driver.get(link.get_attribute("href"))
+    chart = driver.find_element(By.CSS_SELECTOR, "section.chart svg.histogram")
+    assert "per hari" in chart.get_attribute("aria-label")
+    width = driver.execute_script("return window.innerWidth")
+    box = chart.rect
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, "the chart fits the phone's width"
+    bars = driver.find_elements(By.CSS_SELECTOR, "section.chart svg.histogram rect.bar-fill")
+    assert len(bars) > 10
+    widths = [b.rect["width"] for b in bars]
+    assert min(widths) >= 4, f"day bars {min(widths):.1f} px wide: too thin to read or tap"
+    labels = driver.find_elements(By.CSS_SELECTOR, "section.chart .histogram-axis span")
+    assert labels and all(l.is_displayed() for l in labels)
+    screenshot(driver, "phone-390x844-day-view.png")
+
+
 def test_sort_selector_submits(browser, base_url):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select

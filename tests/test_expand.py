@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from search.backends.whoosh.engine import WhooshEngine
-from search.expand import MAX_PER_QUERY, SOURCES, Expander, expand_tree, slang
+from search.expand import MAX_PER_QUERY, MIN_ALT_DF, MIN_DF_SHARE, SOURCES, Expander, expand_tree, slang, tables
 from search.query import AltNode, parse
 from search.request import parse_request
 from tests.conftest import CORPUS
@@ -144,3 +144,19 @@ def test_every_word_of_a_long_query_gets_alternatives(expanded):
     alts = [node for node in expansion.tree.items if isinstance(node, AltNode)]
     assert len(alts) == len(words) and not expansion.truncated
     assert sum(len(a.alternatives) for a in alts) <= MAX_PER_QUERY
+
+
+def test_a_common_word_is_not_expanded_to_a_rare_one(sample_index):
+    """`harga` ~ `gengsi`, `pakai` ~ `sarung`: a synonym far rarer than the word typed is left out."""
+    snap = WhooshEngine(sample_index)._snapshot
+    df = snap.doc_frequency
+    rare = []
+    for word in ("harga", "pakai", "gagal", "terbang", "nasib", "serang"):
+        floor = MIN_DF_SHARE * df(word)
+        offered = {a.stems for a in Expander().alternatives(word, snap)}
+        for table in (tables.synonyms(), tables.related()):
+            for stems, _ in table.get(word, ()):
+                if all(df(s) >= MIN_ALT_DF for s in stems) and min(map(df, stems)) < floor:
+                    rare.append(stems)
+                    assert stems not in offered, f"{word} -> {' '.join(stems)}"
+    assert rare  # the tables do offer such words: the rule has something to leave out

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,9 @@ from whoosh import index
 from conftest import CORPUS
 from indexer.build import build_index, delete_documents
 from indexer.sources import iter_sources
-from indexer.stories import StoryTable, fingerprint
+from indexer import stories
+from indexer.prepare import document_fields
+from indexer.stories import StoryTable, fingerprint, same_story
 
 # okezone.com and sindonews.com: one syndicated text (Pangkalan Bun smog).
 SYNDICATED = ("4b4b6bc1a6d1d06e", "09c59359972edf44")
@@ -20,6 +24,8 @@ REWRITTEN = ("925b51c59f5429bc", "85db4a2391d1c25f")
 # kompas.com's gold price on two days: one template, two stories.
 APART = ("0e354d9c5639068f", "f52904b5d4456935")
 STORY_IDS = SYNDICATED + REWRITTEN + APART
+# tempo.co and tribunnews.com the same evening: Abdullah Puteh sentenced, each in its own words.
+RETOLD = ("a733527acfb3d1ae", "ada8b0cefcb8c6ed")
 
 
 def corpus_by_id(ids: set[str]) -> dict[str, dict]:
@@ -118,3 +124,58 @@ def test_an_updated_article_is_matched_afresh(tmp_path, records):
     after = stories_in(ix)
     assert after[SYNDICATED[1]] != after[SYNDICATED[0]]
     assert len(after) == 2
+
+
+def named_fingerprints(path: Path) -> dict:
+    """Each article's fingerprint as the build computes it: with the people and organisations extraction finds."""
+    return {
+        a.id: fingerprint(a.title, a.body, a.date, a.source, document_fields(a).get("entity", ()))
+        for a in iter_sources([path])
+    }
+
+
+@pytest.fixture(scope="module")
+def retold() -> dict[str, dict]:
+    return corpus_by_id(set(RETOLD))
+
+
+def test_a_retelling_with_little_shared_wording_joins_through_title_and_names(tmp_path, retold):
+    a, b = (named_fingerprints(write_jsonl(tmp_path / "both.jsonl", list(retold.values())))[i] for i in RETOLD)
+    body, lead = a.similarity(b)
+    assert body < stories.BODY_SAME and lead < stories.LEAD_SAME, "the wording and lead paths miss it"
+    assert stories.retold(a, b, body, lead) and same_story(a, b)
+    # Without the people both name, the same two texts stay apart.
+    assert not same_story(replace(a, names=frozenset()), replace(b, names=frozenset()))
+    # A day apart, they would too.
+    assert not same_story(a, replace(b, day=b.day + 1))
+    # Through two builds: the table keeps the first article's title stems and names for the second.
+    ix = tmp_path / "ix"
+    build_index([write_jsonl(tmp_path / "1.jsonl", [retold[RETOLD[0]]])], ix)
+    build_index([write_jsonl(tmp_path / "2.jsonl", [retold[RETOLD[1]]])], ix)
+    story = stories_in(ix)
+    assert story[RETOLD[0]] == story[RETOLD[1]]
+
+
+def test_a_table_written_before_the_looser_path_is_upgraded_in_place(tmp_path, records):
+    first, second = (a for a in iter_sources([write_jsonl(tmp_path / "a.jsonl", [records[i] for i in SYNDICATED])]))
+    fp = fingerprint(first.title, first.body, first.date, first.source)
+    old = sqlite3.connect(tmp_path / stories.TABLE_FILE)
+    old.executescript(
+        """
+        CREATE TABLE articles (id TEXT PRIMARY KEY, story TEXT NOT NULL, day INTEGER, source TEXT,
+                               body BLOB NOT NULL, lead BLOB NOT NULL);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        INSERT INTO meta VALUES ('next_story', 8);
+        """
+    )
+    old.execute(
+        "INSERT INTO articles VALUES (?, 'c7', ?, ?, ?, ?)",
+        (first.id, fp.day, fp.source, fp.body.hashvalues.astype("uint32").tobytes(), fp.lead.hashvalues.astype("uint32").tobytes()),
+    )
+    old.commit()
+    old.close()
+    table = StoryTable(tmp_path)
+    found = table.assign([(second.id, fingerprint(second.title, second.body, second.date, second.source))])
+    assert found.stories == {second.id: "c7"}, "the old row still matches by its wording"
+    assert {"title", "names"} <= {row[1] for row in table.db.execute("PRAGMA table_info(articles)")}
+    table.close()

@@ -144,6 +144,25 @@ def test_entity_page_and_its_twin(client):
     assert get_json(client, "/api/entities/bj%20habibie")["name"] == "BJ Habibie"
 
 
+def test_every_name_on_the_search_and_article_pages_links_to_its_page(client):
+    found = get_json(client, "/api/search?q=habibie&collapse=none")
+    page = get_page(client, "/?q=habibie")
+    for facet, prefix in (("entity", "/tokoh/"), ("location", "/lokasi/")):
+        assert found["facets"][facet]
+        for value in found["facets"][facet]:
+            assert f'class="profile-link" href="{escape(prefix + quote(value["value"]))}"' in page
+    assert "profile-link" not in page.split('id="facet-source"')[1], "outlets and sections have no page"
+    doc = get_json(client, f"/api/documents/{REWRITTEN[0]}")
+    article = get_page(client, f"/dokumen/{REWRITTEN[0]}")
+    names = [e["name"] if isinstance(e, dict) else e for e in doc["entities"]]
+    assert names and doc["locations"]
+    for name in names:
+        assert f'href="{escape("/tokoh/" + quote(name))}"' in article
+    for name in doc["locations"]:
+        assert f'href="{escape("/lokasi/" + quote(name))}"' in article
+    assert f'href="/?source={quote(doc["source"])}"' in article
+
+
 def test_location_page_and_its_twin(client):
     profile = get_json(client, "/api/locations/Jakarta")
     assert profile["type"] == "location" and profile["articles"] > 1
@@ -207,6 +226,35 @@ def test_event_dates_filter_and_facet_apart_from_publication(client):
     )
     page = get_page(client, f"/?event_from={day}&event_to={day}")
     assert "Tanggal peristiwa" in page and f'value="{day}"' in page
+
+
+def test_event_dates_are_a_histogram_drilled_into_like_the_publication_date(client):
+    everything = get_json(client, "/api/search?per_page=1")
+    buckets = everything["facets"]["event"]
+    assert buckets and everything["date_intervals"] == {"date": everything["date_interval"], "event": "month"}
+    busiest = max(buckets, key=lambda b: b["count"])
+    assert not busiest["selected"] and "event_from=" in busiest["toggle_url"]
+    # A bar's link narrows the event range to its month: the histogram zooms to it, by day.
+    month = get_json(client, busiest["toggle_url"])
+    start, end = month["links"]["self"].split("event_from=")[1][:10], busiest["value"]
+    assert start == f"{end}-01"
+    # A bar counts an article once a day it mentions (a month sums its days, as on Typesense):
+    # its filter finds at most that many articles.
+    assert 0 < month["total"] <= busiest["count"] and month["total"] < everything["total"]
+    assert month["date_intervals"]["event"] == "day"
+    assert month["facets"]["event"] and all(
+        b["value"].startswith(busiest["value"] + "-") and b["selected"] for b in month["facets"]["event"]
+    )
+    assert sum(b["count"] for b in month["facets"]["event"]) == busiest["count"]
+    # The page draws it in the event section, each bar a link to the page's own drill-down.
+    page = get_page(client, "/")
+    section = page.split('id="facet-event"')[1].split("</section>")[0]
+    assert '<svg class="histogram"' in section and "event_from=" in section
+    day_page = get_page(client, month["links"]["html"])
+    day_section = day_page.split('id="facet-event"')[1].split("</section>")[0]
+    assert "Jumlah artikel per hari" in day_section and day_section.count("<rect class=\"bar-fill\"") == len(
+        month["facets"]["event"]
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -66,6 +66,7 @@ def test_totals_and_counts_agree(engines, query):
     assert typesense.total == whoosh.total
     assert typesense.notice == whoosh.notice
     assert typesense.date_interval == whoosh.date_interval
+    assert typesense.date_intervals == whoosh.date_intervals
     assert typesense.collapsed_total == whoosh.collapsed_total
     for name, expected in whoosh.facets.items():
         got = {v.value: (v.count, v.selected) for v in typesense.facets[name]}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.facet_spec import FACETS
+from search.facet_spec import DATE_FACETS, FACETS
 from search.model import NOTICES, SELECTABLE_FACETS
 from search.param_spec import FACET_PARAMS, MAX_PER_PAGE, MAX_VALUE_CHARS, PARAMS, Param, facet_param
 
@@ -174,7 +174,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": [
             "query", "total", "page", "per_page", "took_ms", "hits", "facets",
-            "suggestion", "notice", "date_interval", "links",
+            "suggestion", "notice", "date_interval", "date_intervals", "links",
         ],
         "properties": {
             "query": {"type": "string"},
@@ -188,7 +188,8 @@ SCHEMAS: dict[str, Any] = {
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
             "facets": {
                 "type": "object",
-                "description": ", ".join(f.name for f in FACETS) + " (date kinds: histogram buckets).",
+                "description": ", ".join(f.name for f in FACETS)
+                + " (date kinds: histogram buckets). Counted per article, never per story, also with collapse=story.",
                 "additionalProperties": {"type": "array", "items": {"$ref": "#/components/schemas/FacetValue"}},
             },
             "suggestion": _nullable({"type": "string", "description": "Did-you-mean query."}),
@@ -199,7 +200,12 @@ SCHEMAS: dict[str, Any] = {
                     "description": "; ".join(f"{code}: {english}" for code, (english, _) in NOTICES.items()),
                 }
             ),
-            "date_interval": {"type": "string", "enum": ["month", "day"]},
+            "date_interval": {"type": "string", "enum": ["month", "day"], "description": "How the publication histogram is bucketed."},
+            "date_intervals": {
+                "type": "object",
+                "description": "Per date facet (" + ", ".join(f.name for f in DATE_FACETS) + "): how its histogram is bucketed.",
+                "additionalProperties": {"type": "string", "enum": ["month", "day"]},
+            },
             "links": {
                 "type": "object",
                 "required": ["self", "html", "next", "prev"],

@@ -45,6 +45,7 @@ def page_constants() -> dict:
         "labelled_bars": view.LABELLED_BARS,
         "tag_limits": view.TAG_LIMITS,
         "profile_url": view.profile_url,
+        "profile_facets": view.PROFILE_ENDPOINTS,
         "profile_labels": view.PROFILE_LABELS,
         "query": "",
     }

@@ -16,7 +16,7 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from search import request as search_request
-from search.facet_spec import DATE_FACETS, FACETS, PUBLICATION, SELECTABLE
+from search.facet_spec import DATE_FACETS, FACETS, PUBLICATION, SELECTABLE, FacetSpec
 from search.model import NOTICES, SELECTABLE_FACETS, SearchError, SearchRequest, SearchResult
 from web.links import PAGE_ENDPOINT, Links
 from web.params import facet_limit_param, facet_prefix_param
@@ -222,13 +222,16 @@ DENSE_SHARE = 0.5
 
 @dataclass
 class DateSection:
-    """A date facet other than the publication date (the event dates): its range inputs and bars."""
+    """A date facet other than the publication date (the event dates): its range inputs and histogram,
+    drawn and drilled into like the publication date's."""
 
     name: str
     label: str
     params: tuple[str, str]
     selected: tuple[Any, Any]
     bars: list[Bar]
+    interval: str  # "month" | "day"
+    dense: DenseMonth | None
 
 
 @dataclass
@@ -247,6 +250,14 @@ def dense_month(buckets: list[dict[str, Any]], links: Links) -> DenseMonth | Non
     if top["count"] < DENSE_SHARE * total:
         return None
     return DenseMonth(human_date(top["value"]), round(100 * top["count"] / total), top["toggle_url"])
+
+
+def date_section(spec: FacetSpec, req: SearchRequest, data: dict[str, Any], links: Links) -> DateSection:
+    buckets = data["facets"].get(spec.name, [])
+    return DateSection(
+        spec.name, spec.label, spec.range_params, req.date_range(spec.name),
+        histogram(buckets, links, spec.name), data["date_intervals"][spec.name], dense_month(buckets, links),
+    )
 
 
 def last_page(total: int, per_page: int) -> int:
@@ -279,11 +290,7 @@ def build(req: SearchRequest, ran: SearchRequest, result: SearchResult, links: L
         chips=chips(req, links),
         bars=histogram(data["facets"].get(PUBLICATION.name, []), links),
         dense=dense_month(data["facets"].get(PUBLICATION.name, []), links),
-        date_sections=[
-            DateSection(spec.name, spec.label, spec.range_params, req.date_range(spec.name),
-                        histogram(data["facets"].get(spec.name, []), links, spec.name))
-            for spec in DATE_FACETS if spec is not PUBLICATION
-        ],
+        date_sections=[date_section(spec, req, data, links) for spec in DATE_FACETS if spec is not PUBLICATION],
         pages=pagination(result.page, last, links),
         last_page=last,
         hidden=form_state(links),

@@ -66,8 +66,9 @@ def prepare(article: Article) -> tuple[dict, Fingerprint] | str:
     """An article as a Typesense document (its story still to assign) and its story fingerprint,
     or the reason it cannot be one (runs in a worker)."""
     try:
-        fp = fingerprint(article.title, article.body, article.date, article.source)
-        return to_document(prepare_article(article)), fp
+        doc = prepare_article(article)
+        fp = fingerprint(article.title, article.body, article.date, article.source, doc.fields.get("entity", ()))
+        return to_document(doc), fp
     except Exception as exc:  # one bad article must not stop the build
         return f"skipped {article.origin}: could not be indexed ({exc!r})"
 

@@ -18,7 +18,8 @@ from the cluster as it needs it:
 A build's own articles are matched from what it computed (the workers'
 fingerprints of the raw article, as the Whoosh build does); an article loaded
 from the cluster is fingerprinted from its stored title, body, date and
-canonical outlet. Two builds must not run at once on one index (the counter
+canonical outlet and people and organisations (canonical, where the build's own are
+before the alias table). Two builds must not run at once on one index (the counter
 is read once per build), as with the alias refresh.
 """
 
@@ -28,14 +29,14 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Iterable
 
-from indexer.stories import WINDOW_DAYS, StoryTable, _pack, fingerprint
+from indexer.stories import WINDOW_DAYS, StoryTable, fingerprint
 from indexer.typesense.schema import SCHEMA_VERSION, STORY_FIELD, id_filter, quoted
 
 if TYPE_CHECKING:
     from indexer.typesense.sink import Sink
 
 STORIES_ID = "stories"  # the meta collection's document holding ``next_story``
-STORED_FIELDS = "id,title,body,date,dated,source," + STORY_FIELD
+STORED_FIELDS = "id,title,body,date,dated,source,entity," + STORY_FIELD
 ID_CHUNK = 200  # ids per ``filter_by`` list
 
 
@@ -71,11 +72,8 @@ class ClusterStoryTable(StoryTable):
     def _insert(self, doc: dict) -> None:
         date = dt.datetime.utcfromtimestamp(doc["date"]) if doc.get("dated") else None
         source = (doc.get("source") or [None])[0]
-        fp = fingerprint(doc.get("title") or "", doc.get("body") or "", date, source)
-        self.db.execute(
-            "INSERT OR IGNORE INTO articles (id, story, day, source, body, lead) VALUES (?, ?, ?, ?, ?, ?)",
-            (doc["id"], doc[STORY_FIELD], fp.day, fp.source, _pack(fp.body), _pack(fp.lead)),
-        )
+        fp = fingerprint(doc.get("title") or "", doc.get("body") or "", date, source, doc.get("entity") or ())
+        self._insert_row(doc["id"], doc[STORY_FIELD], fp, keep_existing=True)
 
     def _load_days(self, days: set[int]) -> None:
         wanted = {d + k for d in days for k in range(-WINDOW_DAYS, WINDOW_DAYS + 1)} - self.days_loaded

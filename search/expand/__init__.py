@@ -39,6 +39,11 @@ WEIGHTS = {"slang": 0.9, "synonym": 0.9, "related": 0.4}
 MAX_PER_WORD = 4
 MAX_PER_QUERY = 12  # a thousand-word query expands its first words only ("truncated")
 MIN_ALT_DF = 3  # an alternative the index barely holds only adds noise
+# A synonym or related term the index holds in under this share of the articles
+# that hold the word typed is seldom what an article says instead (`harga` ~
+# `gengsi`, `pakai` ~ `sarung`): the reader's rarer word is worth its commoner
+# synonym, a common word rarely its rare one (chosen on the known items' dev part).
+MIN_DF_SHARE = 0.1
 
 
 class IndexStats(Protocol):
@@ -97,7 +102,12 @@ class Expander:
                     if stems == (own,) or weight <= found.get(stems, Alternative((), 0.0, "")).weight:
                         continue
                     found[stems] = Alternative(stems, weight, source)
-        usable = [a for a in found.values() if all(df(s) >= MIN_ALT_DF for s in a.stems)]
+        floor = MIN_DF_SHARE * df(own)
+        usable = [
+            a
+            for a in found.values()
+            if all(df(s) >= MIN_ALT_DF for s in a.stems) and (a.source == "slang" or min(map(df, a.stems)) >= floor)
+        ]
         return sorted(usable, key=lambda a: -a.weight)[:MAX_PER_WORD]
 
 

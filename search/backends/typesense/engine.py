@@ -331,7 +331,7 @@ class _Search:
             facets={spec.name: facets.get(spec.name, []) for spec in FACETS},
             suggestion=suggestion,
             notice=notice,
-            date_interval=intervals[PUBLICATION.name],
+            date_intervals=intervals,
             collapsed_total=answers[0]["found"] if self.collapse else None,
         )
 

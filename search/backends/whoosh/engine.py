@@ -48,7 +48,7 @@ from search.backends.whoosh.scoring import Postings, check_codec
 from search.backends.whoosh.stories import StoryColumn
 from search.backends.whoosh.vocabulary import WhooshVocabulary
 from search.facet_plan import RangeFilter, ValueFilter, plan_facets
-from search.facet_spec import FACETS, PUBLICATION
+from search.facet_spec import FACETS
 from search.document import document_dict, hit, version
 from search.backends.whoosh import scoring as sc
 from search.expand import Expander, feedback
@@ -484,7 +484,7 @@ class _Search:
             facets=facets,
             suggestion=suggestion,
             notice=self.notice,
-            date_interval=intervals[PUBLICATION.name],
+            date_intervals=intervals,
             collapsed_total=collapsed_total if collapse else None,
         )
 
