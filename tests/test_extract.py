@@ -493,3 +493,27 @@ def test_the_rules_finds_are_the_taggers_features_and_dates_seed_no_window():
     assert "rB=organization" in flat and "rs=location" in flat, flat
     # Weekdays, months and `WIB` are capitalised but never names: nothing to tag here.
     assert tagger.featurise("Hujan turun pada Senin (9/9) pukul 10.00 WIB hingga September.")[0] == []
+
+
+def test_top_facet_junk_and_splits_of_a_22k_build_on_real_sentences():
+    """Sentences of the 22k corpus whose values were junk or split among a 22k build's top
+    facet values (``bench/facet_audit.py``)."""
+    e = extract("Sidang Paripurna dipimpin oleh Wakil Ketua DPR Fahri Hamzah dan dihadiri oleh Menteri Hukum "
+                "dan HAM Yasonna Laoly. Udin memata-matai pergerakan Menko Polhukam Wiranto dan Menko "
+                "Kemaritiman Luhut Binsar Panjaitan.")
+    assert {"Yasonna Laoly", "Luhut Binsar Panjaitan"} <= set(e.people), e.people  # the portfolio is no name
+    assert not {"HAM Yasonna Laoly", "Kemaritiman Luhut Binsar Panjaitan"} & set(e.people), e.people
+    e = extract("Untuk Jakarta, penyelenggaraan dipusatkan di Hall A Jakarta Convention Center pada 21-29 "
+                "September 2019.")
+    assert not any("Center" in p for p in e.people), e.people  # a venue, not a person
+    e = extract("Milo menaruh kepercayaan kepada Comvalius meski eks pemain Bali United itu masih kesulitan "
+                "mencetak gol.")
+    assert "Bali United" in e.organizations and "Bali United" not in e.locations, e
+    # Cut at `dan`, the ministry was `Kementerian Pemuda`, a second value beside `Kemenpora`.
+    e = extract("Ia menilai, korupsi di Kementerian Pemuda dan Olahraga sudah akut. Teknologi ERP bersama "
+                "Kementerian Komunikasi dan Informatika.")
+    assert {"Kemenpora", "Kominfo"} <= set(e.organizations), e.organizations
+    assert not {"Kementerian Pemuda", "Kementerian Komunikasi"} & set(e.organizations), e.organizations
+    # A post alone is nobody; a head without its name is no body; car classes are no organisation.
+    e = extract("Tarif naik, kata Menhub. Pemprov menyiapkan mobil SUV dan MPV.")
+    assert not {"Menhub", "Pemprov", "SUV", "MPV"} & set(all_values(e)), e

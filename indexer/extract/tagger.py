@@ -222,15 +222,34 @@ def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
         words = surface.split()
         while len(words) > 1 and words[-1].lower().strip(".,") in _DEGREES:
             words.pop()
-        while len(words) > 1 and words[0].lower().strip(".") in TITLES:
+        while len(words) > 1 and (words[0].lower().strip(".") in TITLES or _portfolio_word(words[0])):
             words.pop(0)  # `Bripka Suranto`, `Pak Habibie`: the title is not the name
+        if any(w.lower() in FACILITY_WORDS for w in words[1:]):
+            return Mention(PLACE_KIND, surface, start, level="tagged", end=end, source="tagger")
         surface = " ".join(words)
         name = PERSON_KEYS.get(merge_key(surface)) or display_name(surface)
         return Mention(kind, name, start, tokens=tuple(name.split()), end=end, source="tagger")
+    words = surface.split()
+    if kind == "location" and len(words) > 1 and (
+        words[-1].lower() in vocab.ORG_TAILS or words[0].lower() in vocab.ORG_HEADS - vocab.PLACE_HEADS
+    ):
+        kind = "organization"  # `Bali United`, `di Kementerian Keuangan`: a body, wherever it sits
     if kind == "organization" and surface.split()[0].lower() not in vocab.SCHOOL_HEADS:
         return Mention(kind, club_name(org_name(surface)), start, end=end, source="tagger")
     # Schools are places (`SMA Negeri 24 Bandung`), as the rules and most of NERGRIT have them.
     return Mention(PLACE_KIND, canonical_place(surface), start, level=_place_level(surface), end=end, source="tagger")
+
+
+# English facility words: a "person" ending in one is a venue (`Jakarta Convention Center`).
+FACILITY_WORDS = frozenset("center centre gymnasium stadium arena hall mall plaza tower park station".split())
+_NOMINAL_RE = re.compile(r"(?:pe|ke)[a-z]{4,}an$")
+
+
+def _portfolio_word(word: str) -> bool:
+    """The tail of a title's portfolio glued before a name: an acronym of three capitals or
+    more (`Menteri Hukum dan HAM Yasonna Laoly`; initials have one or two) or a pe-/ke-...-an
+    noun (`Menko Kemaritiman Luhut Binsar Panjaitan`)."""
+    return (len(word) >= 3 and word.isupper() and word.isalpha()) or _NOMINAL_RE.match(word.lower()) is not None
 
 
 def _place_level(surface: str) -> str:
