@@ -1,6 +1,6 @@
 """Whoosh vs Typesense (one node, a 3-node cluster) on the 22k corpus, in one run.
 
-    python bench/backend_bench.py [--index DIR] [--items 300]
+    python bench/backend_bench.py [--index DIR] [--items 300] [--nodes 1,3]
 
 1. Builds: the 22k corpus into a Whoosh index (``bench/out/index-22k``, reused
    when present, as ``query_bench.py`` does) and, prepared once with the
@@ -9,6 +9,11 @@
 2. The query bench (``query_bench.cases()``: 58 requests, every facet, the
    histogram, multi-select) on each, p50/p95 wall and client CPU per request,
    the servers' CPU per request, and the ratios to Whoosh.
+   The requests collapse by story (the default); the same requests with
+   ``collapse=none`` are timed too, and the pages beside search: an entity's
+   and a place's page (``profile``, the 10 most named of each), "more like
+   this" (``similar``, 20 articles) and a story's versions (``story``, 20
+   stories of several versions).
 3. Resident memory per Typesense node.
 4. Relevance on known-item queries: for ``--items`` articles, the three most
    common words of the title (the ambiguous, ranking-dependent case) must
@@ -39,16 +44,20 @@ from cluster.nodes import LocalCluster  # noqa: E402
 from indexer.analysis import stop_words, tokens  # noqa: E402
 from indexer.build import _die_with_parent, _warm_up  # noqa: E402
 from indexer.sources import Article, iter_sources  # noqa: E402
+from indexer.stories import StoryTable  # noqa: E402
+from indexer.typesense.schema import SCHEMA_VERSION, STORY_FIELD  # noqa: E402
 from indexer.typesense.sink import DEFAULT_BATCH_SIZE, Sink, prepare  # noqa: E402
 from search.backends.typesense.engine import TypesenseEngine  # noqa: E402
 from search.backends.whoosh.engine import WhooshEngine  # noqa: E402
 from search.request import parse_request  # noqa: E402
 
-PREPARED = OUT / "typesense-22k.jsonl"
+PREPARED = OUT / f"typesense-22k-v{SCHEMA_VERSION}.jsonl"
+PAGE_SUBJECTS = 10  # names of each kind for the profile timings
+PAGE_ITEMS = 20  # articles for similar, stories for story
 
 
 def prepared_documents() -> list[dict]:
-    """The 22k corpus as Typesense documents, prepared once (cached in ``bench/out``)."""
+    """The 22k corpus as Typesense documents with their stories, prepared once (cached in ``bench/out``)."""
     if PREPARED.exists():
         with PREPARED.open(encoding="utf-8") as f:
             return [json.loads(line) for line in f]
@@ -57,7 +66,10 @@ def prepared_documents() -> list[dict]:
     started = time.perf_counter()
     articles = [a for a in iter_sources([CORPUS]) if isinstance(a, Article)]
     with multiprocessing.Pool(min(2, os.cpu_count() or 1), initializer=_die_with_parent) as pool:
-        docs = [d for d in pool.imap(prepare, articles, chunksize=16) if isinstance(d, dict)]
+        prepared = [d for d in pool.imap(prepare, articles, chunksize=16) if not isinstance(d, str)]
+    table = StoryTable(None)  # the build's story assignment, in corpus order
+    stories = table.assign([(doc["id"], fp) for doc, fp in prepared]).stories
+    docs = [{**doc, STORY_FIELD: stories[doc["id"]]} for doc, _fp in prepared]
     print(f"  {len(docs)} documents prepared in {time.perf_counter() - started:.1f} s", flush=True)
     OUT.mkdir(parents=True, exist_ok=True)
     with PREPARED.open("w", encoding="utf-8") as f:
@@ -100,6 +112,44 @@ def query_bench(engine, requests) -> Timings:
     return times
 
 
+def page_cases(whoosh, docs: list[dict]) -> dict[str, list[tuple]]:
+    """Per page kind, the (method, *args) calls to time: the same on every engine."""
+    facets = whoosh.search(parse_request({})).facets
+    rng = random.Random(12)
+    sizes: dict[str, int] = {}
+    for doc in docs:
+        sizes[doc[STORY_FIELD]] = sizes.get(doc[STORY_FIELD], 0) + 1
+    several = sorted(s for s, n in sizes.items() if n > 1)
+    return {
+        "profile": [("profile", f, v.value) for f in ("entity", "location") for v in facets[f][:PAGE_SUBJECTS]],
+        "similar": [("similar", d["id"]) for d in rng.sample(docs, PAGE_ITEMS)],
+        "story": [("story", s) for s in rng.sample(several, min(PAGE_ITEMS, len(several)))],
+    }
+
+
+def page_bench(engine, calls: list[tuple]) -> Timings:
+    for name, *args in calls:  # first pass: caches warm up
+        getattr(engine, name)(*args)
+    times = Timings()
+    for _ in range(ROUNDS):
+        for name, *args in calls:
+            times.time(getattr(engine, name), *args)
+    return times
+
+
+def pages(engine, label: str, requests_none, pages_cases, reference: dict | None) -> dict[str, Timings]:
+    """Times of the uncollapsed requests and of each page kind, printed (with the ratio to ``reference``)."""
+    out = {"collapse=none": query_bench(engine, requests_none)}
+    out.update({kind: page_bench(engine, calls) for kind, calls in pages_cases.items()})
+    for kind, times in out.items():
+        ratio = ""
+        if reference is not None:
+            (wp50, wp95), (tp50, tp95) = reference[kind].p50_p95("wall"), times.p50_p95("wall")
+            ratio = f"; /whoosh {tp50 / wp50:.1f}x at p50, {tp95 / wp95:.1f}x at p95"
+        print(times.line(f"{label} {kind:<14}") + ratio, flush=True)
+    return out
+
+
 def known_items(docs: list[dict], vocab, n: int) -> list[tuple[str, str]]:
     """(query, id): the three most common title words (document frequency >= 2) of ``n`` articles."""
     rng = random.Random(22)
@@ -132,7 +182,8 @@ def relevance(engine, items: list[tuple[str, str]]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, default=OUT / "index-22k", help="the Whoosh index (built if missing)")
-    parser.add_argument("--items", type=int, default=300, help="known-item queries for the relevance comparison")
+    parser.add_argument("--items", type=int, default=300, help="known-item queries for the relevance comparison (0: none)")
+    parser.add_argument("--nodes", default="1,3", help="the Typesense cluster sizes to run (default 1,3)")
     args = parser.parse_args()
 
     with HostMeter() as meter:
@@ -141,11 +192,15 @@ def main() -> int:
         print(f"whoosh index ready in {time.perf_counter() - started:.1f} s ({whoosh_dir})", flush=True)
         docs = prepared_documents()
         requests = [parse_request(p) for p in cases()]
+        requests_none = [parse_request({**p, "collapse": ["none"]}) for p in cases()]
         whoosh = WhooshEngine(whoosh_dir)
         results = {"whoosh": query_bench(whoosh, requests)}
-        print(results["whoosh"].line("whoosh              "), flush=True)
+        print(results["whoosh"].line("whoosh              ") + " (collapse=story)", flush=True)
+        pages_cases = page_cases(whoosh, docs)
+        whoosh_pages = pages(whoosh, "whoosh              ", requests_none, pages_cases, None)
         relevance_lines = {}
-        for size in (1, 3):
+        items: list = []
+        for size in map(int, args.nodes.split(",")):
             label = "typesense 1 node    " if size == 1 else "typesense 3 nodes   "
             with LocalCluster(size) as cluster:
                 acked, everywhere = load(cluster, docs)
@@ -158,13 +213,14 @@ def main() -> int:
                 wp50, wp95 = results["whoosh"].p50_p95("wall")
                 tp50, tp95 = times.p50_p95("wall")
                 print(
-                    f"{times.line(label)}; server CPU {server_ms:.1f} ms a request;"
+                    f"{times.line(label)} (collapse=story); server CPU {server_ms:.1f} ms a request;"
                     f" /whoosh {tp50 / wp50:.1f}x at p50, {tp95 / wp95:.1f}x at p95",
                     flush=True,
                 )
+                pages(engine, label, requests_none, pages_cases, whoosh_pages)
                 rss = [cluster.rss_bytes(i) / 2**20 for i in range(size)]
                 print(f"{label} RSS per node: " + ", ".join(f"{r:.0f} MiB" for r in rss), flush=True)
-                if size == 1:
+                if size == 1 and args.items:
                     items = known_items(docs, engine.vocabulary(), args.items)
                     relevance_lines["whoosh"] = relevance(whoosh, items)
                     relevance_lines["typesense, its own order"] = relevance(
@@ -175,7 +231,8 @@ def main() -> int:
                         TypesenseEngine(engine.cluster.connection, check_interval=60, rerank_k=100), items
                     )
                 engine.close()
-        print(f"relevance, {len(items)} known-item queries (three most common title words):")
+        if items:
+            print(f"relevance, {len(items)} known-item queries (three most common title words):")
         for name, line in relevance_lines.items():
             print(f"  {name:<30}{line}")
     print(meter.line())

@@ -16,6 +16,7 @@ documents in <= 60 s on a 2-core machine at 0% steal.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import sys
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import HostMeter  # noqa: E402
-from indexer.build import BuildSummary, build_index  # noqa: E402
+from indexer.build import DEFAULT_BATCH_SIZE, BuildSummary, build_index  # noqa: E402
 from indexer.stages import STAGES  # noqa: E402
 from indexer.stats import index_stats  # noqa: E402
 
@@ -40,6 +41,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="build here and keep the index")
     parser.add_argument("--scale", type=int, default=0, help="also build an N-times corpus")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="articles a commit")
     parser.add_argument("--no-rebuild", action="store_true", help="skip the second build into the same index")
     args = parser.parse_args()
 
@@ -47,12 +49,12 @@ def main() -> int:
     if target.exists():
         shutil.rmtree(target)
     try:
-        run(args.corpus, target, args.workers, "fresh index")
+        run(args.corpus, target, args.workers, "fresh index", args.batch_size)
         stats = index_stats(target)
         print(f"index size       {stats['size_bytes'] / 1e6:.1f} MB in {stats['segments']} segments")
         print(f"peak RSS         parent {_rss(resource.RUSAGE_SELF):.0f} MB, largest worker {_rss(resource.RUSAGE_CHILDREN):.0f} MB")
         if not args.no_rebuild:
-            run(args.corpus, target, args.workers, "the same corpus again into the same index (every article updated)")
+            run(args.corpus, target, args.workers, "the same corpus again into the same index (every article updated)", args.batch_size)
     finally:
         if args.keep is None:
             shutil.rmtree(target, ignore_errors=True)
@@ -61,7 +63,7 @@ def main() -> int:
 
         big = Path(tempfile.mkdtemp(prefix="telusur-bench-x"))
         try:
-            run(scaled_corpus(args.scale), big, args.workers, f"{args.scale}x corpus")
+            run(scaled_corpus(args.scale), big, args.workers, f"{args.scale}x corpus", args.batch_size)
             stats = index_stats(big)
             print(f"index size       {stats['size_bytes'] / 1e6:.1f} MB in {stats['segments']} segments [{args.scale}x]")
             print(f"peak RSS         parent {_rss(resource.RUSAGE_SELF):.0f} MB, largest worker {_rss(resource.RUSAGE_CHILDREN):.0f} MB (whole run)")
@@ -70,11 +72,13 @@ def main() -> int:
     return 0
 
 
-def run(corpus: Path, target: Path, workers: int | None, label: str) -> tuple[BuildSummary, HostMeter]:
-    print(f"-- {label}: {corpus.name}", flush=True)
+def run(corpus: Path, target: Path, workers: int | None, label: str, batch_size: int) -> tuple[BuildSummary, HostMeter]:
+    print(f"-- {label}: {corpus.name}, batches of {batch_size}", flush=True)
     with HostMeter() as host:
-        summary = build_index([corpus], target, progress=True, workers=workers, warn=_warn)
+        summary = build_index([corpus], target, progress=True, workers=workers, batch_size=batch_size, warn=_warn)
     report(summary, host)
+    # The other processes' demand for the cores (the run's own ~2 included): wall time depends on it, CPU not.
+    print("load average     %.1f %.1f %.1f (1, 5, 15 min, at the end)" % os.getloadavg())
     return summary, host
 
 

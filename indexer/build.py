@@ -212,9 +212,7 @@ def build_index(
             pipeline.stop()
             stories.close()
         summary.documents = ix.doc_count()
-    parent = CLOCK.take()
-    parent["read"] = parent.get("read", 0.0) - parent.get("clean", 0.0)  # cleaning runs inside reading
-    for name, seconds in parent.items():
+    for name, seconds in CLOCK.take().items():
         summary.stage_cpu[name] = summary.stage_cpu.get(name, 0.0) + seconds
     summary.seconds = time.monotonic() - started
     return summary

@@ -225,16 +225,17 @@ def commit_segments(ix: index.Index, sealed: list[Sealed], ids: list[str], also,
             for path in Path(report.folder).iterdir():
                 if path.name.startswith(prefix):
                     os.replace(path, Path(ix.storage.folder) / path.name)
-    writer = SegmentWriter(ix, timeout=timeout)
+    writer = _SegmentWriter(ix, timeout=timeout)  # a merge writes postings too: the fast lengths pay there
     try:
         with writer.searcher() as committed:
             deleted = sum(writer.delete_by_term("id", doc_id, searcher=committed) for doc_id in ids)
             also(writer, committed)
-        final = writer._merge_segments(merge, None, None)
-        if writer._added:
-            final.append(writer._finalize_segment())
-        else:
-            writer._close_segment()
+        with CLOCK.stage("merge"):
+            final = writer._merge_segments(merge, None, None)
+            if writer._added:
+                final.append(writer._finalize_segment())
+            else:
+                writer._close_segment()
         writer._commit_toc(final + segments)
         writer._finish()
     except BaseException:

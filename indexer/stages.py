@@ -15,20 +15,28 @@ from contextlib import contextmanager
 from typing import Iterator
 
 # In the order an article meets them.
-STAGES = ("read", "clean", "extract", "analyse", "story", "spool", "alias", "write", "commit")
+STAGES = ("read", "clean", "extract", "analyse", "story", "spool", "alias", "write", "commit", "merge")
 
 
 class StageClock:
+    """CPU per stage, exclusive: a stage run inside another (cleaning inside reading, a merge inside a
+    commit) counts for itself only, so the stages add up to the process's CPU."""
+
     def __init__(self) -> None:
         self.cpu: dict[str, float] = defaultdict(float)
+        self._inner: list[float] = []  # per open stage: the CPU its nested stages took
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         start = time.process_time()
+        self._inner.append(0.0)
         try:
             yield
         finally:
-            self.cpu[name] += time.process_time() - start
+            elapsed = time.process_time() - start
+            self.cpu[name] += elapsed - self._inner.pop()
+            if self._inner:
+                self._inner[-1] += elapsed
 
     def take(self) -> dict[str, float]:
         """The seconds counted since the last ``take``, and a fresh start."""

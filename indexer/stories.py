@@ -93,11 +93,14 @@ class Fingerprint:
         return len(self.title & other.title) / union if union else 0.0
 
 
-def _minhash(items: Iterable[bytes]) -> LeanMinHash:
-    m = MinHash(num_perm=NUM_PERM, permutations=_SCHEME.permutations, scheme=_SCHEME.scheme, hashfunc=zlib.crc32)
-    batch = list(items)
-    if batch:
-        m.update_batch(batch)
+_TEMPLATE = MinHash(num_perm=NUM_PERM, permutations=_SCHEME.permutations, scheme=_SCHEME.scheme, hashfunc=zlib.crc32)
+
+
+def _minhash(items: set[bytes]) -> LeanMinHash:
+    """One signature; copying a ready MinHash skips building and checking the permutations each time
+    (what ``MinHash.bulk`` does within one call, here across calls)."""
+    m = _TEMPLATE.copy()
+    m.update_batch(list(items))
     return LeanMinHash(m)
 
 
@@ -112,7 +115,11 @@ def fingerprint(
 
     crc32 hashes the shingles: half sha1's cost, stable across runs."""
     words = _WORD.findall(f"{title} {body}".lower())
-    shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(max(1, len(words) - SHINGLE_WORDS + 1))}
+    encoded = [w.encode() for w in words]
+    if len(encoded) >= SHINGLE_WORDS:  # word 3-shingles, joined by a space
+        shingles = {b" ".join(s) for s in zip(*(encoded[k:] for k in range(SHINGLE_WORDS)))}
+    else:
+        shingles = {b" ".join(encoded)}
     stops = stop_words()
     title_words = len(_WORD.findall(title))
     content = [w for w in words[: title_words + LEAD_WORDS] if w not in stops and len(w) > 1]
