@@ -36,10 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import HostMeter  # noqa: E402
-from bench.nergrit import DEFAULT_PATH, held_out, prf, read_bio, score  # noqa: E402
-from indexer.extract import Extraction, extract  # noqa: E402
+from bench.nergrit import DEFAULT_PATH, held_out_part, mode_table, prf, read_bio  # noqa: E402
+from indexer.clean import repair_mojibake  # noqa: E402
+from indexer.extract import MAX_CHARS, extract  # noqa: E402
+from indexer.extract.combine import DEFAULT_MODE, extract_names  # noqa: E402
 from indexer.extract.aliases import merge_key  # noqa: E402
-from indexer.extract.combine import DEFAULT_MODE, MODES, extract_names  # noqa: E402
 from indexer.extract.corpus_aliases import AliasTable  # noqa: E402
 
 ANNOTATIONS = ROOT / "bench" / "annotations.jsonl"
@@ -48,20 +49,7 @@ KINDS = {"people": "person", "organizations": "organization", "locations": "loca
 
 
 def ner_report(path: Path) -> None:
-    sentences = [s for i, s in enumerate(read_bio(path)) if held_out(i)]
-    extract("Pemanasan: Presiden Joko Widodo di Jakarta, Rabu (13/9/2023).", dt.date(2023, 9, 13))
-    print(f"NERGRIT {path.name}: {len(sentences)} held-out sentences (every 5th; never trained or tuned on)")
-    print(f"  {'mode':<8} {'micro P/R/F1':>20}   {'PERSON':>6} {'ORG':>6} {'PLACE':>6}   sentences/CPU-s")
-    for mode in MODES:
-        score(sentences[:50], lambda t: Extraction(*extract_names(t, mode)))  # warm the caches
-        cpu = time.process_time()
-        counts, _ = score(sentences, lambda t: Extraction(*extract_names(t, mode)))
-        cpu = time.process_time() - cpu
-        total = sum(counts.values(), Counter())
-        p, r, f = prf(total)
-        per = " ".join(f"{prf(c)[2]:6.3f}" for c in counts.values())
-        mark = "  <- shipped" if mode == DEFAULT_MODE else ""
-        print(f"  {mode:<8} {p:6.3f} {r:6.3f} {f:6.3f}   {per}   {len(sentences) / cpu:8,.0f}{mark}")
+    mode_table(held_out_part(read_bio(path)), f"{path.name} held-out fifth (every 5th sentence; never trained or tuned on)")
 
 
 def _records(path: Path, step: int) -> list[dict]:
@@ -80,7 +68,7 @@ def _text(rec: dict) -> str:
     return f"{rec.get('title') or ''}\n{rec.get('body') or ''}"
 
 
-def annotation_report(corpus: Path, table: AliasTable) -> None:
+def annotation_report(corpus: Path, table: AliasTable, mode: str = DEFAULT_MODE) -> None:
     """Facet P/R/F1 per type on the hand-annotated articles, splits and non-names."""
     gold = [json.loads(line) for line in ANNOTATIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     wanted = {g["id"]: g for g in gold}
@@ -89,8 +77,7 @@ def annotation_report(corpus: Path, table: AliasTable) -> None:
     splits, junk = 0, []
     for doc_id, g in wanted.items():
         rec = records[doc_id]
-        e = extract(_text(rec), _published(rec.get("date")))
-        got = dict(zip(KINDS, table.apply(e.people, e.organizations, e.locations)))
+        got = dict(zip(KINDS, table.apply(*extract_names(repair_mojibake(_text(rec)[:MAX_CHARS]), mode))))
         for attr in KINDS:
             entities = [[name] + list(g.get("aliases", {}).get(name, [])) for name in g[attr]]
             keys = [{merge_key(n) for n in names} for names in entities]
@@ -106,7 +93,7 @@ def annotation_report(corpus: Path, table: AliasTable) -> None:
             counts[attr]["tp"] += len(matched)
             counts[attr]["fn"] += len(entities) - len(matched)
             splits += sum(1 for n in matched.values() if n > 1)
-    print(f"\nHand-annotated news ({len(wanted)} articles of {corpus.name}, bench/annotations.jsonl), "
+    print(f"\nHand-annotated news ({len(wanted)} articles of {corpus.name}, bench/annotations.jsonl), mode {mode}, "
           f"through {'the index alias table' if len(table) else 'no alias table'}:")
     total = Counter()
     for attr, c in counts.items():
@@ -126,27 +113,51 @@ def _iter_records(path: Path):
 
 
 def cost_report(corpus: Path, step: int) -> None:
+    """CPU-ms an article: the shipped extraction whole, each finder alone, and the shipped
+    extraction's stages one by one (each timed on its own over the same articles)."""
     from indexer.extract import tagger
+    from indexer.extract.combine import MODES, TAGGER_MAX_CHARS, combine
+    from indexer.extract.corpus_aliases import definitions
+    from indexer.extract.dates import find_dates
+    from indexer.extract.resolve import resolve
     from indexer.extract.rules import find_mentions, skip_spans
 
     records = _records(corpus, step)
-    texts = [(_text(r), _published(r.get("date"))) for r in records]
+    texts = [(repair_mojibake(_text(r)[:MAX_CHARS]), _published(r.get("date"))) for r in records]
     print(f"\nCorpus {corpus.name}: {len(texts)} articles (every {step}th), one process, caches warm after "
           f"the first 300")
     for text, published in texts[:300]:
         extract(text, published)
+    crf, _ = tagger._tagger()
+    families = MODES[DEFAULT_MODE].families
+    # Each stage's input, made once beforehand so that each is timed alone.
+    skips = [skip_spans(t) for t, _ in texts]
+    found = [find_mentions(t, s) for (t, _), s in zip(texts, skips)]
+    feats = [tagger.featurise(t[:TAGGER_MAX_CHARS], f) for (t, _), f in zip(texts, found)]
+    labels = [crf.tag(f) if f else [] for f, _ in feats]
+    tagged = [tagger.names(t, lab, w) for (t, _), lab, (_, w) in zip(texts, labels, feats)]
+    n = len(texts)
     jobs = {
-        "extract (shipped: rules + tagger + dates)": lambda t, p: extract(t, p),
-        "tagger alone (windows, features, CRF)": lambda t, p: tagger.tagged_mentions(t),
-        "rules alone (mentions)": lambda t, p: find_mentions(t, skip_spans(t)),
+        "extract (shipped, whole)": lambda i: extract(texts[i][0], texts[i][1]),
+        "tagger alone (windows, features, CRF)": lambda i: tagger.tagged_mentions(texts[i][0]),
+        "rules alone (mentions)": lambda i: find_mentions(texts[i][0], skip_spans(texts[i][0])),
+        "  stage: rules (skip spans + mentions)": lambda i: find_mentions(texts[i][0], skip_spans(texts[i][0])),
+        "  stage: tagger features (windows, rule marks)": lambda i: tagger.featurise(texts[i][0][:TAGGER_MAX_CHARS], found[i]),
+        "  stage: CRF (one call an article)": lambda i: crf.tag(feats[i][0]) if feats[i][0] else None,
+        "  stage: mentions from labels": lambda i: tagger.names(texts[i][0], labels[i], feats[i][1]),
+        "  stage: combine + resolve": lambda i: resolve(combine(found[i], tagged[i], families)),
+        "  stage: dates": lambda i: find_dates(texts[i][0], texts[i][1]),
+        "  stage: acronym definitions": lambda i: definitions(texts[i][0]),
     }
     with HostMeter() as meter:
         for label, job in jobs.items():
             cpu = time.process_time()
-            for text, published in texts:
-                job(text, published)
+            for i in range(n):
+                job(i)
             cpu = time.process_time() - cpu
-            print(f"  {label:<44} {1000 * cpu / len(texts):5.2f} CPU-ms/article")
+            print(f"  {label:<48} {1000 * cpu / n:5.2f} CPU-ms/article")
+    tokens = sum(len(f) for f, _ in feats) / n
+    print(f"  tokens tagged an article: {tokens:.0f}")
     print(f"  {meter.line()}")
 
 
@@ -183,11 +194,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step", type=int, default=10, help="use every Nth corpus record for the cost")
     parser.add_argument("--no-corpus", action="store_true", help="skip the corpus cost pass")
     parser.add_argument("--no-ner", action="store_true", help="skip the NERGRIT scores")
+    parser.add_argument("--modes", nargs="+", default=[DEFAULT_MODE], help="score the annotated news in these modes")
     args = parser.parse_args(argv)
     if not args.no_ner:
         ner_report(args.data)
     table = AliasTable.load(args.index) if args.index else AliasTable()
-    annotation_report(args.corpus, table)
+    for mode in args.modes:
+        annotation_report(args.corpus, table, mode)
     if not args.no_corpus:
         cost_report(args.corpus, args.step)
     if args.index:

@@ -28,7 +28,9 @@ class StemStore:
         self.path = Path(index_dir) / FILENAME
         self._current = False  # the file exists with this Sastrawi's header
 
-    def load(self) -> dict[str, str]:
+    def load(self, repair: bool = True) -> dict[str, str]:
+        """The stored stems; ``repair`` cuts a last line a killed build left short (a builder
+        does, before it appends; a search engine reads the index without writing to it)."""
         try:
             data = self.path.read_bytes()
         except OSError:
@@ -37,7 +39,7 @@ class StemStore:
         if not data.startswith(header):
             return {}
         complete = data.rfind(b"\n") + 1
-        if complete < len(data):  # a killed build cut the last line: appends must start on a fresh one
+        if repair and complete < len(data):  # appends must start on a fresh line
             with self.path.open("r+b") as f:
                 f.truncate(complete)
         self._current = True

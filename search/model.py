@@ -35,6 +35,10 @@ NOTICES: dict[str, tuple[str, str]] = {
         "the query was read as plain words",
         "Kueri tidak dapat diurai sebagai operator, jadi dicari sebagai kata biasa.",
     ),
+    "budget": (
+        "the request ran out of time: only its first part was searched exactly",
+        "Waktu pencarian habis, jadi hanya bagian awal kueri yang dicari dengan tepat.",
+    ),
     "truncated": (
         "the query was too large: only its first part was searched",
         "Kueri terlalu besar, jadi hanya bagian awalnya yang dicari.",

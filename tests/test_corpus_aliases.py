@@ -75,3 +75,11 @@ def test_a_first_build_writes_every_document_once_with_its_final_values(tmp_path
     assert opened.doc_count_all() == opened.doc_count() == 5, "no document was deleted to be rewritten"
     orgs = _organisations(ix)
     assert all("Kementerian Keuangan" in orgs[i] and "Kemenkeu" not in orgs[i] for i in SHORT + LONG + (DEFINES,))
+
+
+def test_a_table_that_only_types_names_is_applied():
+    """A small corpus may teach types (corpus votes) and no alias yet: that table still applies."""
+    from indexer.canonical import facet_values
+
+    table = AliasTable({}, {"Marchand Hype": "location"})
+    assert facet_values(["person|Marchand Hype", "location|Marchand Hype"], table)["person"] == []

@@ -12,6 +12,7 @@ import pytest
 
 from bench.hostile import hostile_cases
 from search.model import NOTICES
+from search.backends.whoosh.engine import WhooshEngine
 from web import create_app
 
 # Cases whose text is more than the engine searches: the answer must say so.
@@ -42,3 +43,34 @@ def test_hostile_request_answers_cleanly(client, label, params):
 def test_truncated_notice_is_explained_on_the_page(client):
     page = client.get("/?" + urlencode({"q": " ".join(["harga"] * 40)})).get_data(as_text=True)
     assert NOTICES["truncated"][1] in page
+
+
+@pytest.fixture(scope="module")
+def no_budget_client(sample_index):
+    """An engine whose requests have no CPU time at all: every query with two clauses or a phrase degrades."""
+    engine = WhooshEngine(sample_index, cpu_budget=0.0)
+    yield create_app({"ENGINE": engine, "TESTING": True}).test_client()
+    engine.close()
+
+
+def test_a_spent_budget_degrades_with_its_notice(client, no_budget_client):
+    """The first clause is still searched, the rest is not: the first word's hits, and the notice."""
+    full = client.get("/api/search?" + urlencode({"q": "presiden jakarta"})).get_json()
+    first = client.get("/api/search?" + urlencode({"q": "presiden"})).get_json()
+    cut = no_budget_client.get("/api/search?" + urlencode({"q": "presiden jakarta"})).get_json()
+    assert full["notice"] is None and cut["notice"] == "budget"
+    assert cut["total"] == first["total"] > full["total"] > 0
+    assert cut["suggestion"] is None
+
+
+def test_a_phrase_out_of_time_is_searched_as_its_words(client, no_budget_client):
+    phrase = client.get("/api/search?" + urlencode({"q": '"joko widodo"'})).get_json()
+    words = client.get("/api/search?" + urlencode({"q": "joko widodo"})).get_json()
+    cut = no_budget_client.get("/api/search?" + urlencode({"q": '"joko widodo"'})).get_json()
+    assert cut["notice"] == "budget"
+    assert cut["total"] == words["total"] >= phrase["total"] > 0
+
+
+def test_the_budget_notice_is_explained_on_the_page(no_budget_client):
+    page = no_budget_client.get("/?" + urlencode({"q": "harga minyak"})).get_data(as_text=True)
+    assert NOTICES["budget"][1] in page

@@ -18,8 +18,9 @@ from whoosh.codec import whoosh3
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 
+from indexer.analysis import analyze
 from search.backends.whoosh.engine import WhooshEngine
-from search.backends.whoosh.scoring import IncompatibleWhoosh, Postings
+from search.backends.whoosh.scoring import Budget, IncompatibleWhoosh, Postings, phrase_docs
 from search.request import parse_request
 
 FIELDS = ("title", "body", "title_exact", "body_exact")
@@ -110,6 +111,7 @@ def _slow_path(*args, **kwargs):
     [
         (whoosh3.W3LeafMatcher, "_read_ids"),
         (whoosh3.W3LeafMatcher, "_read_weights"),
+        (whoosh3.W3LeafMatcher, "_read_values"),
         (whoosh3.W3LeafMatcher, "_next_block"),
         (whoosh3.W3PerDocReader, "_cached_reader"),
         (IndexReader, "_text_to_bytes"),
@@ -125,3 +127,43 @@ def test_a_missing_length_column_refuses_the_snapshot(sample_index, monkeypatch)
     monkeypatch.setattr(whoosh3.W3PerDocReader, "_cached_reader", lambda self, field, column: None)
     with pytest.raises(IncompatibleWhoosh, match="no length column '_title_len'"):
         WhooshEngine(sample_index)
+
+
+# Phrases of the sample: frequent pairs, a name, words that repeat, a rare word next to a common one.
+PHRASES = (
+    "joko widodo", "presiden joko widodo", "harga minyak", "kota baru", "tahun depan", "wakil presiden",
+    "komisi pemberantasan korupsi", "rumah sakit", "banjir jakarta", "indonesia indonesia", "sri mulyani",
+)
+
+
+def test_phrase_docs_equal_whooshs_phrase_query(sample_index, tmp_path):
+    """The numpy-guided position check finds exactly what ``whoosh.query.Phrase`` finds, deletions included."""
+    copy = tmp_path / "index"
+    shutil.copytree(sample_index, copy)
+    writer = index.open_dir(str(copy)).writer()
+    with index.open_dir(str(copy)).searcher() as s:
+        hits = list(s.docs_for_query(wq.Phrase("body", ["joko", "widodo"])))
+        for d in hits[:3]:
+            writer.delete_by_term("id", s.stored_fields(d)["id"])
+    writer.commit(merge=False)
+    found = 0
+    with index.open_dir(str(copy)).searcher() as s:
+        reader = s.reader()
+        assert reader.has_deletions()
+        live = np.zeros(reader.doc_count_all(), dtype=bool)
+        live[list(reader.all_doc_ids())] = True
+        postings = Postings(s, FIELDS)
+        for text in PHRASES:
+            stems = analyze(text)
+            assert len(stems) >= 2, text
+            for field in ("title", "body"):
+                expected = sorted(s.docs_for_query(wq.Phrase(field, stems)))
+                assert phrase_docs(postings, live, field, stems, Budget(None)).tolist() == expected, (field, text)
+                found += len(expected)
+    assert found > 50  # the comparison is not vacuous
+
+
+def test_phrase_docs_give_up_when_the_budget_is_spent(sample_index):
+    with index.open_dir(str(sample_index)).searcher() as s:
+        live = np.ones(s.reader().doc_count_all(), dtype=bool)
+        assert phrase_docs(Postings(s, FIELDS), live, "body", ["joko", "widodo"], Budget(0.0)) is None

@@ -133,7 +133,14 @@ ORG_ALIASES: dict[str, str] = {
     "Manchester City": "Manchester City", "Bayern Munchen": "Bayern Munchen",
     "Borussia Dortmund": "Borussia Dortmund", "Paris Saint-Germain": "PSG", "RSPAD": "RSPAD Gatot Soebroto",
     "RSPAD Gatot Subroto": "RSPAD Gatot Soebroto", "Rumah Sakit Pusat Angkatan Darat": "RSPAD Gatot Soebroto",
-    "Rumah Sakit Pusat Angkatan Darat Gatot Soebroto": "RSPAD Gatot Soebroto", "BI": "Bank Indonesia", "OJK": "OJK",
+    "Rumah Sakit Pusat Angkatan Darat Gatot Soebroto": "RSPAD Gatot Soebroto",
+    # Club nicknames and ministries' full names no article defines.
+    "The Reds": "Liverpool", "The Gunners": "Arsenal", "Los Blancos": "Real Madrid", "Barca": "Barcelona",
+    "Maung Bandung": "Persib", "The Blues": "Chelsea", "Setan Merah": "Manchester United",
+    "Si Nyonya Tua": "Juventus", "The Citizens": "Manchester City",
+    "Kementerian Pemuda dan Olahraga": "Kemenpora", "Kementerian Komunikasi dan Informatika": "Kominfo",
+    "Kementerian Pekerjaan Umum dan Perumahan Rakyat": "Kementerian PUPR",
+    "Kementerian Pekerjaan Umum": "Kementerian PUPR", "BI": "Bank Indonesia", "OJK": "OJK",
 }
 
 PERSON_KEYS = {merge_key(k): v for k, v in PERSON_ALIASES.items()}

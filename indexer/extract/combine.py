@@ -2,27 +2,46 @@
 
 The CRF finds names the rules cannot cue (recall, extent), the rules know what
 no sentence shows (a curated organisation, a country in the gazetteer, a
-nickname). Measured on NERGRIT (``bench/extract_eval.py``, every combination),
-the best mix is ``sure``: every tagger name stands unless a *sure* rule mention
-starts inside it (a known organisation, a gazetteer country/province/city, a
-curated person alias), and then the rules' cut of that stretch replaces it; rule
-mentions outside every tagger name are kept only when sure. ``cued`` and ``all``
-also keep the rules' other mentions; ``tagger`` and ``rules`` are each alone.
+nickname). They are combined twice:
+
+* inside the CRF (``stacked``): the rules' mentions of the text are features of the
+  tokens they cover (``features.RuleMarks``), and the model, trained with them on
+  NERGRIT, learns how far to trust each kind of rule find;
+* after it, by rule families (``FAMILIES``): a known organisation or curated person
+  the rules find inside a tagger name replaces the tagger's cut of that stretch
+  (``sure-org``, ``sure-person``), and outside every tagger name the rules' known
+  organisations and people (``add-known``) and head-named organisations (`Komisi III
+  DPR`, `Pemprov DKI Jakarta`: ``add-headed``) are kept.
+
+``MODES`` names every combination ``bench/nergrit.py`` measures (each finder alone,
+the tagger plus each family, the stacked model plus each family); ``shipped`` is
+the one chosen on cross-validation inside NERGRIT's training part and on the
+hand-annotated news, never on the held-out fifth (README, "The tagger: training").
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+from dataclasses import dataclass
 from functools import lru_cache
 
-from indexer.extract.aliases import ORG_KEYS, PERSON_ALIASES, norm_key
+from indexer.extract.aliases import ORG_KEYS, PERSON_ALIASES, norm_key, org_name
 from indexer.extract.gazetteer import CITY, COUNTRY, PROVINCE, REGION, places
 from indexer.extract.mention import ORG, PERSON, PLACE, Mention
 from indexer.extract.vocab import KNOWN_ORGS, ORG_HEADS, SCHOOL_HEADS
 
 SURE_PLACE_LEVELS = frozenset({COUNTRY, PROVINCE, REGION, CITY})
-# What the rules add outside the tagger's names: "sure" only, or every non-weak mention too.
-MODES = ("tagger", "sure", "cued", "all", "fill", "rules")
+# Rule families, each a way the rules' find may overrule or add to the tagger's:
+# inside a tagger name, the rules' cut stands when a sure organisation / place / person
+# starts in it (``sure-org`` ...), when a titled person sits in a non-person name
+# (``disagree``), when the rules see two types there (``mixed``), or a club without its
+# town (``club``); outside every tagger name, sure mentions (``add-sure``), organisations
+# named by their head word (``add-headed``), every cued one (``add-cued``) or all.
+FAMILIES = (
+    "sure-org", "sure-place", "sure-person", "disagree", "mixed", "club",
+    "add-sure", "add-known", "add-headed", "add-cued", "add-all",
+)
 
 
 @lru_cache(maxsize=1)
@@ -37,27 +56,22 @@ def _known_people() -> frozenset[str]:
 
 def sure(m: Mention) -> bool:
     """A rule mention the tables or a head word vouch for, whatever the sentence says."""
+    return _sure_family(m) is not None
+
+
+def _sure_family(m: Mention) -> str | None:
     if m.kind == ORG:
-        return norm_key(m.name) in _known_orgs()
+        return "sure-org" if norm_key(m.name) in _known_orgs() else None
     if m.kind == PLACE:
         # A school's name runs through its number and town (`SMA Negeri 24 Bandung`).
-        return m.level in SURE_PLACE_LEVELS or m.level == "cued" and m.name.split()[0].lower() in SCHOOL_HEADS
-    return m.kind == PERSON and m.name in _known_people()
+        school = m.level == "cued" and m.name.split()[0].lower() in SCHOOL_HEADS
+        return "sure-place" if m.level in SURE_PLACE_LEVELS or school else None
+    return "sure-person" if m.kind == PERSON and m.name in _known_people() else None
 
 
-def combine(rules: list[Mention], tagged: list[Mention], mode: str = "sure") -> list[Mention]:
-    """One mention list in text order from both finders (see the module docstring).
-
-    Inside one tagger name the rules' cut stands when a table vouches for part of it
-    (`Presiden Rusia Vladimir Putin` is Rusia and Vladimir Putin); a club the rules
-    name without its town keeps that name (`Persib Bandung` -> `Persib`). Measured:
-    letting the rules' cut stand whenever they cut a name in two, or lending every
-    same-start rule name, cost 0.007 and 0.016 F1 on NERGRIT development sentences.
-    """
-    if mode == "rules":
-        return rules
-    if mode == "fill":
-        return _fill(rules, tagged)
+def combine(rules: list[Mention], tagged: list[Mention], families: frozenset[str]) -> list[Mention]:
+    """One mention list in text order from both finders, the rule ``families`` (``FAMILIES``)
+    deciding where the rules' find stands: see the module docstring and ``MODES``."""
     rules = sorted(rules, key=lambda m: m.pos)
     starts = [m.pos for m in rules]
     out: list[Mention] = []
@@ -66,43 +80,39 @@ def combine(rules: list[Mention], tagged: list[Mention], mode: str = "sure") -> 
         lo, hi = bisect_left(starts, t.pos), bisect_left(starts, t.end)
         if lo and rules[lo - 1].end > t.pos:
             lo -= 1  # a rule mention that starts before the tagger's and runs into it
-        inside = range(lo, hi)
-        used.update(inside)
-        if mode == "tagger" or not inside:
-            out.append(t)
-        elif any(sure(rules[i]) or _disagrees(rules[i], t) for i in inside) or len({rules[i].kind for i in inside}) >= 2:
-            out += [rules[i] for i in inside if rules[i] not in out[-3:]]
-        elif _club(rules[lo], t):
-            out.append(rules[lo])
+        inside = [rules[i] for i in range(lo, hi)]
+        used.update(range(lo, hi))
+        if inside and _overrules(inside, t, families):
+            out += [r for r in inside if r not in out[-3:]]
+        elif inside and "club" in families and _club(inside[0], t):
+            out.append(inside[0])
         else:
             out.append(t)
-    if mode != "tagger":
-        for i, r in enumerate(rules):
-            if i not in used and (sure(r) or _headed_org(r) or mode == "all" or (mode == "cued" and not r.weak)):
-                out.append(r)
-    out.sort(key=lambda m: m.pos)
-    return out
-
-
-def _fill(rules: list[Mention], tagged: list[Mention]) -> list[Mention]:
-    """The rules first: their cued mentions stand; a tagger name fills any stretch where
-    the rules have nothing or only a guess (a lone uncued word)."""
-    firm = [r for r in rules if not r.weak or sure(r)]
-    bounds = sorted((r.pos, max(r.end, r.pos + 1)) for r in firm)
-    starts = [a for a, _ in bounds]
-    out = list(firm)
-    covered: list[tuple[int, int]] = []
-    for t in tagged:
-        i = bisect_left(starts, t.end)
-        if i and bounds[i - 1][1] > t.pos or any(bounds[j][1] > t.pos for j in range(max(0, i - 3), i)):
-            continue  # overlaps a firm rule mention
-        out.append(t)
-        covered.append((t.pos, t.end))
-    for r in rules:
-        if r.weak and not sure(r) and not any(a <= r.pos < b for a, b in covered):
+    for i, r in enumerate(rules):
+        if i not in used and _adds(r, families):
             out.append(r)
     out.sort(key=lambda m: m.pos)
     return out
+
+
+def _overrules(inside: list[Mention], t: Mention, families: frozenset[str]) -> bool:
+    """Whether the rules' cut of a tagger name's stretch replaces the tagger's name."""
+    if any(_sure_family(r) in families for r in inside):
+        return True
+    if "disagree" in families and any(_disagrees(r, t) for r in inside):
+        return True
+    return "mixed" in families and len({r.kind for r in inside}) >= 2
+
+
+def _adds(r: Mention, families: frozenset[str]) -> bool:
+    """Whether a rule mention outside every tagger name is kept."""
+    return (
+        "add-all" in families
+        or ("add-sure" in families and sure(r))
+        or ("add-known" in families and r.kind != PLACE and sure(r))
+        or ("add-headed" in families and _headed_org(r))
+        or ("add-cued" in families and not r.weak)
+    )
 
 
 def _disagrees(rule: Mention, tagged: Mention) -> bool:
@@ -128,10 +138,55 @@ def _club(rule: Mention, tagged: Mention) -> bool:
     return tagged.name.startswith(rule.name + " ") and norm_key(rest) in places()
 
 
-DEFAULT_MODE = "sure"
+@dataclass(frozen=True)
+class Mode:
+    """One way to combine the finders: whether the CRF reads the rules' finds as features
+    (``features.RuleMarks``; a model trained with them) and which rule families then act
+    on its names."""
+
+    stacked: bool
+    families: frozenset[str] = frozenset()
+
+
+# Named combinations, measured side by side in ``bench/nergrit.py``: each finder alone,
+# the tagger plus each rule family, the rules as the CRF's features with and without them.
+_SURE_MIX = frozenset({"sure-org", "sure-place", "sure-person", "disagree", "mixed", "club", "add-sure", "add-headed"})
+# What a table vouches for (a known organisation, a gazetteer place, a curated person).
+_TABLES = frozenset({"sure-org", "sure-place", "sure-person"})
+MODES: dict[str, Mode | None] = {
+    "rules": None,
+    "tagger": Mode(False),
+    **{"tagger+" + f: Mode(False, frozenset({f})) for f in FAMILIES},
+    "tagger+sure-mix": Mode(False, _SURE_MIX),
+    "stacked": Mode(True),
+    **{"stacked+" + f: Mode(True, frozenset({f})) for f in FAMILIES},
+    "stacked+sure-mix": Mode(True, _SURE_MIX),
+    "stacked+tables": Mode(True, _TABLES),
+    "stacked+known": Mode(True, frozenset({"sure-org", "sure-person"})),
+    "stacked+known+add-sure": Mode(True, frozenset({"sure-org", "sure-person", "add-sure", "add-headed"})),
+    "shipped": Mode(True, frozenset({"sure-org", "sure-person", "add-known", "add-headed"})),
+}
+DEFAULT_MODE = "shipped"
 # The tagger reads this much of a text (~10 long articles); the rules read all of
 # ``MAX_CHARS``. A pasted dump costs a bounded ~0.1 CPU-s of tagging.
 TAGGER_MAX_CHARS = 30_000
+
+
+_DAN_RE = re.compile(r"[^\S\n]+dan[^\S\n]+[A-Z]\w*(?:[^\S\n]+[A-Z]\w*){0,2}")
+
+
+def through_dan(text: str, start: int, end: int) -> int:
+    """Where an organisation (or what a finder took for a place: `di Kementerian Pemuda`) the finders cut at `dan` really ends, when the curated table knows the
+    longer name (`Kementerian Pemuda` | `dan Olahraga`): `dan` mostly joins two names, so neither
+    finder runs through it."""
+    m = _DAN_RE.match(text, end)
+    if m is None:
+        return end
+    words = m.group().split()
+    for k in range(len(words), 1, -1):
+        if norm_key(text[start:end] + " " + " ".join(words[:k])) in ORG_KEYS:
+            return text.index(words[k - 1], end) + len(words[k - 1])
+    return end
 
 
 def extract_names(text: str, mode: str = DEFAULT_MODE) -> tuple[list[str], list[str], list[str]]:
@@ -140,11 +195,17 @@ def extract_names(text: str, mode: str = DEFAULT_MODE) -> tuple[list[str], list[
     from indexer.extract.resolve import resolve
     from indexer.extract.rules import find_mentions, skip_spans
 
+    combination = MODES[mode]
     skip = skip_spans(text)
-    found = find_mentions(text, skip) if mode != "tagger" else []
-    tagged = []
-    if mode != "rules":
-        tagged = [
-            m for m in tagger.tagged_mentions(text[:TAGGER_MAX_CHARS]) if not any(a <= m.pos < b for a, b in skip)
-        ]
-    return resolve(combine(found, tagged, mode))
+    wanted = combination is None or combination.stacked or combination.families
+    found = find_mentions(text, skip) if wanted else []
+    if combination is None:
+        return resolve(found)
+    head = text[:TAGGER_MAX_CHARS]
+    rules = [m for m in found if m.pos < TAGGER_MAX_CHARS] if combination.stacked else None
+    tagged = [m for m in tagger.tagged_mentions(head, rules) if not any(a <= m.pos < b for a, b in skip)]
+    mentions = combine(found, tagged, combination.families)
+    for m in mentions:
+        if m.kind != PERSON and m.end and (end := through_dan(text, m.pos, m.end)) != m.end:
+            m.kind, m.name, m.end = ORG, org_name(text[m.pos:end]), end
+    return resolve(mentions)

@@ -176,6 +176,11 @@ class AliasTable:
     def __len__(self) -> int:
         return len(self.canonical)
 
+    def __bool__(self) -> bool:
+        """A table that only types names (no alias yet) is still a table: `table or default`
+        must not take it for none."""
+        return bool(self.canonical or self.types)
+
     def to_json(self) -> str:
         return json.dumps({"canonical": self.canonical, "types": self.types}, ensure_ascii=False, sort_keys=True)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -110,6 +111,9 @@ class Features:
 
     def __init__(self, known: frozenset[str] | None = None):
         self.known = known
+        # Whether the model reads the rules' finds (``RuleMarks``): a model trained without
+        # them is the tagger alone.
+        self.rule_features = known is None or any(f.startswith("rB=") for f in known)
         self.own: dict[str, list[str]] = {}
         self.ctx: dict[tuple[str, int], list[str]] = {}
 
@@ -195,13 +199,83 @@ def gazetteer_marks(tokens: list[str]) -> list[list[str]]:
     return marks
 
 
+class RuleMarks:
+    """What the rules found, as features of the tokens they cover: the two finders
+    combined inside the CRF, which learns from NERGRIT how far to trust each kind of
+    rule find (a known organisation, a gazetteer province, a titled person, a lone
+    uncued word) instead of a hand-written precedence.
+
+    Per token: `rB=kind` on a rule mention's first token, `rI=kind` on the others,
+    `rs=kind` when a table vouches for it (``combine.sure``), `rw` when it is a weak
+    guess, and the first token's mark seen from its neighbours (`-1rB=kind`, `1rB=kind`).
+    """
+
+    def __init__(self, mentions: list):
+        from indexer.extract.combine import sure
+
+        self.mentions = sorted(mentions, key=lambda m: m.pos)
+        self.starts = [m.pos for m in self.mentions]
+        self.ends = [max(m.end, m.pos + 1) for m in self.mentions]
+        self.sure = [sure(m) for m in self.mentions]
+
+    def marks(self, starts: list[int]) -> list[list[str]]:
+        """Per token (given by its character offset in the text the rules read)."""
+        own: list[list[str]] = []
+        begins: list[str | None] = []
+        for p in starts:
+            i = bisect_right(self.starts, p) - 1
+            if i < 0 or p >= self.ends[i]:
+                own.append([])
+                begins.append(None)
+                continue
+            m = self.mentions[i]
+            if p == m.pos:
+                feats = ["rB=" + m.kind]
+                begins.append(m.kind)
+            else:
+                feats = ["rI=" + m.kind]
+                begins.append(None)
+            if self.sure[i]:
+                feats.append("rs=" + m.kind)
+            if m.weak:
+                feats.append("rw")
+            own.append(feats)
+        n = len(starts)
+        for k in range(n):
+            if k and begins[k - 1]:
+                own[k] = own[k] + ["-1rB=" + begins[k - 1]]
+            if k + 1 < n and begins[k + 1]:
+                own[k] = own[k] + ["1rB=" + begins[k + 1]]
+        return own
+
+
+def token_offsets(text: str, tokens: list[str]) -> list[int]:
+    """Where each token starts in a text that spells them in order (a detokenised sentence);
+    -1 for one it does not spell (NERGRIT's ``` `` ``` quotes)."""
+    out, pos = [], 0
+    for tok in tokens:
+        hit = text.find(tok, pos)
+        out.append(hit)
+        pos = hit + len(tok) if hit >= 0 else pos
+    return out
+
+
+def sentence_rule_marks(tokens: list[str], text: str) -> list[list[str]]:
+    """The rules' marks of one sentence given as tokens and as the text they spell."""
+    from indexer.extract.rules import find_mentions, skip_spans
+
+    return RuleMarks(find_mentions(text, skip_spans(text))).marks(token_offsets(text, tokens))
+
+
 def sequence_features(
-    tokens: list[str], start: int = 0, end: int | None = None, cache: Features = TRAINING
+    tokens: list[str], start: int = 0, end: int | None = None, cache: Features = TRAINING,
+    marks: list[list[str]] | None = None,
 ) -> list[list[str]]:
     """The CRF's input for ``tokens[start:end]``, one sentence's tokens being the context.
 
     Training passes whole sentences; the tagger passes windows of a sentence, whose
-    first and last tokens still see their real neighbours.
+    first and last tokens still see their real neighbours. ``marks`` (``RuleMarks``,
+    one list per token of ``tokens``) are the rules' finds.
     """
     n = len(tokens)
     end = n if end is None else end
@@ -230,5 +304,7 @@ def sequence_features(
         else:
             feats.append("EOS")
         feats += gaz[i - start]
+        if marks:
+            feats += marks[i]
         out.append(feats)
     return out

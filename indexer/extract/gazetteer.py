@@ -212,3 +212,25 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+_CLUB_RE = None
+
+
+def club_name(name: str) -> str:
+    """A football club named with its town is the club (`Persib Bandung` -> `Persib`,
+    `PSM Makassar` -> `PSM`): one value per club whichever way the news writes it."""
+    global _CLUB_RE
+    words = name.split()
+    if len(words) < 2:
+        return name
+    if _CLUB_RE is None:
+        import re
+
+        from indexer.extract.vocab import CLUB_RE_TEXT
+
+        _CLUB_RE = re.compile(CLUB_RE_TEXT)
+    first = words[0].lower()
+    if _CLUB_RE.match(first) and first not in common_words() and norm_key(" ".join(words[1:])) in places():
+        return words[0]
+    return name

@@ -34,6 +34,7 @@ pns asn ott dpo tkp bap spdp sp3 sprindik p21 kuhp kuhap uu ruu perda perpu perp
 permen kepres inpres sk se sop pad dak dau dana hut ktt munas munaslub musda muswil rakernas rakor
 rapim rdp rdpu pansus panja raker fgd mou wna wni tki tkw abk odgj odp pdp otg lgbt psk pekerja
 mbr bumdes bumd bumn umkm ukm ikm koperasi atm edc qris nib oss vip vvip
+suv mpv atv ac
 """)
 
 # Horoscope pages name the signs like people.
@@ -47,7 +48,7 @@ PAGE_WORDS = _words("""
 headline trending populer terpopuler terkini terbaru pilihan rekomendasi viral hot news breaking
 live streaming update login logout subscribe newsletter like comment retweet hashtag story stories
 reels feed caption netizen warganet admin followers
-""")
+""") | {"insta story", "instagram story"}
 
 # Names both finders type wrongly on their own.
 KNOWN_TYPES: dict[str, str] = {
@@ -65,17 +66,20 @@ _JUNK = (UNITS | GENERIC_ACRONYMS | ZODIAC | PAGE_WORDS)
 # Generic bodies and words of faith or health the news capitalises.
 GENERIC = _words("""
 allah swt ham ispa lcgc pemerintah daerah pengadilan negeri tim nasional kabupaten kota provinsi
-""") | {"allah swt", "pemerintah daerah", "pengadilan negeri", "tim nasional", "pemerintah pusat"}
+""") | {"allah swt", "pemerintah daerah", "pengadilan negeri", "tim nasional", "pemerintah pusat",
+       "pemerintah daerah provinsi"} | _words("pemprov pemkab pemkot")  # a head with no name after it
 
 
 def is_junk(name: str) -> bool:
     """Whether a value names no person, organisation or place at all (outlets and page
     words of ``vocab.NEVER`` included: the tagger does not read that list)."""
-    from indexer.extract.vocab import NEVER
+    from indexer.extract.vocab import NEVER, TITLES
 
     key = norm_key(name)
     if not key or key in _JUNK or key in GENERIC or key in NEVER:
         return True
+    if key in TITLES:
+        return True  # `Menhub`, `Menkeu` alone: a post, whoever holds it
     if not any(c.isalpha() for c in key):
         return True  # `2019`, `-`
     return len(key) == 1

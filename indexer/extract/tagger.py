@@ -15,9 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer.extract.aliases import PERSON_KEYS, display_name, merge_key, norm_key, org_name
-from indexer.extract.features import MODEL_PATH, TOKEN_RE, Features, sequence_features
-from indexer.extract.gazetteer import canonical_place, places
+from indexer.extract.features import MODEL_PATH, TOKEN_RE, Features, RuleMarks, sequence_features
+from indexer.extract.gazetteer import canonical_place, club_name, places
 from indexer.extract.mention import Mention
+from indexer.extract import vocab
 from indexer.extract.vocab import TITLES
 
 # NERGRIT's types, as the model's labels spell them.
@@ -29,6 +30,9 @@ class ModelMissing(RuntimeError):
 
 
 _model_path: Path = MODEL_PATH
+# Features whose every weight is this small are not passed to the CRF: they barely move
+# a label, and each costs crfsuite a string conversion and lookup per token.
+PRUNE = 0.1
 _buffers: list[bytes] = []
 
 
@@ -44,7 +48,8 @@ def _tagger():
     model = gzip.decompress(_model_path.read_bytes())
     tagger.open_inmemory(model)
     _buffers[:] = [model]
-    known = frozenset(attr for attr, _label in tagger.info().state_features)
+    weights = tagger.info().state_features
+    known = frozenset(attr for (attr, _label), w in weights.items() if abs(w) >= PRUNE)
     return tagger, Features(known)
 
 
@@ -89,34 +94,59 @@ def tag_spans(tokens: list[str], start: int = 0, end: int | None = None) -> list
 # Tokens a window reaches either side of a capitalised word (its features see two).
 WINDOW = 2
 _KINDS = {PERSON: "person", ORGANISATION: "organization", PLACE: "location"}
+PLACE_KIND = _KINDS[PLACE]
 _LINE_RE = re.compile(r"[^\n]+")
 _SENTENCE_END = frozenset(".!?")
 
 
-def tagged_mentions(text: str) -> list[Mention]:
+def tagged_mentions(text: str, rules: list[Mention] | None = None) -> list[Mention]:
     """The tagger's names in a text, tagging only windows around capitalised tokens.
 
     A news article is ~15% capitalised words and a name needs one, so each sentence
     is cut into windows reaching ``WINDOW`` tokens either side of its capitalised
     tokens (merged where they touch); a sentence-opening ordinary word (`Namun`,
-    `Dia`) seeds none. The rest of the text is never featurised.
+    `Dia`) seeds none, and a sentence without a capital is never featurised.
+    ``rules`` (the rules' mentions of the same text) become features (``RuleMarks``)
+    when the model was trained with them.
     """
-    crf, cache = _tagger()
-    features: list[list[str]] = []
-    windows: list[tuple[list, int, int]] = []  # (token matches, offset of the line, window length)
-    for line in _LINE_RE.finditer(text):
-        matches = list(TOKEN_RE.finditer(line.group()))
-        for s0, s1 in _sentences(matches):
-            tokens = _unshout([m.group() for m in matches[s0:s1]])
-            for a, b in _windows(tokens):
-                features += sequence_features(tokens, a, b, cache)
-                windows.append((matches[s0 + a:s0 + b], line.start(), b - a))
-    if not features:
-        return []
+    crf, _ = _tagger()
+    features, windows = featurise(text, rules)
     # One CRF call for the whole article: windows are joined end to end (they start and
     # end two words from any capital, where the label is `O` on both sides of a join),
     # which costs one call's overhead instead of ~30.
-    labels = crf.tag(features)
+    return names(text, crf.tag(features), windows) if features else []
+
+
+Windows = list[tuple[list, int, int]]  # (token matches, offset of their line, window length)
+
+
+def featurise(text: str, rules: list[Mention] | None = None) -> tuple[list[list[str]], Windows]:
+    """The CRF input of every window of a text, end to end, and where the windows are."""
+    _, cache = _tagger()
+    marker = RuleMarks(rules) if rules and cache.rule_features else None
+    ordinary = _ordinary_openers()
+    never = vocab.NEVER  # weekdays, months, `WIB`, credits: capitalised, never a name
+    features: list[list[str]] = []
+    windows: Windows = []
+    for line in _LINE_RE.finditer(text):
+        matches = list(TOKEN_RE.finditer(line.group()))
+        words = [m.group() for m in matches]
+        for s0, s1 in _sentences(words):
+            tokens = words[s0:s1]
+            caps = [i for i, t in enumerate(tokens) if t[:1].isupper() and t.lower() not in never]
+            if not caps:
+                continue
+            if len(caps) >= 3:
+                tokens, caps = _unshout(tokens, caps, ordinary)
+            marks = marker.marks([line.start() + m.start() for m in matches[s0:s1]]) if marker else None
+            for a, b in _windows(tokens, caps, ordinary):
+                features += sequence_features(tokens, a, b, cache, marks)
+                windows.append((matches[s0 + a:s0 + b], line.start(), b - a))
+    return features, windows
+
+
+def names(text: str, labels: list[str], windows: Windows) -> list[Mention]:
+    """The mentions the labels of ``featurise``'s windows name."""
     out: list[Mention] = []
     pos = 0
     for window, base, size in windows:
@@ -127,40 +157,46 @@ def tagged_mentions(text: str) -> list[Mention]:
     return out
 
 
-# A sentence this capitalised is a headline in title case (`Susi Minta Maaf karena Keras Kepala`).
+# A sentence whose ordinary words are this often capitalised is a headline in title case
+# (`Susi Minta Maaf karena Keras Kepala`), not a sentence full of names.
 TITLE_CASE_SHARE = 0.6
 
 
-def _unshout(tokens: list[str]) -> list[str]:
-    """A title-case headline's ordinary words in lowercase, as a sentence would write them:
-    the CRF learnt from sentences, where a capital means a name."""
-    words = [t for t in tokens if t[:1].isalpha()]
-    if len(words) < 3 or sum(t[:1].isupper() for t in words) < TITLE_CASE_SHARE * len(words):
-        return tokens
-    common = _ordinary_openers()
-    return [t.lower() if t.lower() in common else t for t in tokens]
+def _unshout(tokens: list[str], caps: list[int], ordinary: frozenset[str]) -> tuple[list[str], list[int]]:
+    """A title-case headline's ordinary words in lowercase, as a sentence would write them
+    (the CRF learnt from sentences, where a capital means a name), and its capitals left.
+
+    Judged on the ordinary words alone: a sentence naming many places (`Bandar Udara
+    Tumbang Samba ... di Katingan, Kalimantan Tengah`) is mostly capitals but writes
+    its ordinary words in lowercase."""
+    shouted = [i for i in caps if i and tokens[i].lower() in ordinary]
+    if len(shouted) < 2:
+        return tokens, caps
+    plain = sum(1 for t in tokens[1:] if t[:1].islower() and t in ordinary)
+    if len(shouted) < TITLE_CASE_SHARE * (len(shouted) + plain):
+        return tokens, caps
+    tokens = [t.lower() if t.lower() in ordinary else t for t in tokens]
+    return tokens, [i for i in caps if tokens[i][:1].isupper()]
 
 
-def _sentences(matches: list) -> list[tuple[int, int]]:
+def _sentences(words: list[str]) -> list[tuple[int, int]]:
     """Sentence bounds in a line's tokens: after `.`, `!`, `?` before a capital."""
     out, start = [], 0
-    for i, m in enumerate(matches[:-1]):
-        if m.group() in _SENTENCE_END and matches[i + 1].group()[:1].isupper():
+    for i in range(len(words) - 1):
+        if words[i] in _SENTENCE_END and words[i + 1][:1].isupper():
             out.append((start, i + 1))
             start = i + 1
-    if start < len(matches):
-        out.append((start, len(matches)))
+    if start < len(words):
+        out.append((start, len(words)))
     return out
 
 
-def _windows(tokens: list[str]) -> list[tuple[int, int]]:
+def _windows(tokens: list[str], caps: list[int], ordinary: frozenset[str]) -> list[tuple[int, int]]:
+    """Token ranges reaching ``WINDOW`` either side of the capitals, merged where they touch."""
     out: list[tuple[int, int]] = []
     n = len(tokens)
-    ordinary = _ordinary_openers()
-    for i, tok in enumerate(tokens):
-        if not tok[:1].isupper():
-            continue
-        if i == 0 and tok.lower() in ordinary and not (n > 1 and tokens[1][:1].isupper()):
+    for i in caps:
+        if i == 0 and tokens[0].lower() in ordinary and not (n > 1 and tokens[1][:1].isupper()):
             continue
         a, b = max(0, i - WINDOW), min(n, i + WINDOW + 1)
         if out and a <= out[-1][1]:
@@ -186,14 +222,34 @@ def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
         words = surface.split()
         while len(words) > 1 and words[-1].lower().strip(".,") in _DEGREES:
             words.pop()
-        while len(words) > 1 and words[0].lower().strip(".") in TITLES:
+        while len(words) > 1 and (words[0].lower().strip(".") in TITLES or _portfolio_word(words[0])):
             words.pop(0)  # `Bripka Suranto`, `Pak Habibie`: the title is not the name
+        if any(w.lower() in FACILITY_WORDS for w in words[1:]):
+            return Mention(PLACE_KIND, surface, start, level="tagged", end=end, source="tagger")
         surface = " ".join(words)
         name = PERSON_KEYS.get(merge_key(surface)) or display_name(surface)
         return Mention(kind, name, start, tokens=tuple(name.split()), end=end, source="tagger")
-    if kind == "organization":
-        return Mention(kind, org_name(surface), start, end=end, source="tagger")
-    return Mention(kind, canonical_place(surface), start, level=_place_level(surface), end=end, source="tagger")
+    words = surface.split()
+    if kind == "location" and len(words) > 1 and (
+        words[-1].lower() in vocab.ORG_TAILS or words[0].lower() in vocab.ORG_HEADS - vocab.PLACE_HEADS
+    ):
+        kind = "organization"  # `Bali United`, `di Kementerian Keuangan`: a body, wherever it sits
+    if kind == "organization" and surface.split()[0].lower() not in vocab.SCHOOL_HEADS:
+        return Mention(kind, club_name(org_name(surface)), start, end=end, source="tagger")
+    # Schools are places (`SMA Negeri 24 Bandung`), as the rules and most of NERGRIT have them.
+    return Mention(PLACE_KIND, canonical_place(surface), start, level=_place_level(surface), end=end, source="tagger")
+
+
+# English facility words: a "person" ending in one is a venue (`Jakarta Convention Center`).
+FACILITY_WORDS = frozenset("center centre gymnasium stadium arena hall mall plaza tower park station".split())
+_NOMINAL_RE = re.compile(r"(?:pe|ke)[a-z]{4,}an$")
+
+
+def _portfolio_word(word: str) -> bool:
+    """The tail of a title's portfolio glued before a name: an acronym of three capitals or
+    more (`Menteri Hukum dan HAM Yasonna Laoly`; initials have one or two) or a pe-/ke-...-an
+    noun (`Menko Kemaritiman Luhut Binsar Panjaitan`)."""
+    return (len(word) >= 3 and word.isupper() and word.isalpha()) or _NOMINAL_RE.match(word.lower()) is not None
 
 
 def _place_level(surface: str) -> str:

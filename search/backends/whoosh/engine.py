@@ -32,19 +32,19 @@ from typing import Iterator
 
 import numpy as np
 from whoosh import index as windex
-from whoosh import query as wq
 from whoosh.util.times import datetime_to_long
 
-from indexer.analysis import stem
+from indexer.analysis import add_stems, stem
 from indexer.backends import BackendConfig
 from indexer.extract.corpus_aliases import AliasTable
 from indexer.fields import DATE_FIELD, EXACT_SUFFIX, TEXT_FIELDS
+from indexer.stemstore import StemStore
 from search.backends.whoosh.compile import CompiledQuery, compile_query
 from search.backends.whoosh.facets import NO_DATE, DateColumn, EntityFacet, ValueFacet, read_column
 from search.columns import ValueColumn
 from search import profile
 from search.backends.whoosh import profiles
-from search.backends.whoosh.scoring import Postings, check_codec
+from search.backends.whoosh.scoring import Budget, Postings, check_codec, phrase_docs
 from search.backends.whoosh.stories import StoryColumn
 from search.backends.whoosh.vocabulary import WhooshVocabulary
 from search.facet_plan import RangeFilter, ValueFilter, plan_facets
@@ -69,7 +69,12 @@ MAX_RESOLVED_VALUES = 50
 # A story page lists at most this many versions (the largest story of the 22k corpus has 12).
 MAX_STORY_VERSIONS = 200
 STORY_FIELD = "story"
-_CACHED_FREQUENCIES = 50_000
+# Posting lists of terms in at least this many documents are read when a generation loads:
+# reading one costs ~1.4 us a posting, so a request's cold reads stay under ~0.7 ms a term.
+READ_AHEAD_DF = 500
+# What a request's query evaluation may cost before it degrades (notice "budget"): the rest of a
+# request (facets, the page's stored fields and snippets) stays well under the 250 ms bound.
+EVALUATION_CPU_SECONDS = 0.15
 _CACHED_PHRASES = 512
 _EXPANDED_FIELDS = tuple(f + suffix for f in reversed(TEXT_FIELDS) for suffix in ("", EXACT_SUFFIX))
 NAME_FACETS = ("entity", "location")  # their values' words are names: never expanded
@@ -78,11 +83,21 @@ _MAX_DATE_LONG = datetime_to_long(dt.datetime.max)
 
 
 class _Snapshot:
-    """One index generation: a searcher and the arrays read from its columns."""
+    """One index generation: a searcher and the arrays read from its columns.
 
-    def __init__(self, ix: windex.Index, index_dir: Path):
+    Everything a first request would otherwise pay for is read here, while
+    the generation loads (``bench/hostile.py`` measures requests on a fresh
+    engine): the stems kept with the index (highlighting stems the hits'
+    text; Sastrawi is ~0.4 ms a new word), the expansion tables, the
+    SymSpell dictionary, the facet columns and their word indexes.
+    """
+
+    def __init__(self, ix: windex.Index, index_dir: Path, expander: Expander | None = None):
         self.index_dir = index_dir
         self._aliases: AliasTable | None = None
+        add_stems(StemStore(index_dir).load(repair=False))
+        if expander is not None:
+            expander.load()
         self.searcher = ix.searcher()
         self.lock = threading.Lock()
         self.users = 0
@@ -106,9 +121,12 @@ class _Snapshot:
         self.vocabulary = WhooshVocabulary(reader)
         speller_for(self.vocabulary)  # built with the generation, not by the first request that misspells
         self.name_df = self._name_frequencies()
-        self._df: dict[str, int] = {}  # stem -> doc_frequency, memoised (a lookup walks every segment)
         self._phrases: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}  # least recently used first
         self.postings = Postings(self.searcher, TEXT_FIELDS + tuple(f + EXACT_SUFFIX for f in TEXT_FIELDS))
+        self.postings.read_ahead(self.vocabulary.frequent(READ_AHEAD_DF))
+        for segment, _ in reader.leaf_readers():
+            if segment.doc_count_all():
+                segment.stored_fields(0)  # opens the segment's stored-fields column (~40 ms each)
 
     @staticmethod
     def _read_dates(reader, n: int) -> np.ndarray:
@@ -205,12 +223,7 @@ class _Snapshot:
     # -- search.expand.IndexStats ---------------------------------------------------
 
     def doc_frequency(self, stem: str) -> int:
-        df = self._df.get(stem)
-        if df is None:
-            if len(self._df) >= _CACHED_FREQUENCIES:
-                self._df.clear()
-            df = self._df[stem] = max(self.reader.doc_frequency(field, stem) for field in TEXT_FIELDS)
-        return df
+        return max(self.vocabulary.doc_frequency(field, stem) for field in TEXT_FIELDS)
 
     def is_name(self, word: str) -> bool:
         """Mostly seen in names: ``kate``, ``malang`` (the city); not ``bunga``, which names a few people."""
@@ -219,12 +232,14 @@ class _Snapshot:
 
     # -- scoring.Context -----------------------------------------------------------
 
-    def phrase_docs(self, q: wq.Phrase) -> np.ndarray:
-        """Documents holding the phrase; the last ``_CACHED_PHRASES`` are kept (positions cost ~30 ms a phrase)."""
-        key = (q.fieldname, tuple(q.words))
+    def phrase_docs(self, field: str, stems: list[str], budget: Budget) -> np.ndarray | None:
+        """Documents holding the phrase (``scoring.phrase_docs``); the last ``_CACHED_PHRASES`` are kept."""
+        key = (field, tuple(stems))
         docs = self._phrases.pop(key, None)
         if docs is None:
-            docs = np.fromiter(self.searcher.docs_for_query(q), dtype=np.int64)
+            docs = phrase_docs(self.postings, self.live, field, stems, budget)
+            if docs is None:
+                return None  # not verified: nothing to keep
             if len(self._phrases) >= _CACHED_PHRASES:
                 del self._phrases[next(iter(self._phrases))]
         self._phrases[key] = docs
@@ -248,21 +263,30 @@ class WhooshEngine:
 
     backend = "whoosh"
 
-    def __init__(self, index_dir: str | Path, check_interval: float = 1.0, expander: Expander | None = Expander()):
+    def __init__(
+        self,
+        index_dir: str | Path,
+        check_interval: float = 1.0,
+        expander: Expander | None = Expander(),
+        cpu_budget: float | None = EVALUATION_CPU_SECONDS,
+    ):
         """``check_interval``: seconds between checks for a new index generation.
 
         0 checks on every request and makes that request wait for the new
         generation, so each answer reflects every commit made before it.
         ``expander``: where query words' alternatives come from (every source
         by default; None searches the query's own words only).
+        ``cpu_budget``: CPU seconds a request's query evaluation may take before
+        it degrades (``scoring.Budget``, notice ``budget``); None for no limit.
         """
         self.expander = expander
+        self.cpu_budget = cpu_budget
         self.index_dir = Path(index_dir)
         if not windex.exists_in(str(self.index_dir)):
             raise SearchError("no_index", f"no index in {self.index_dir}; build one with `python -m indexer build`")
         self._ix = windex.open_dir(str(self.index_dir))
         self.check_interval = check_interval
-        self._snapshot = _Snapshot(self._ix, self.index_dir)
+        self._snapshot = _Snapshot(self._ix, self.index_dir, expander)
         self._checked = time.monotonic()
         self._swap = threading.Lock()
         self._refreshing = threading.Lock()
@@ -289,7 +313,7 @@ class WhooshEngine:
         """Load the newest generation and swap it in; runs holding ``_refreshing``."""
         try:
             if self._ix.latest_generation() != self._snapshot.generation:
-                fresh = _Snapshot(self._ix, self.index_dir)
+                fresh = _Snapshot(self._ix, self.index_dir, self.expander)
                 with self._swap:
                     old, self._snapshot = self._snapshot, fresh
                     old.retired = True
@@ -321,7 +345,7 @@ class WhooshEngine:
         if unknown:
             raise SearchError("unknown_facet", f"unknown facet {sorted(unknown)[0]!r}")
         with self._lease() as snap:
-            result = _Search(snap, request, self.expander).run()
+            result = _Search(snap, request, self.expander, self.cpu_budget).run()
         result.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return result
 
@@ -400,7 +424,7 @@ class WhooshEngine:
             terms = profiles.weighted_terms(snap, stored.get("title") or "", stored.get("body") or "")
             scores = np.zeros(snap.n_docs, dtype=np.float32)
             if terms:
-                search = _Search(snap, SearchRequest(query=" OR ".join(terms)), None)  # the article's own stems, not expanded
+                search = _Search(snap, SearchRequest(query=" OR ".join(terms)), None, self.cpu_budget)  # the article's own stems, not expanded
                 search._match(compile_query(search.request.query, snap, None))
                 scores = search.scores
             excluded = ~snap.live
@@ -413,11 +437,30 @@ class WhooshEngine:
         return {"id": doc_id, "terms": terms, "similar": similar, "same_story": same_story}
 
 
+class _Evaluation:
+    """One request's ``scoring.Context``: the snapshot's arrays and caches, the request's own CPU budget."""
+
+    def __init__(self, snap: _Snapshot, budget: Budget):
+        self.snap = snap
+        self.n_docs = snap.n_docs
+        self.live = snap.live
+        self.postings = snap.postings
+        self.budget = budget
+
+    def phrase_docs(self, field: str, stems: list[str]) -> np.ndarray | None:
+        return self.snap.phrase_docs(field, stems, self.budget)
+
+    def facet_docs(self, facet: str, values: list[str]) -> np.ndarray:
+        return self.snap.facet_docs(facet, values)
+
+
 class _Search:
     """One request against one snapshot."""
 
-    def __init__(self, snap: _Snapshot, request: SearchRequest, expander: Expander | None):
+    def __init__(self, snap: _Snapshot, request: SearchRequest, expander: Expander | None, cpu_budget: float | None = None):
+        """``cpu_budget``: seconds of CPU the query's evaluation may take (``scoring.Budget``)."""
         self.snap = snap
+        self.budget = Budget(cpu_budget)
         self.request = request
         self.expander = expander
         self.notice: str | None = None
@@ -430,7 +473,9 @@ class _Search:
         with snap.lock:
             compiled = compile_query(request.query, snap, self.expander)
             matched, full_count = self._match(compiled)
-        if compiled.truncated:  # the reader must know part of the query was not searched
+        if self.budget.exceeded:  # the answer is approximate: say so above anything else
+            self.notice = "budget"
+        elif compiled.truncated:  # the reader must know part of the query was not searched
             self.notice = "truncated"
         elif compiled.plain and self.notice is None:  # "partial" says more about the hits
             self.notice = "plain"
@@ -469,7 +514,7 @@ class _Search:
             stored = [snap.searcher.stored_fields(d) for d, _ in ranked]
             stories = [self._story(d, collapse) for d, _ in ranked]
             suggestion = None
-            if full_count < FEW_HITS and compiled.words:
+            if full_count < FEW_HITS and compiled.words and not self.budget.exceeded:
                 suggestion = suggest(snap.vocabulary, request.query, compiled.words)
         hit_list = [hit(fields, score, compiled.stems, compiled.forms) for (_, score), fields in zip(ranked, stored)]
         for h, story in zip(hit_list, stories):
@@ -489,9 +534,11 @@ class _Search:
         )
 
     def _wants_feedback(self, compiled: CompiledQuery) -> bool:
-        """Feedback re-ranks relevance results of queries of ``feedback.MIN_WORDS`` words or more."""
+        """Feedback re-ranks relevance results of queries of ``feedback.MIN_WORDS`` words or more,
+        within the request's CPU budget (a second pass is the first thing a slow request drops)."""
         return (
             self.expander is not None
+            and not self.budget.spent()
             and "feedback" in self.expander.sources
             and self.request.sort == "relevance"
             and len(compiled.own) >= feedback.MIN_WORDS
@@ -512,8 +559,9 @@ class _Search:
             docs = [(f.get("title") or "", f.get("body") or "", score) for f, (_, score) in zip(stored, top)]
             found = feedback.terms(docs, compiled.stems, snap.doc_frequency, snap.n_docs)
             extra = np.zeros(snap.n_docs, dtype=np.float32)
+            ctx = _Evaluation(snap, self.budget)
             for term, weight in found:
-                extra += np.float32(weight) * sc.Terms([(f, term) for f in TEXT_FIELDS]).evaluate(snap)[1]
+                extra += np.float32(weight) * sc.Terms([(f, term) for f in TEXT_FIELDS]).evaluate(ctx)[1]
         first = [d for d, _ in top]
         peak, best = float(extra[first].max()), float(self.scores[first].max())
         if peak > 0 and best > 0:
@@ -551,9 +599,16 @@ class _Search:
         if compiled.is_empty:
             self.scores = np.zeros(snap.n_docs, dtype=np.float32)
             return snap.live.copy(), snap.n_docs
-        excluded = compiled.exclude.evaluate(snap)[0] if compiled.exclude is not None else None
-        results = [clause.evaluate(snap) for clause in compiled.clauses] or [(snap.live, None)]
-        own = [clause.evaluate(snap) for clause in compiled.own] if compiled.expanded else results
+        ctx = _Evaluation(snap, self.budget)
+        excluded = compiled.exclude.evaluate(ctx)[0] if compiled.exclude is not None else None
+        results = []
+        for clause in compiled.clauses:
+            if results and self.budget.spent():
+                break  # the first clauses answer; the notice says the rest was not searched
+            results.append(clause.evaluate(ctx))
+        own = [clause.evaluate(ctx) for clause in compiled.own[: len(results)]] if compiled.expanded else results
+        if not results:  # exclusions only
+            results = own = [(snap.live, None)]
         full_own = _all_of([m for m, _ in own], excluded)
         full = int(np.count_nonzero(full_own))
         self.scores = sum((np.where(m, s, 0) for m, s in results if s is not None), np.zeros(snap.n_docs, np.float32))

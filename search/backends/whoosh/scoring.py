@@ -28,12 +28,12 @@ scores with ``whoosh.scoring.BM25F`` and fails when the block path is not taken.
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import ListMatcher
 from whoosh.util.numeric import byte_to_length
@@ -45,7 +45,7 @@ _CACHED_TERMS = 4096
 
 Match = tuple[np.ndarray, np.ndarray]  # (bool mask, float32 score) per document
 # What the block path calls on a W3 block matcher.
-_BLOCK_METHODS = ("_read_ids", "_read_weights", "_next_block", "is_active")
+_BLOCK_METHODS = ("_read_ids", "_read_weights", "_read_values", "_next_block", "is_active")
 
 
 class IncompatibleWhoosh(RuntimeError):
@@ -79,12 +79,33 @@ def _length_column(segment, field: str):
     return column
 
 
+class Budget:
+    """The CPU time one request may spend evaluating its query, on its own thread's clock.
+
+    Checked between the query's clauses and while phrases are verified: once
+    it is spent, later clauses are not searched and a phrase is searched as
+    its words, and ``exceeded`` says the answer is approximate. ``None``
+    seconds is no limit.
+    """
+
+    def __init__(self, seconds: float | None):
+        self.deadline = None if seconds is None else time.thread_time() + seconds
+        self.exceeded = False
+
+    def spent(self) -> bool:
+        if not self.exceeded and self.deadline is not None and time.thread_time() > self.deadline:
+            self.exceeded = True
+        return self.exceeded
+
+
 class Context(Protocol):
     n_docs: int
     live: np.ndarray
     postings: "Postings"
+    budget: Budget
 
-    def phrase_docs(self, q: wq.Query) -> np.ndarray: ...
+    def phrase_docs(self, field: str, stems: list[str]) -> np.ndarray | None:
+        """Live documents holding the phrase; None when the budget ran out before they were known."""
 
     def facet_docs(self, facet: str, values: list[str]) -> np.ndarray: ...
 
@@ -109,14 +130,30 @@ class Postings:
                     lengths[offset : offset + len(raw)] = _LENGTH_OF_BYTE[raw]
             self.lengths[field] = lengths
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._pinned: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+
+    def read_ahead(self, pairs: list[tuple[str, str]]) -> None:
+        """Read these (field, term) posting lists now and keep them for the generation's life."""
+        for field, text in pairs:
+            if field in self.lengths:
+                self._pinned[field, text] = self._scored(field, text)
 
     def term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, BM25 scores) of one term; callers hold the snapshot lock."""
         key = (field, text)
+        hit = self._pinned.get(key)
+        if hit is not None:
+            return hit
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
             return hit
+        value = self._cache[key] = self._scored(field, text)
+        if len(self._cache) > _CACHED_TERMS:
+            self._cache.popitem(last=False)
+        return value
+
+    def _scored(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         ids, weights = self._read(field, text)
         if len(ids):
             searcher = self.searcher
@@ -126,11 +163,7 @@ class Postings:
             scores = idf * (weights * (K1 + 1)) / (weights + K1 * ((1 - B) + B * fl / avg))
         else:
             scores = np.zeros(0, dtype=np.float32)
-        value = (ids, scores.astype(np.float32))
-        self._cache[key] = value
-        if len(self._cache) > _CACHED_TERMS:
-            self._cache.popitem(last=False)
-        return value
+        return ids, scores.astype(np.float32)
 
     def _read(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Whole posting list as arrays, block by block (Whoosh 2.7's W3 codec).
@@ -171,6 +204,82 @@ def read_postings(m) -> tuple[list, list]:
     else:
         raise IncompatibleWhoosh(f"unexpected posting matcher {type(m).__name__}")
     return ids, weights
+
+
+def phrase_docs(postings: Postings, live: np.ndarray, field: str, stems: list[str], budget: Budget) -> np.ndarray | None:
+    """Live documents whose ``field`` holds ``stems`` as adjacent words in order (Whoosh's ``Phrase``
+    with its default slop of 1), or None when ``budget`` runs out first.
+
+    The candidates are the documents holding every word (numpy, from the
+    posting arrays); positions are decoded for candidates only, rarest word
+    first, and each further word only for the documents still possible, so
+    a phrase of common words costs its rare words' positions. Whoosh's own
+    phrase matcher walks every posting of every word in Python (~2x slower).
+    """
+    lists = [postings.term(field, text)[0] for text in stems]
+    order = sorted(range(len(stems)), key=lambda i: len(lists[i]))
+    candidates = lists[order[0]]
+    for i in order[1:]:
+        candidates = np.intersect1d(candidates, lists[i], assume_unique=True)
+    candidates = np.sort(candidates[live[candidates]])
+    starts: dict[int, set[int]] | None = None  # candidate -> positions the phrase may start at
+    for i in order:
+        if not len(candidates):
+            break
+        found = _positions(postings.searcher.reader(), field, stems[i], candidates, budget)
+        if found is None:
+            return None
+        if starts is None:
+            starts = {d: {p - i for p in ps} for d, ps in found.items()}
+        else:
+            narrowed = {}
+            for d, possible in starts.items():
+                possible = possible.intersection([p - i for p in found.get(d, ())])
+                if possible:
+                    narrowed[d] = possible
+            starts = narrowed
+        candidates = np.fromiter(sorted(starts), dtype=np.int64, count=len(starts))
+    return candidates
+
+
+def _positions(reader, field: str, text: str, docs: np.ndarray, budget: Budget) -> dict[int, list[int]] | None:
+    """Positions of ``text`` in each of ``docs`` (sorted global document numbers), block by block;
+    blocks holding none of them are skipped unread. None when ``budget`` runs out."""
+    out: dict[int, list[int]] = {}
+    for segment, offset in reader.leaf_readers():
+        n = segment.doc_count_all()
+        local = docs[(docs >= offset) & (docs < offset + n)] - offset
+        if not len(local) or (field, text) not in segment:
+            continue
+        fmt = segment.schema[field].format
+        m = segment._terms.matcher(field, segment._text_to_bytes(field, text), fmt)
+        if isinstance(m, ListMatcher):  # postings inlined in the term info: a handful
+            wanted = set(local.tolist())
+            while m.is_active():
+                if m.id() in wanted:
+                    out[m.id() + offset] = fmt.decode_positions(m.value())
+                m.next()
+            continue
+        if not isinstance(m, W3LeafMatcher):
+            raise IncompatibleWhoosh(f"unexpected posting matcher {type(m).__name__}")
+        k = 0  # local[k:] are still ahead
+        while m.is_active() and k < len(local):
+            if m._maxid >= local[k]:
+                if budget.spent():
+                    return None
+                m._read_ids()
+                ids = np.asarray(m._ids, dtype=np.int64)
+                ahead = local[k : int(np.searchsorted(local, m._maxid, side="right"))]  # this block's range
+                at = np.searchsorted(ids, ahead)  # both sorted: where each candidate would sit
+                at = at[ids[np.minimum(at, len(ids) - 1)] == ahead]
+                if len(at):
+                    m._read_values()
+                    values = m._values
+                    for j in at.tolist():
+                        out[int(ids[j]) + offset] = fmt.decode_positions(values[j])
+                k += len(ahead)
+            m._next_block()
+    return out
 
 
 # --- query nodes -------------------------------------------------------------------
@@ -278,7 +387,12 @@ class PhraseOf:
         for field in self.fields:
             if not all(len(ctx.postings.term(field, text)[0]) for text in self.stems):
                 continue  # a word missing from every document's field: no positions to read
-            docs = ctx.phrase_docs(wq.Phrase(field, self.stems))
+            docs = ctx.phrase_docs(field, self.stems)
+            if docs is None:  # out of time: the words, in any order
+                m, s = AllOf([Terms([(field, text)]) for text in self.stems]).evaluate(ctx)
+                mask |= m
+                score += s
+                continue
             if not len(docs):
                 continue
             mask[docs] = True
