@@ -117,8 +117,9 @@ class Sink:
     def refresh_aliases(self) -> int:
         """Re-learn the alias table from every article's evidence; update the articles it changes.
 
-        ``indexer.canonical.refresh`` for a cluster: the table is kept in the meta
-        collection, and a changed article gets a partial update of its entity fields.
+        What ``indexer.canonical.learn_table`` and ``rewrite_stale`` do for a Whoosh build, for a
+        cluster: the table is kept in the meta collection, and a changed article gets a partial
+        update of its entity fields.
         """
         fields = ("id", canonical.EVIDENCE, "person", "organization", "location")
         params = {"include_fields": ",".join(fields)}
