@@ -2,7 +2,7 @@
 
     apt-get install mythes-id            # /usr/share/mythes/th_id_ID_v2.dat, LGPL-2.1 (Ali Ahmadi, 2017)
     .venv/bin/python scripts/train_related.py ../shared/corpus/berita-22k.jsonl --vectors /tmp/stems.kv
-    .venv/bin/python scripts/build_synonyms.py /tmp/stems.kv [--thesaurus PATH] [--out search/expand/data/synonyms.tsv]
+    .venv/bin/python scripts/build_synonyms.py /tmp/stems.kv [--thesaurus PATH] [--min-cosine 0.50] [--out search/expand/data/synonyms.tsv]
 
 The thesaurus (LibreOffice's ``mythes`` format: a headword, then one line per
 sense, ``[pos]|word|word...``, antonyms marked ``[ant]``) lists every sense of
