@@ -486,15 +486,12 @@ def _ambiguous_first_names(people: dict[str, int], votes: dict[str, Counter], na
 @lru_cache(maxsize=1)
 def _curated() -> frozenset[str]:
     """Names the curated tables fix (`Soekarno`, `PSG`, `Korea Utara`): never folded into another."""
-    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
-
-    return frozenset(
-        n for table in (ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES) for pair in table.items() for n in pair
-    )
+    return frozenset(_curated_kinds())
 
 
 @lru_cache(maxsize=1)
 def _curated_values() -> frozenset[str]:
+    """The curated tables' display names: a group holding one is shown by it."""
     from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
 
     return frozenset(v for table in (ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES) for v in table.values())
@@ -608,19 +605,29 @@ def decide_type(name: str, votes: Counter) -> str:
 def _known_kind(name: str) -> str | None:
     """The type a curated or known list gives a name: ``junk.KNOWN_TYPES``, the curated alias
     tables' names, the known organisations, the gazetteer's countries and provinces."""
-    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
     from indexer.extract.junk import known_type
     from indexer.extract.vocab import KNOWN_ORGS
 
     kind = known_type(name)
     if kind:
         return kind
-    for table, kind in ((PERSON_ALIASES, PERSON), (ORG_ALIASES, ORG), (PLACE_ALIASES, PLACE)):
-        if name in table or name in table.values():
-            return kind
+    kind = _curated_kinds().get(name)
+    if kind:
+        return kind
     if name.lower() in KNOWN_ORGS:
         return ORG
     return PLACE if _region(name) else None
+
+
+@lru_cache(maxsize=1)
+def _curated_kinds() -> dict[str, str]:
+    """Every name of the curated alias tables (either side) -> its table's kind."""
+    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
+
+    out: dict[str, str] = {}
+    for table, kind in ((PLACE_ALIASES, PLACE), (ORG_ALIASES, ORG), (PERSON_ALIASES, PERSON)):
+        out.update({name: kind for pair in table.items() for name in pair})
+    return out
 
 
 def _region(name: str) -> bool:
