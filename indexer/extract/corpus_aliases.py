@@ -12,18 +12,35 @@ acronym definitions the text spelt out (`Komisi Pemberantasan Korupsi (KPK)`,
   / `Kementerian Pekerjaan Umum dan Perumahan Rakyat`) in at least
   ``MIN_COOCCUR`` articles, taking the partner it appears beside most;
 * a person's shorter and fuller forms (`Anies` / `Anies Baswedan` / `Anies Rasyid
-  Baswedan`): a form whose words, in order and with the same first and last word,
-  are inside exactly one more common fuller form (a lone word: inside one fuller
-  form that holds ``DOMINANT`` of its uses);
+  Baswedan`, `Sri Mulyani` / `Sri Mulyani Indrawati`): a form whose words, in order and
+  with the same first and last word, are inside one fuller form that holds ``DOMINANT``
+  of its fuller forms' uses (a lone word: of its uses as a first or last word);
+* a lone word and the fuller name its articles name beside it (``_lone_partners``:
+  `Marquez` / `Marc Marquez`, `Alex` / `Alexander Marwata`, `Dortmund` / `Borussia
+  Dortmund`, the acronym head `RSPAD` / `RSPAD Gatot Soebroto`), whatever type each
+  article gave the lone word (the tagger calls lone surnames in sports news
+  organisations): merged when one fuller name dominates and is named beside it in
+  ``COOCCUR_SHARE`` of its articles; a gazetteer place never joins (`Bima` the regency);
 * spelling variants (`Soeharto`/`Suharto`, `Mohamad`/`Mohammad`, doubled letters,
-  `Dj`/`J`): one ``variant_key``;
-* the curated nickname table of ``aliases`` (`Jokowi`), which always wins.
+  `Dj`/`J`): one ``variant_key``; an organisation's words in another order;
+* the curated nickname tables of ``aliases`` (`Jokowi`), which always win, whatever type
+  an article gave the name (`SUGBK` is the place `Gelora Bung Karno`); `Provinsi X` is the
+  province `X`.
+
+Refused (``AliasTable.refused``, never a value): the long form of a generic acronym
+(`Badan Usaha Milik Negara (BUMN)`). Ambiguous (``AliasTable.ambiguous``): a lone first
+name that starts the names of ``AMBIGUOUS`` people or more (`Bambang`, `Agus`) never maps
+to one of them, and is dropped from an article that names a fuller form holding it.
 
 The display name of a group is its most common full form: for people the most
 used name of two words or more, for organisations and places the most used form
-(the news' own name for a body is often its acronym: `KPK`, `DPR`). Types are
-decided by the corpus too (``vote_types``): a name is the type most of its
-documents give it.
+(the news' own name for a body is often its acronym: `KPK`, `DPR`), a curated name
+when the group holds one. Types are decided by the corpus, per group (``decide_type``
+over the votes of all its members' articles): curated and known lists first, then
+a person when the cue-needing person finders give it a quarter of its articles and
+no word of it is an organisation's or place's, an organisation when the finders give
+it a third and it is no gazetteer country or province (`Liverpool` the club), else the
+majority.
 
 The table is a pure function of the index's evidence, so an incremental build
 recomputes it and rewrites only the documents whose values change
@@ -40,7 +57,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.extract.aliases import merge_key
+from indexer.extract.junk import is_junk
 from indexer.extract.mention import KINDS, ORG, PERSON, PLACE
 from indexer.extract.vocab import ORG_HEADS
 
@@ -51,6 +68,20 @@ MIN_FULLER = 3
 # A lone word (`Anies`) is a fuller name's alias when that name holds this share of the
 # lone word's fuller forms' documents.
 DOMINANT = 0.8
+# A lone word (`Marquez`, `Alex`) joins the fuller name its articles name beside it
+# (`Marc Marquez`, `Alexander Marwata`) when they do so in at least this share of its articles.
+COOCCUR_SHARE = 0.3
+# A lone first name that starts this many people's names, who together are named more often
+# than it (`Bambang`: Soesatyo, Brodjonegoro, Widjojanto...), names nobody: it is refused.
+AMBIGUOUS = 3
+# Type by the corpus: a name with no organisation or place word that the person finders
+# (which need a cue) call a person in this share of its articles is a person (`Neymar`,
+# `Veronica Koman`: the tagger's weak organisation class types lone names in sports and
+# politics news as organisations); a name the finders call an organisation in this share
+# of its articles, unless a gazetteer country or province, is one (`Liverpool`, `Barcelona`:
+# clubs named after their city, in sports news).
+PERSON_SHARE = 0.25
+ORG_SHARE = 1 / 3
 TABLE_FILE = "aliases.json"
 SEP = "|"
 
@@ -147,10 +178,14 @@ def untyped(value: str) -> tuple[str, str]:
 
 @dataclass
 class AliasTable:
-    """(kind, surface value) -> canonical value, plus the corpus' type for each name."""
+    """(kind, surface value) -> canonical value, the corpus' type for each name, the names
+    that name no one (``refused``) and the first names many people share (``ambiguous``:
+    dropped from an article that names a fuller form holding them)."""
 
     canonical: dict[str, str] = field(default_factory=dict)  # typed value -> canonical name
     types: dict[str, str] = field(default_factory=dict)  # name -> the kind the corpus gives it
+    refused: frozenset[str] = frozenset()  # names never shown as a value
+    ambiguous: frozenset[str] = frozenset()  # `Bambang` beside `Bambang Irianto` the "place"
 
     def name(self, kind: str, value: str) -> str:
         return self.canonical.get(typed(kind, value), value)
@@ -163,11 +198,14 @@ class AliasTable:
         return sorted({untyped(v)[1] for v, c in self.canonical.items() if c == canonical} - {canonical})
 
     def apply(self, people: list[str], orgs: list[str], places: list[str]) -> tuple[list[str], list[str], list[str]]:
-        """An article's values through the table: canonical names, corpus types, order kept."""
+        """An article's values through the table: canonical names, corpus types, refusals, order kept."""
         out: dict[str, list[str]] = {PERSON: [], ORG: [], PLACE: []}
+        words = {w for v in (*people, *orgs, *places) if " " in v for w in v.split()} if self.ambiguous else set()
         for kind, values in ((PERSON, people), (ORG, orgs), (PLACE, places)):
             for value in values:
                 name = self.name(kind, value)
+                if name in self.refused or (name in self.ambiguous and name in words):
+                    continue
                 target = out[self.kind(kind, name)]
                 if name not in target:
                     target.append(name)
@@ -179,15 +217,18 @@ class AliasTable:
     def __bool__(self) -> bool:
         """A table that only types names (no alias yet) is still a table: `table or default`
         must not take it for none."""
-        return bool(self.canonical or self.types)
+        return bool(self.canonical or self.types or self.refused or self.ambiguous)
 
     def to_json(self) -> str:
-        return json.dumps({"canonical": self.canonical, "types": self.types}, ensure_ascii=False, sort_keys=True)
+        data = {"canonical": self.canonical, "types": self.types, "refused": sorted(self.refused),
+                "ambiguous": sorted(self.ambiguous)}
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "AliasTable":
         data = json.loads(text)
-        return cls(dict(data.get("canonical", {})), dict(data.get("types", {})))
+        return cls(dict(data.get("canonical", {})), dict(data.get("types", {})), frozenset(data.get("refused", ())),
+                   frozenset(data.get("ambiguous", ())))
 
     def save(self, index_dir: str | Path) -> None:
         path = Path(index_dir) / TABLE_FILE
@@ -214,13 +255,28 @@ def learn(documents: list[list[str]]) -> AliasTable:
     counts: Counter = Counter()  # typed value -> documents
     pairs: Counter = Counter()  # (short typed, long typed) seen together
     defined: Counter = Counter()  # (short name, long name) spelt out
+    partners: dict[str, Counter] = defaultdict(Counter)  # lone word -> fuller names of its articles holding it
+    inside: dict[str, Counter] = defaultdict(Counter)  # name -> longer names of its articles holding it
+    cut: Counter = Counter()  # (name cut at `dan`, the acronym its article defines the whole by)
+    docs: Counter = Counter()  # name -> articles, whatever their types
+    held: Counter = Counter()  # name -> articles where a longer name holds it
     for values in documents:
         names = [v for v in values if not v.startswith("def" + SEP)]
         counts.update(names)
+        plain = {untyped(v)[1] for v in names}
+        docs.update(plain)
+        for name, longer in _inside_partners(names).items():
+            inside[name].update(longer)
+            held[name] += 1
         for v in values:
             if v.startswith("def" + SEP):
                 _, short, long = v.split(SEP)
                 defined[(short, long)] += 1
+                head = long.split(" dan ")[0]
+                if head != long and head in plain:  # `Kementerian Lingkungan Hidup` cut at `dan`
+                    cut[(head, short)] += 1
+        for word, fuller in _lone_partners(names).items():
+            partners[word].update(fuller)
         orgs = [untyped(v)[1] for v in names if v.startswith(ORG + SEP)]
         # Short forms learnt by co-occurrence are syllabic (`Kemenkeu`, `Baleg`) or
         # `Kementerian X`: an all-capitals acronym collides too often (`KPU` is not
@@ -233,10 +289,12 @@ def learn(documents: list[list[str]]) -> AliasTable:
             for long in orgs:
                 if long != short and len(long) > len(short) and _short_form(short, long):
                     pairs[(short, long)] += 1
-    types = vote_types(counts)
-    name_count: Counter = Counter()
+    votes: dict[str, Counter] = defaultdict(Counter)
     for value, n in counts.items():
-        name_count[untyped(value)[1]] += n
+        kind, name = untyped(value)
+        votes[name][kind] += n
+    name_count = Counter({name: sum(v.values()) for name, v in votes.items()})
+    kinds = {name: decide_type(name, v) for name, v in votes.items()}
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -244,13 +302,11 @@ def learn(documents: list[list[str]]) -> AliasTable:
             x = parent[x]
         return x
 
-    def kind_of(name: str) -> str:
-        return types.get(name) or next(k for k in KINDS if typed(k, name) in counts)
-
-    def union(a: str, b: str) -> None:
+    def union(a: str, b: str, across: bool = False) -> None:
         """Merge two names' groups; names of two types never merge (`PSG` the club is not
-        `Paulus Suryanta Ginting`), and a curated name keeps its own group."""
-        if a not in name_count or b not in name_count or kind_of(a) != kind_of(b):
+        `Paulus Suryanta Ginting`) unless ``across`` (a lone word the articles name beside a
+        fuller name), and a curated name keeps its own group."""
+        if a not in name_count or b not in name_count or (not across and kinds[a] != kinds[b]):
             return
         ra, rb = find(a), find(b)
         if ra != rb and ra not in _curated():
@@ -258,9 +314,24 @@ def learn(documents: list[list[str]]) -> AliasTable:
         elif ra != rb and rb not in _curated():
             parent[rb] = ra
 
+    # The curated tables first, whatever type an article gave the name (`SUGBK` the
+    # "organisation" is `Gelora Bung Karno` the place); `Provinsi DKI Jakarta` is `Jakarta`.
+    for name in name_count:
+        target = _curated_name(name) or _province(name)
+        if target and target != name and find(name) == name:
+            parent[name] = target
+            name_count.setdefault(target, 0)
+            kinds.setdefault(target, _known_kind(target) or kinds[name])
     # Organisations: definitions, then short forms by their most frequent partner.
     for (short, long), _ in defined.most_common():
         union(short, long) if long in name_count else None
+    # A name cut at `dan` beside the definition of the whole (`Kementerian Lingkungan Hidup dan
+    # Kehutanan (KLHK)`) is the defined body, never its display.
+    fragments = set()
+    for (head, short), n in cut.items():
+        if n >= MIN_COOCCUR and short in name_count:
+            union(head, short)
+            fragments.add(head)
     best: dict[str, tuple[int, str]] = {}
     for (short, long), n in pairs.items():
         if n >= MIN_COOCCUR and n > best.get(short, (0, ""))[0]:
@@ -284,40 +355,165 @@ def learn(documents: list[list[str]]) -> AliasTable:
     # People: shorter forms inside one fuller form.
     people = {untyped(v)[1]: n for v, n in counts.items() if v.startswith(PERSON + SEP)}
     _people_groups(people, union, find)
-    # Spelling variants, every kind.
+    # Spelling variants, every kind; an organisation's words in another order
+    # (`Timnas U-16 Indonesia` / `Timnas Indonesia U-16`).
     by_variant: dict[str, list[str]] = defaultdict(list)
     for name in name_count:
         if not name.replace(" ", "").isupper():  # acronyms are not spelt two ways: `UII` is not `UI`
-            by_variant[variant_key(name)].append(name)
+            key = variant_key(name)
+            by_variant[" ".join(sorted(key.split())) if kinds[name] == ORG else key].append(name)
     for group in by_variant.values():
         for other in group[1:]:
             union(other, group[0])
-    groups: dict[str, list[str]] = defaultdict(list)
+    # A lone word and the fuller name its articles name beside it (`Marquez` / `Marc
+    # Marquez`, `Alex` / `Alexander Marwata`, `Dortmund` / `Borussia Dortmund`), whatever
+    # type each article gave the lone word (`Newcastle` the "person" / `Newcastle United`).
+    from indexer.extract.gazetteer import places
+
+    for word, fuller in partners.items():
+        if word in _curated() or word.lower() in places():  # `Bima` the regency is not `Bima Sakti`
+            continue
+        groups: Counter = Counter()
+        for other, n in fuller.items():
+            if name_count[other] >= MIN_COOCCUR:  # one headline's glue is no evidence
+                groups[find(other)] += n
+        if not groups:
+            continue
+        root, n = groups.most_common(1)[0]
+        if (
+            n >= DOMINANT * sum(groups.values()) and n >= MIN_FULLER and n >= COOCCUR_SHARE * docs[word]
+            and (kinds[root] != PLACE or kinds[word] == PLACE)  # `Hotman` is not the "place" `Hotman Paris`
+        ):
+            union(word, root, across=True)
+    # A fragment of a longer name (`Gatot Soebroto` of `RSPAD Gatot Soebroto`, `Metro Jaya` of
+    # `Polda Metro Jaya`): a name its articles nearly always write inside a longer one.
+    for name, longer in inside.items():
+        if name in _curated() or name.lower() in places() or docs[name] < MIN_FULLER:
+            continue
+        if held[name] < DOMINANT * docs[name]:
+            continue
+        groups = Counter()
+        for other, n in longer.items():
+            if name_count[other] >= MIN_COOCCUR:
+                groups[find(other)] += n
+        if groups and groups.most_common(1)[0][1] >= sum(groups.values()) / 2:
+            union(name, groups.most_common(1)[0][0], across=True)
+    groups_of: dict[str, list[str]] = defaultdict(list)
     for name in name_count:
-        groups[find(name)].append(name)
+        groups_of[find(name)].append(name)
     canonical: dict[str, str] = {}
-    people_names = {untyped(v)[1] for v in counts if v.startswith(PERSON + SEP)}
-    for members in groups.values():
+    types = {name: kinds[name] for name, v in votes.items() if len(v) > 1}
+    for members in groups_of.values():
         if len(members) < 2:
             continue
-        display = _display(members, name_count, people_names)
-        kind = types.get(display, _majority_kind(members, counts))
+        # The fuller forms carry the type: the tagger guesses a lone word's (`Veronica` the "place").
+        fuller = [m for m in members if " " in m] or members
+        group_votes: Counter = sum((votes[m] for m in fuller), Counter())
+        main = max(fuller, key=lambda m: (name_count[m], m))
+        kind = next((k for k in map(_known_kind, members) if k), None) or decide_type(main, group_votes)
+        display = next((m for m in members if m in _curated_values()), None) or _display(
+            [m for m in members if m not in fragments] or members, {m for m in members if kinds[m] == kind},
+            name_count, kind)
+        types[display] = kind
         for member in members:
             for k in KINDS:
                 if typed(k, member) in counts and member != display:
                     canonical[typed(k, member)] = display
-        types.setdefault(display, kind)
-    return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count})
+    # `Badan Usaha Milik Negara (BUMN)`: the long form of a generic acronym names no one body either.
+    generic = {long for short, long in defined if is_junk(short)}
+    ambiguous = _ambiguous_first_names(people, votes, name_count, groups_of, find)
+    return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count}, frozenset(generic), ambiguous)
+
+
+def _lone_partners(names: list[str]) -> dict[str, set[str]]:
+    """One article's lone words -> its fuller names that hold them: as a word (`Marquez` in
+    `Marc Marquez`), for a person as the start of the first word (`Alex` in `Alexander
+    Marwata`); an acronym only as the head (`RSPAD` of `RSPAD Gatot Soebroto`: `KPK` is in
+    `Dewan Pengawas KPK` without being it)."""
+    plain = {untyped(v)[1] for v in names}
+    lone = [n for n in plain if " " not in n and len(n) >= 3]
+    if not lone:
+        return {}
+    people = {untyped(v)[1] for v in names if v.startswith(PERSON + SEP)}
+    fuller = [(f, f.split()) for f in plain if " " in f]
+    return {
+        w: {f for f, words in fuller if w == words[0] or (not w.isupper() and (
+            w in words or (f in people and words[0].startswith(w))))}
+        for w in lone
+    }
+
+
+def _inside_partners(names: list[str]) -> dict[str, set[str]]:
+    """One article's names of two words or more -> its longer names that hold them, word for
+    word (`Gatot Soebroto` in `RSPAD Gatot Soebroto`)."""
+    plain = {untyped(v)[1] for v in names}
+    spaced = [(f" {f} ", f) for f in plain if " " in f]
+    out = {}
+    for name in plain:
+        if " " in name:
+            longer = {f for padded, f in spaced if f != name and f" {name} " in padded}
+            if longer:
+                out[name] = longer
+    return out
+
+
+def _ambiguous_first_names(people: dict[str, int], votes: dict[str, Counter], name_count: Counter,
+                           groups_of: dict[str, list[str]], find) -> frozenset[str]:
+    """Lone first names that join no fuller name and start the names of ``AMBIGUOUS`` people
+    or more, named more often than it together (`Bambang`, `Agus`): never mapped to one of
+    them, and dropped from an article naming a fuller form (which the article's own
+    coreference missed: `Bambang` the tagger's "place" beside `Bambang Irianto`); alone in
+    an article it stays (`Vincent dan Desta`, the TV hosts). A place the gazetteer knows is
+    none (`Bandung` is not `Bandung Bondowoso`)."""
+    from indexer.extract.gazetteer import places
+
+    by_first: dict[str, set[str]] = defaultdict(set)
+    for name, n in people.items():
+        words = name.split()
+        if len(words) > 1 and n >= MIN_COOCCUR:
+            by_first[words[0]].add(find(name))
+    out = set()
+    for name, roots in by_first.items():
+        if (
+            name in votes and votes[name][PERSON] and len(groups_of[find(name)]) == 1 and name not in _curated()
+            and len(roots) >= AMBIGUOUS and name.lower() not in places()
+            and sum(name_count[m] for r in roots for m in groups_of[r]) >= name_count[name]
+        ):
+            out.add(name)
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)
 def _curated() -> frozenset[str]:
     """Names the curated tables fix (`Soekarno`, `PSG`, `Korea Utara`): never folded into another."""
+    return frozenset(_curated_kinds())
+
+
+@lru_cache(maxsize=1)
+def _curated_values() -> frozenset[str]:
+    """The curated tables' display names: a group holding one is shown by it."""
     from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
 
-    return frozenset(
-        n for table in (ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES) for pair in table.items() for n in pair
-    )
+    return frozenset(v for table in (ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES) for v in table.values())
+
+
+def _curated_name(name: str) -> str | None:
+    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
+
+    return next((t[name] for t in (PERSON_ALIASES, ORG_ALIASES, PLACE_ALIASES) if name in t), None)
+
+
+def _province(name: str) -> str | None:
+    """`Provinsi DKI Jakarta` -> `Jakarta`, `Provinsi Riau` -> `Riau`: a province is its name."""
+    from indexer.extract.aliases import PLACE_ALIASES
+    from indexer.extract.gazetteer import PROVINCE, places
+
+    head, _, rest = name.partition(" ")
+    if head.lower() != "provinsi" or not rest:
+        return None
+    rest = PLACE_ALIASES.get(rest, rest)
+    hit = places().get(rest.lower())
+    return rest if hit and hit[1] == PROVINCE else None
 
 
 def _short_form(short: str, long: str) -> bool:
@@ -346,8 +542,12 @@ def _people_groups(people: dict[str, int], union, find) -> None:
             lone.append(name)
             continue
         fuller = [o for o in by_first[words[0]] if len(o.split()) > len(words) and _inside(words, o.split())]
-        if len(fuller) == 1:  # two fuller forms are two people: `Budi Santoso` stays apart
+        seen = [o for o in fuller if people[o] >= MIN_COOCCUR]  # not a headline's glue (`Sri Mulyani Beberkan`)
+        top = max(seen, key=lambda o: (people[o], o)) if seen else None
+        if len(fuller) == 1:
             union(name, fuller[0])
+        elif top and people[top] >= DOMINANT * sum(people[o] for o in seen):
+            union(name, top)  # one fuller form dominates; two alike are two people: `Budi Santoso` stays apart
     for name in lone:
         groups: Counter = Counter()  # fuller names with this word, first (`Anies`) or last (`Marquez`)
         for other in by_first[name] + by_word[name]:
@@ -374,30 +574,74 @@ def _inside(words: list[str], other: list[str]) -> bool:
     return all(w in it for w in words)
 
 
-def _display(members: list[str], count: Counter, people_names: set[str]) -> str:
-    """The most common full form: for people two words or more; else the most used."""
-    people = [m for m in members if m in people_names and " " in m]
-    pool = people or members
+def _display(members: list[str], typed_as: set[str], count: Counter, kind: str) -> str:
+    """The most common full form, of the group's type (``typed_as``) when one is: for people two
+    words or more; else the most used."""
+    pool = [m for m in members if " " in m] if kind == PERSON else []
+    pool = [m for m in pool if m in typed_as] or pool or [m for m in members if m in typed_as] or members
     return max(pool, key=lambda m: (count[m], len(m), m))
 
 
-def _majority_kind(members: list[str], counts: Counter) -> str:
-    votes: Counter = Counter()
-    for m in members:
-        for k in KINDS:
-            votes[k] += counts.get(typed(k, m), 0)
-    return votes.most_common(1)[0][0]
+def decide_type(name: str, votes: Counter) -> str:
+    """A name's type by the corpus (``votes``: kind -> articles): a curated or known list
+    first; then a person when the person finders give it ``PERSON_SHARE`` of its person and
+    organisation articles, no fewer than its place articles, and no word of it heads or ends
+    an organisation or place (`Muenchen` of `Bayern Muenchen` stays a place); an organisation when the
+    finders give it ``ORG_SHARE`` and it is no gazetteer country or province; else the
+    majority (a place wins a tie, being the gazetteer's, then an organisation)."""
+    known = _known_kind(name)
+    if known:
+        return known
+    total = sum(votes.values())
+    person, org, place = votes[PERSON], votes[ORG], votes[PLACE]
+    if org and person >= max(MIN_FULLER, PERSON_SHARE * (person + org), place) and not _worded(name):
+        return PERSON
+    if len(votes) > 1 and votes[ORG] >= max(MIN_FULLER, ORG_SHARE * total) and not _region(name):
+        return ORG
+    return max(votes, key=lambda k: (votes[k], KINDS.index(k)))
 
 
-def vote_types(counts: Counter) -> dict[str, str]:
-    """Each name's type by the corpus: the kind most of its documents give it (ties keep
-    person < organisation < place order out: a place wins a tie, being the gazetteer's)."""
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for value, n in counts.items():
-        kind, name = untyped(value)
-        votes[name][kind] += n
-    out = {}
-    for name, v in votes.items():
-        if len(v) > 1:
-            out[name] = max(v, key=lambda k: (v[k], KINDS.index(k)))
+@lru_cache(maxsize=65536)
+def _known_kind(name: str) -> str | None:
+    """The type a curated or known list gives a name: ``junk.KNOWN_TYPES``, the curated alias
+    tables' names, the known organisations, the gazetteer's countries and provinces."""
+    from indexer.extract.junk import known_type
+    from indexer.extract.vocab import KNOWN_ORGS
+
+    kind = known_type(name)
+    if kind:
+        return kind
+    kind = _curated_kinds().get(name)
+    if kind:
+        return kind
+    if name.lower() in KNOWN_ORGS:
+        return ORG
+    return PLACE if _region(name) else None
+
+
+@lru_cache(maxsize=1)
+def _curated_kinds() -> dict[str, str]:
+    """Every name of the curated alias tables (either side) -> its table's kind."""
+    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
+
+    out: dict[str, str] = {}
+    for table, kind in ((PLACE_ALIASES, PLACE), (ORG_ALIASES, ORG), (PERSON_ALIASES, PERSON)):
+        out.update({name: kind for pair in table.items() for name in pair})
     return out
+
+
+def _region(name: str) -> bool:
+    """A gazetteer country, province or region: a place whatever the finders say."""
+    from indexer.extract.gazetteer import COUNTRY, PROVINCE, REGION, places
+
+    hit = places().get(name.lower())
+    return bool(hit) and hit[1] in (COUNTRY, PROVINCE, REGION)
+
+
+def _worded(name: str) -> bool:
+    """Whether a word of the name makes it an organisation or place (`Partai`, `FC`,
+    `Jalan`), or is an acronym (`HAM Veronica Koman` is no person's name)."""
+    from indexer.extract.vocab import ORG_CUES, ORG_HEADS, ORG_TAILS, PLACE_HEADS
+
+    words = ORG_HEADS | ORG_CUES | ORG_TAILS | PLACE_HEADS
+    return any(w.lower() in words or (len(w) > 2 and w.isupper() and len(name.split()) > 1) for w in name.split())
