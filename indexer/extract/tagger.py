@@ -136,13 +136,21 @@ def featurise(text: str, rules: list[Mention] | None = None) -> tuple[list[list[
             caps = [i for i, t in enumerate(tokens) if t[:1].isupper() and t.lower() not in never]
             if not caps:
                 continue
-            if len(caps) >= 3:
+            if len(caps) >= 3 and tokens[-1] not in _SENTENCE_END:
                 tokens, caps = _unshout(tokens, caps, ordinary)
             marks = marker.marks([line.start() + m.start() for m in matches[s0:s1]]) if marker else None
             for a, b in _windows(tokens, caps, ordinary):
+                if windows:
+                    features.append(_stop(cache))
                 features += sequence_features(tokens, a, b, cache, marks)
                 windows.append((matches[s0 + a:s0 + b], line.start(), b - a))
     return features, windows
+
+
+def _stop(cache: Features) -> list[str]:
+    """What the CRF sees between two windows: a sentence-final full stop, so that no name
+    runs from one window into the next (the label path would otherwise join them)."""
+    return cache.bundle(".")[0] + ["EOS"]
 
 
 def names(text: str, labels: list[str], windows: Windows) -> list[Mention]:
@@ -153,7 +161,7 @@ def names(text: str, labels: list[str], windows: Windows) -> list[Mention]:
         for kind, i, j in spans(labels[pos:pos + size]):
             start, end = base + window[i].start(), base + window[j - 1].end()
             out.append(_mention(_KINDS[kind], text[start:end], start, end))
-        pos += size
+        pos += size + 1  # and the stop after it
     return out
 
 
