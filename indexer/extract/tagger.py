@@ -111,9 +111,8 @@ def tagged_mentions(text: str, rules: list[Mention] | None = None) -> list[Menti
     """
     crf, _ = _tagger()
     features, windows = featurise(text, rules)
-    # One CRF call for the whole article: windows are joined end to end (they start and
-    # end two words from any capital, where the label is `O` on both sides of a join),
-    # which costs one call's overhead instead of ~30.
+    # One CRF call for the whole article: windows are joined end to end with a full stop
+    # between them (``_stop``), which costs one call's overhead instead of ~30.
     return names(text, crf.tag(features), windows) if features else []
 
 
