@@ -74,6 +74,8 @@ def hostile_cases() -> list[tuple[str, dict[str, list[str]]]]:
         ("unicode junk", {"q": ["\u200b\u0301" * 200 + "ẞ" * 100]}),
         ("emoji and symbols", {"q": ["🔥" * 300 + " !@#$%^&*()"]}),
         ("too long", {"q": ["x" * 1001]}),
+        ("markup in the query", {"q": ['<script>alert(1)</script> "><img src=x onerror=alert(1)> banjir']}),
+        ("markup in a facet value", {"q": ["banjir"], "entity": ['<b onmouseover="alert(1)">Jokowi</b>']}),
         ("colloquial, every word expanded", {"q": [" ".join(["gak", "udah", "duit", "ortu", "nyetir", "bokap", "ngutang", "wafat"] * 12)[:1000]]}),
     ]
 

@@ -67,6 +67,10 @@ RETOLD_NAMES = 1
 # the window (at least one): single links would chain a day's football or
 # market reports into one "story".
 LINK_SHARE = 0.34
+# Fingerprints the LSH indexes hold before the days a batch does not need are
+# unloaded (a 10x corpus would otherwise keep every day in memory); a story's
+# membership stays, so matching is the same as with every day loaded.
+MAX_LOADED = 50_000
 
 _WORD = re.compile(r"[^\W_]+")
 _SCHEME = MinHash(num_perm=NUM_PERM)  # the permutations every fingerprint shares
@@ -184,7 +188,10 @@ class StoryTable:
 
     Only the days a batch needs (its own, +- ``WINDOW_DAYS``) are loaded into
     the LSH indexes, so an incremental build of today's articles does not read
-    the whole history. Writes go to SQLite in one transaction that the build
+    the whole history; once they hold ``MAX_LOADED`` fingerprints, the days a
+    batch does not need are unloaded (their fingerprints, not their story
+    memberships, which the share rule counts), so a long build's memory stays
+    bounded and its stories are the ones every day loaded would give. Writes go to SQLite in one transaction that the build
     commits right after the index commit (``commit``), or drops (``rollback``).
     """
 
@@ -212,12 +219,16 @@ class StoryTable:
         self.story_of: dict[str, str] = {}  # for the loaded ids
         self.members: dict[str, set[str]] = {}  # story -> its loaded ids
         self.by_title: dict[str, set[str]] = {}  # title stem -> the loaded ids whose title holds it
+        self.by_day: dict[int, set[str]] = {}  # day -> the loaded ids published that day
         self.days_loaded: set[int] = set()
 
     # -- loading -------------------------------------------------------------------
 
     def _load_days(self, days: set[int]) -> None:
-        wanted = {d + k for d in days for k in range(-WINDOW_DAYS, WINDOW_DAYS + 1)} - self.days_loaded
+        window = {d + k for d in days for k in range(-WINDOW_DAYS, WINDOW_DAYS + 1)}
+        if len(self.loaded) > MAX_LOADED:
+            self._unload_days(self.days_loaded - window)
+        wanted = window - self.days_loaded
         if not wanted:
             return
         rows = self.db.execute(
@@ -231,8 +242,25 @@ class StoryTable:
                 self._remember(doc_id, story, fp)
         self.days_loaded |= wanted
 
+    def _unload_days(self, days: set[int]) -> None:
+        """Drop the fingerprints of ``days`` from memory; ``_load_days`` reads them again if a batch needs them."""
+        for day in days:
+            for doc_id in self.by_day.pop(day, ()):
+                self._unload(doc_id)
+        self.days_loaded -= days
+
+    def _unload(self, doc_id: str) -> None:
+        fp = self.loaded.pop(doc_id, None)
+        if fp is not None:
+            self.body_lsh.remove(doc_id)
+            self.lead_lsh.remove(doc_id)
+            for word in fp.title:
+                self.by_title[word].discard(doc_id)
+            self.by_day.get(fp.day, set()).discard(doc_id)
+
     def _remember(self, doc_id: str, story: str, fp: Fingerprint) -> None:
         self.loaded[doc_id] = fp
+        self.by_day.setdefault(fp.day, set()).add(doc_id)
         self.story_of[doc_id] = story
         self.members.setdefault(story, set()).add(doc_id)
         self.body_lsh.insert(doc_id, fp.body)
@@ -241,13 +269,9 @@ class StoryTable:
             self.by_title.setdefault(word, set()).add(doc_id)
 
     def _forget_loaded(self, doc_id: str) -> None:
-        fp = self.loaded.pop(doc_id, None)
-        if fp is not None:
-            self.body_lsh.remove(doc_id)
-            self.lead_lsh.remove(doc_id)
-            for word in fp.title:
-                self.by_title[word].discard(doc_id)
-            story = self.story_of.pop(doc_id)
+        self._unload(doc_id)
+        story = self.story_of.pop(doc_id, None)
+        if story is not None:
             self.members[story].discard(doc_id)
 
     # -- assigning -----------------------------------------------------------------
@@ -343,6 +367,7 @@ class StoryTable:
         self.story_of.clear()
         self.members.clear()
         self.by_title.clear()
+        self.by_day.clear()
         self.days_loaded.clear()
         self.body_lsh = MinHashLSH(threshold=BODY_LSH, num_perm=NUM_PERM)
         self.lead_lsh = MinHashLSH(threshold=LEAD_LSH, num_perm=NUM_PERM)

@@ -77,3 +77,33 @@ def test_a_build_reports_cpu_per_stage_and_leaves_no_segments_in_progress(tmp_pa
     assert all(summary.stage_cpu.get(stage, 0) > 0 for stage in STAGES), summary.stage_cpu
     assert not (tmp_path / "ix" / "incoming").exists()
     assert not (tmp_path / "ix" / "spool").exists(), "a finished build leaves no prepared articles behind"
+
+
+@pytest.mark.parametrize("blocklimit", [128, 3])  # 3: terms of several posting blocks
+def test_the_fast_postings_writer_writes_the_bytes_whoosh_writes(tmp_path, sample_records, blocklimit):
+    """``indexer.postings`` replaces Whoosh's postings loop; every segment file must stay the same."""
+    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.writing import SegmentWriter
+
+    from indexer.schema import build_schema
+    from indexer.segments import _SegmentWriter, whoosh_fields
+
+    src = tmp_path / "some.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in sample_records[:40]), encoding="utf-8")
+    docs = [prepare(a) for a in iter_sources([src])]
+    files = {}
+    for name, writer_class in (("whoosh", SegmentWriter), ("fast", _SegmentWriter)):
+        folder = tmp_path / name
+        folder.mkdir()
+        ix = index.create_in(str(folder), build_schema())
+        writer = writer_class(ix, codec=W3Codec(blocklimit=blocklimit), compound=False)
+        for n, doc in enumerate(docs):
+            writer.add_document(**whoosh_fields(doc, f"c{n % 7}"))
+        segment = writer._finalize_segment()
+        writer._close_segment()
+        prefix = segment.segment_id()
+        files[name] = {p.name.replace(prefix, ""): p.read_bytes() for p in folder.iterdir() if p.name.startswith(prefix)}
+    assert {".trm", ".pst"} <= set(files["fast"])
+    assert files["fast"].keys() == files["whoosh"].keys()
+    for ext in files["whoosh"]:
+        assert files["fast"][ext] == files["whoosh"][ext], ext

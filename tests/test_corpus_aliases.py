@@ -83,3 +83,27 @@ def test_a_table_that_only_types_names_is_applied():
 
     table = AliasTable({}, {"Marchand Hype": "location"})
     assert facet_values(["person|Marchand Hype", "location|Marchand Hype"], table)["person"] == []
+
+
+def _people(ix_dir: Path) -> dict[str, set[str]]:
+    with index.open_dir(str(ix_dir)).searcher() as searcher:
+        return {doc["id"]: set(doc.get("person") or []) for doc in searcher.documents()}
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
+def test_a_lone_name_merged_later_by_the_articles_naming_it_beside_its_fuller_form(tmp_path):
+    """`Alex mengatakan` (KPK news) alone is one value; articles indexed later that name
+    `Wakil Ketua KPK Alexander Marwata` and then `Alex` teach the merge: one value left."""
+    alone, beside = "aba1df9fcb88da6d", ("4dc95f4478aa31bf", "1eb6c49d829a6d5d", "545d78a5c22725ea", "8437f0a442928730")
+    first, later = tmp_path / "first.jsonl", tmp_path / "later.jsonl"
+    first.write_text("".join(json.dumps(r) + "\n" for r in _records([alone])), encoding="utf-8")
+    later.write_text("".join(json.dumps(r) + "\n" for r in _records(beside)), encoding="utf-8")
+    ix = tmp_path / "ix"
+    build_index([first], ix, workers=1)
+    assert "Alex" in _people(ix)[alone]
+    summary = build_index([later], ix, workers=1)
+    people = _people(ix)
+    assert summary.recanonicalised >= 1
+    assert "Alex" not in set().union(*people.values())
+    assert "Alexander Marwata" in people[alone], people[alone]
+    assert "Alex" in AliasTable.load(ix).aliases_of("Alexander Marwata")

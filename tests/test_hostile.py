@@ -1,5 +1,8 @@
 """Requests built to be expensive answer 200 (degraded with a notice) or 400, never a 500.
 
+Through the JSON API and through the HTML page alike: the page says in
+Indonesian why it refused or degraded, and shows the user's text escaped.
+
 The cost bound itself (no request over 250 ms CPU on the 22k index) is measured
 in ``bench/query_bench.py`` over the same set, not asserted here.
 """
@@ -9,9 +12,11 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
+from markupsafe import escape
 
 from bench.hostile import hostile_cases
 from search.model import NOTICES
+from search.param_spec import ERRORS
 from search.backends.whoosh.engine import WhooshEngine
 from web import create_app
 
@@ -38,6 +43,27 @@ def test_hostile_request_answers_cleanly(client, label, params):
     assert body["notice"] in (*NOTICES, None)
     if label in DEGRADED:
         assert body["notice"] == "truncated"
+
+
+@pytest.mark.parametrize("label,params", hostile_cases(), ids=[label for label, _ in hostile_cases()])
+def test_hostile_request_through_the_page(client, label, params):
+    """The page answers what the API answers, says it in Indonesian, and never echoes markup unescaped."""
+    api = client.get("/api/search?" + urlencode(params, doseq=True))
+    response = client.get("/?" + urlencode(params, doseq=True))
+    assert response.status_code == api.status_code, response.get_data(as_text=True)[:300]
+    page = response.get_data(as_text=True)
+    if response.status_code == 400:
+        code = api.get_json()["error"]["code"]
+        assert f'data-code="{code}"' in page and ERRORS[code] in page
+    else:
+        notice = api.get_json()["notice"]
+        if notice is not None:
+            assert NOTICES[notice][1] in page
+    for value in (v for values in params.values() for v in values):
+        if "<" in value:
+            assert value not in page
+            if response.status_code == 200 and len(value) <= 1000:
+                assert str(escape(value)) in page  # shown, as text
 
 
 def test_truncated_notice_is_explained_on_the_page(client):

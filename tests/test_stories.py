@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from whoosh import index
 
-from conftest import CORPUS
+from conftest import CORPUS, corpus_records
 from indexer.build import build_index, delete_documents
 from indexer.sources import iter_sources
 from indexer import stories
@@ -179,3 +179,29 @@ def test_a_table_written_before_the_looser_path_is_upgraded_in_place(tmp_path, r
     assert found.stories == {second.id: "c7"}, "the old row still matches by its wording"
     assert {"title", "names"} <= {row[1] for row in table.db.execute("PRAGMA table_info(articles)")}
     table.close()
+
+
+def test_unloading_days_keeps_memory_bounded_and_every_story_the_same(tmp_path, monkeypatch):
+    """A long build unloads the days a batch does not need; the stories are those of every day loaded."""
+    sample = sorted(corpus_records(step=2)[:3000], key=lambda r: r.get("date") or "")  # day after day
+    path = write_jsonl(tmp_path / "a.jsonl", sample)
+    fps = [(a.id, fingerprint(a.title, a.body, a.date, a.source)) for a in iter_sources([path])]
+    batches = [fps[k : k + 200] for k in range(0, len(fps), 200)]
+
+    def assign_all(folder: Path, limit: int) -> tuple[list, int]:
+        monkeypatch.setattr(stories, "MAX_LOADED", limit)
+        folder.mkdir()
+        table = StoryTable(folder)
+        out, most = [], 0
+        for batch in batches:
+            found = table.assign(batch)
+            out.append((found.stories, found.moved))
+            most = max(most, len(table.loaded))
+        table.close()
+        return out, most
+
+    everything, most_kept = assign_all(tmp_path / "all", 10**9)
+    bounded, most_bounded = assign_all(tmp_path / "bounded", 0)
+    assert bounded == everything
+    assert sum(len(s) for s, _ in everything) == len(fps) and len({v for s, _ in everything for v in s.values()}) < len(fps)
+    assert most_bounded < most_kept / 2, "days the batch does not need were unloaded"

@@ -100,7 +100,7 @@ PERSON_ALIASES: dict[str, str] = {
     "BJ Habibie": "BJ Habibie", "Habibie": "BJ Habibie", "Bacharuddin Jusuf Habibie": "BJ Habibie",
     "Bacharuddin Jusuf": "BJ Habibie",  # `Bacharuddin Jusuf (BJ) Habibie` splits at the brackets
     "Nahrawi": "Imam Nahrawi", "Ma'ruf": "Ma'ruf Amin", "Maruf Amin": "Ma'ruf Amin", "Anies": "Anies Baswedan",
-    "Bamsoet": "Bambang Soesatyo",
+    "Bamsoet": "Bambang Soesatyo", "Ainun Habibie": "Hasri Ainun Besari",  # her married name
 }
 
 ORG_ALIASES: dict[str, str] = {

@@ -12,18 +12,34 @@ acronym definitions the text spelt out (`Komisi Pemberantasan Korupsi (KPK)`,
   / `Kementerian Pekerjaan Umum dan Perumahan Rakyat`) in at least
   ``MIN_COOCCUR`` articles, taking the partner it appears beside most;
 * a person's shorter and fuller forms (`Anies` / `Anies Baswedan` / `Anies Rasyid
-  Baswedan`): a form whose words, in order and with the same first and last word,
-  are inside exactly one more common fuller form (a lone word: inside one fuller
-  form that holds ``DOMINANT`` of its uses);
+  Baswedan`, `Sri Mulyani` / `Sri Mulyani Indrawati`): a form whose words, in order and
+  with the same first and last word, are inside one fuller form that holds ``DOMINANT``
+  of its fuller forms' uses (a lone word: of its uses as a first or last word);
+* a lone word and the fuller name its articles name beside it (``_lone_partners``:
+  `Marquez` / `Marc Marquez`, `Alex` / `Alexander Marwata`, `Dortmund` / `Borussia
+  Dortmund`, the acronym head `RSPAD` / `RSPAD Gatot Soebroto`), whatever type each
+  article gave the lone word (the tagger calls lone surnames in sports news
+  organisations): merged when one fuller name dominates and is named beside it in
+  ``COOCCUR_SHARE`` of its articles; a gazetteer place never joins (`Bima` the regency);
 * spelling variants (`Soeharto`/`Suharto`, `Mohamad`/`Mohammad`, doubled letters,
-  `Dj`/`J`): one ``variant_key``;
-* the curated nickname table of ``aliases`` (`Jokowi`), which always wins.
+  `Dj`/`J`): one ``variant_key``; an organisation's words in another order;
+* the curated nickname tables of ``aliases`` (`Jokowi`), which always win, whatever type
+  an article gave the name (`SUGBK` is the place `Gelora Bung Karno`); `Provinsi X` is the
+  province `X`.
+
+Refused (``AliasTable.refused``, never a value): a lone first name that starts the names
+of ``AMBIGUOUS`` people or more (`Bambang`, `Agus`: it names nobody), and the long form of
+a generic acronym (`Badan Usaha Milik Negara (BUMN)`).
 
 The display name of a group is its most common full form: for people the most
 used name of two words or more, for organisations and places the most used form
-(the news' own name for a body is often its acronym: `KPK`, `DPR`). Types are
-decided by the corpus too (``vote_types``): a name is the type most of its
-documents give it.
+(the news' own name for a body is often its acronym: `KPK`, `DPR`), a curated name
+when the group holds one. Types are decided by the corpus, per group (``decide_type``
+over the votes of all its members' articles): curated and known lists first, then
+a person when the cue-needing person finders give it a quarter of its articles and
+no word of it is an organisation's or place's, an organisation when the finders give
+it a third and it is no gazetteer country or province (`Liverpool` the club), else the
+majority.
 
 The table is a pure function of the index's evidence, so an incremental build
 recomputes it and rewrites only the documents whose values change
@@ -40,7 +56,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from indexer.extract.aliases import merge_key
+from indexer.extract.junk import is_junk
 from indexer.extract.mention import KINDS, ORG, PERSON, PLACE
 from indexer.extract.vocab import ORG_HEADS
 
@@ -51,6 +67,20 @@ MIN_FULLER = 3
 # A lone word (`Anies`) is a fuller name's alias when that name holds this share of the
 # lone word's fuller forms' documents.
 DOMINANT = 0.8
+# A lone word (`Marquez`, `Alex`) joins the fuller name its articles name beside it
+# (`Marc Marquez`, `Alexander Marwata`) when they do so in at least this share of its articles.
+COOCCUR_SHARE = 0.3
+# A lone first name that starts this many people's names, who together are named more often
+# than it (`Bambang`: Soesatyo, Brodjonegoro, Widjojanto...), names nobody: it is refused.
+AMBIGUOUS = 3
+# Type by the corpus: a name with no organisation or place word that the person finders
+# (which need a cue) call a person in this share of its articles is a person (`Neymar`,
+# `Veronica Koman`: the tagger's weak organisation class types lone names in sports and
+# politics news as organisations); a name the finders call an organisation in this share
+# of its articles, unless a gazetteer country or province, is one (`Liverpool`, `Barcelona`:
+# clubs named after their city, in sports news).
+PERSON_SHARE = 0.25
+ORG_SHARE = 1 / 3
 TABLE_FILE = "aliases.json"
 SEP = "|"
 
@@ -147,10 +177,12 @@ def untyped(value: str) -> tuple[str, str]:
 
 @dataclass
 class AliasTable:
-    """(kind, surface value) -> canonical value, plus the corpus' type for each name."""
+    """(kind, surface value) -> canonical value, the corpus' type for each name, and the
+    names the corpus shows to name nobody (a first name many people share)."""
 
     canonical: dict[str, str] = field(default_factory=dict)  # typed value -> canonical name
     types: dict[str, str] = field(default_factory=dict)  # name -> the kind the corpus gives it
+    refused: frozenset[str] = frozenset()  # names never shown as a value
 
     def name(self, kind: str, value: str) -> str:
         return self.canonical.get(typed(kind, value), value)
@@ -163,11 +195,13 @@ class AliasTable:
         return sorted({untyped(v)[1] for v, c in self.canonical.items() if c == canonical} - {canonical})
 
     def apply(self, people: list[str], orgs: list[str], places: list[str]) -> tuple[list[str], list[str], list[str]]:
-        """An article's values through the table: canonical names, corpus types, order kept."""
+        """An article's values through the table: canonical names, corpus types, refusals, order kept."""
         out: dict[str, list[str]] = {PERSON: [], ORG: [], PLACE: []}
         for kind, values in ((PERSON, people), (ORG, orgs), (PLACE, places)):
             for value in values:
                 name = self.name(kind, value)
+                if name in self.refused:
+                    continue
                 target = out[self.kind(kind, name)]
                 if name not in target:
                     target.append(name)
@@ -179,15 +213,16 @@ class AliasTable:
     def __bool__(self) -> bool:
         """A table that only types names (no alias yet) is still a table: `table or default`
         must not take it for none."""
-        return bool(self.canonical or self.types)
+        return bool(self.canonical or self.types or self.refused)
 
     def to_json(self) -> str:
-        return json.dumps({"canonical": self.canonical, "types": self.types}, ensure_ascii=False, sort_keys=True)
+        data = {"canonical": self.canonical, "types": self.types, "refused": sorted(self.refused)}
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "AliasTable":
         data = json.loads(text)
-        return cls(dict(data.get("canonical", {})), dict(data.get("types", {})))
+        return cls(dict(data.get("canonical", {})), dict(data.get("types", {})), frozenset(data.get("refused", ())))
 
     def save(self, index_dir: str | Path) -> None:
         path = Path(index_dir) / TABLE_FILE
@@ -214,6 +249,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
     counts: Counter = Counter()  # typed value -> documents
     pairs: Counter = Counter()  # (short typed, long typed) seen together
     defined: Counter = Counter()  # (short name, long name) spelt out
+    partners: dict[str, Counter] = defaultdict(Counter)  # lone word -> fuller names of its articles holding it
     for values in documents:
         names = [v for v in values if not v.startswith("def" + SEP)]
         counts.update(names)
@@ -221,6 +257,8 @@ def learn(documents: list[list[str]]) -> AliasTable:
             if v.startswith("def" + SEP):
                 _, short, long = v.split(SEP)
                 defined[(short, long)] += 1
+        for word, fuller in _lone_partners(names).items():
+            partners[word].update(fuller)
         orgs = [untyped(v)[1] for v in names if v.startswith(ORG + SEP)]
         # Short forms learnt by co-occurrence are syllabic (`Kemenkeu`, `Baleg`) or
         # `Kementerian X`: an all-capitals acronym collides too often (`KPU` is not
@@ -233,10 +271,12 @@ def learn(documents: list[list[str]]) -> AliasTable:
             for long in orgs:
                 if long != short and len(long) > len(short) and _short_form(short, long):
                     pairs[(short, long)] += 1
-    types = vote_types(counts)
-    name_count: Counter = Counter()
+    votes: dict[str, Counter] = defaultdict(Counter)
     for value, n in counts.items():
-        name_count[untyped(value)[1]] += n
+        kind, name = untyped(value)
+        votes[name][kind] += n
+    name_count = Counter({name: sum(v.values()) for name, v in votes.items()})
+    kinds = {name: decide_type(name, v) for name, v in votes.items()}
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -244,13 +284,11 @@ def learn(documents: list[list[str]]) -> AliasTable:
             x = parent[x]
         return x
 
-    def kind_of(name: str) -> str:
-        return types.get(name) or next(k for k in KINDS if typed(k, name) in counts)
-
-    def union(a: str, b: str) -> None:
+    def union(a: str, b: str, across: bool = False) -> None:
         """Merge two names' groups; names of two types never merge (`PSG` the club is not
-        `Paulus Suryanta Ginting`), and a curated name keeps its own group."""
-        if a not in name_count or b not in name_count or kind_of(a) != kind_of(b):
+        `Paulus Suryanta Ginting`) unless ``across`` (a lone word the articles name beside a
+        fuller name), and a curated name keeps its own group."""
+        if a not in name_count or b not in name_count or (not across and kinds[a] != kinds[b]):
             return
         ra, rb = find(a), find(b)
         if ra != rb and ra not in _curated():
@@ -258,6 +296,14 @@ def learn(documents: list[list[str]]) -> AliasTable:
         elif ra != rb and rb not in _curated():
             parent[rb] = ra
 
+    # The curated tables first, whatever type an article gave the name (`SUGBK` the
+    # "organisation" is `Gelora Bung Karno` the place); `Provinsi DKI Jakarta` is `Jakarta`.
+    for name in name_count:
+        target = _curated_name(name) or _province(name)
+        if target and target != name and find(name) == name:
+            parent[name] = target
+            name_count.setdefault(target, 0)
+            kinds.setdefault(target, _known_kind(target) or kinds[name])
     # Organisations: definitions, then short forms by their most frequent partner.
     for (short, long), _ in defined.most_common():
         union(short, long) if long in name_count else None
@@ -284,30 +330,99 @@ def learn(documents: list[list[str]]) -> AliasTable:
     # People: shorter forms inside one fuller form.
     people = {untyped(v)[1]: n for v, n in counts.items() if v.startswith(PERSON + SEP)}
     _people_groups(people, union, find)
-    # Spelling variants, every kind.
+    # Spelling variants, every kind; an organisation's words in another order
+    # (`Timnas U-16 Indonesia` / `Timnas Indonesia U-16`).
     by_variant: dict[str, list[str]] = defaultdict(list)
     for name in name_count:
         if not name.replace(" ", "").isupper():  # acronyms are not spelt two ways: `UII` is not `UI`
-            by_variant[variant_key(name)].append(name)
+            key = variant_key(name)
+            by_variant[" ".join(sorted(key.split())) if kinds[name] == ORG else key].append(name)
     for group in by_variant.values():
         for other in group[1:]:
             union(other, group[0])
-    groups: dict[str, list[str]] = defaultdict(list)
+    # A lone word and the fuller name its articles name beside it (`Marquez` / `Marc
+    # Marquez`, `Alex` / `Alexander Marwata`, `Dortmund` / `Borussia Dortmund`), whatever
+    # type each article gave the lone word: into a person, or a fuller name of its own type.
+    from indexer.extract.gazetteer import places
+
+    for word, fuller in partners.items():
+        if word in _curated() or word.lower() in places():  # `Bima` the regency is not `Bima Sakti`
+            continue
+        groups: Counter = Counter()
+        for other, n in fuller.items():
+            if name_count[other] >= MIN_COOCCUR:  # one headline's glue is no evidence
+                groups[find(other)] += n
+        if not groups:
+            continue
+        root, n = groups.most_common(1)[0]
+        if (
+            n >= DOMINANT * sum(groups.values()) and n >= MIN_FULLER and n >= COOCCUR_SHARE * name_count[word]
+            and (kinds[root] == PERSON or kinds[root] == kinds[word])
+        ):
+            union(word, root, across=True)
+    groups_of: dict[str, list[str]] = defaultdict(list)
     for name in name_count:
-        groups[find(name)].append(name)
+        groups_of[find(name)].append(name)
     canonical: dict[str, str] = {}
-    people_names = {untyped(v)[1] for v in counts if v.startswith(PERSON + SEP)}
-    for members in groups.values():
+    types = {name: kinds[name] for name, v in votes.items() if len(v) > 1}
+    people_names = set(people)
+    for members in groups_of.values():
         if len(members) < 2:
             continue
-        display = _display(members, name_count, people_names)
-        kind = types.get(display, _majority_kind(members, counts))
+        display = next((m for m in members if m in _curated_values()), None) or _display(
+            members, name_count, people_names)
+        group_votes: Counter = sum((votes[m] for m in members), Counter())
+        types[display] = next((k for k in map(_known_kind, [display, *members]) if k), None) or decide_type(
+            display, group_votes)
         for member in members:
             for k in KINDS:
                 if typed(k, member) in counts and member != display:
                     canonical[typed(k, member)] = display
-        types.setdefault(display, kind)
-    return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count})
+    # `Badan Usaha Milik Negara (BUMN)`: the long form of a generic acronym names no one body either.
+    generic = {long for short, long in defined if is_junk(short)}
+    refused = _ambiguous_first_names(people, votes, name_count, groups_of, find) | generic
+    return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count}, refused)
+
+
+def _lone_partners(names: list[str]) -> dict[str, set[str]]:
+    """One article's lone words -> its fuller names that hold them: as a word (`Marquez` in
+    `Marc Marquez`), for a person as the start of the first word (`Alex` in `Alexander
+    Marwata`); an acronym only as the head (`RSPAD` of `RSPAD Gatot Soebroto`: `KPK` is in
+    `Dewan Pengawas KPK` without being it)."""
+    plain = {untyped(v)[1] for v in names}
+    lone = [n for n in plain if " " not in n and len(n) >= 3]
+    if not lone:
+        return {}
+    people = {untyped(v)[1] for v in names if v.startswith(PERSON + SEP)}
+    fuller = [(f, f.split()) for f in plain if " " in f]
+    return {
+        w: {f for f, words in fuller if w == words[0] or (not w.isupper() and (
+            w in words or (f in people and words[0].startswith(w))))}
+        for w in lone
+    }
+
+
+def _ambiguous_first_names(people: dict[str, int], votes: dict[str, Counter], name_count: Counter,
+                           groups_of: dict[str, list[str]], find) -> frozenset[str]:
+    """Lone first names that join no fuller name and start the names of ``AMBIGUOUS`` people
+    or more, named more often than it together (`Bambang`, `Agus`, `Muhammad`): a value that
+    names nobody. A place the gazetteer knows stays (`Bandung` is not `Bandung Bondowoso`)."""
+    from indexer.extract.gazetteer import places
+
+    by_first: dict[str, set[str]] = defaultdict(set)
+    for name, n in people.items():
+        words = name.split()
+        if len(words) > 1 and n >= MIN_COOCCUR:
+            by_first[words[0]].add(find(name))
+    out = set()
+    for name, roots in by_first.items():
+        if (
+            name in votes and votes[name][PERSON] and len(groups_of[find(name)]) == 1 and name not in _curated()
+            and len(roots) >= AMBIGUOUS and name.lower() not in places()
+            and sum(name_count[m] for r in roots for m in groups_of[r]) >= name_count[name]
+        ):
+            out.add(name)
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)
@@ -318,6 +433,32 @@ def _curated() -> frozenset[str]:
     return frozenset(
         n for table in (ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES) for pair in table.items() for n in pair
     )
+
+
+@lru_cache(maxsize=1)
+def _curated_values() -> frozenset[str]:
+    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
+
+    return frozenset(v for table in (ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES) for v in table.values())
+
+
+def _curated_name(name: str) -> str | None:
+    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
+
+    return next((t[name] for t in (PERSON_ALIASES, ORG_ALIASES, PLACE_ALIASES) if name in t), None)
+
+
+def _province(name: str) -> str | None:
+    """`Provinsi DKI Jakarta` -> `Jakarta`, `Provinsi Riau` -> `Riau`: a province is its name."""
+    from indexer.extract.aliases import PLACE_ALIASES
+    from indexer.extract.gazetteer import PROVINCE, places
+
+    head, _, rest = name.partition(" ")
+    if head.lower() != "provinsi" or not rest:
+        return None
+    rest = PLACE_ALIASES.get(rest, rest)
+    hit = places().get(rest.lower())
+    return rest if hit and hit[1] == PROVINCE else None
 
 
 def _short_form(short: str, long: str) -> bool:
@@ -346,8 +487,12 @@ def _people_groups(people: dict[str, int], union, find) -> None:
             lone.append(name)
             continue
         fuller = [o for o in by_first[words[0]] if len(o.split()) > len(words) and _inside(words, o.split())]
-        if len(fuller) == 1:  # two fuller forms are two people: `Budi Santoso` stays apart
+        seen = [o for o in fuller if people[o] >= MIN_COOCCUR]  # not a headline's glue (`Sri Mulyani Beberkan`)
+        top = max(seen, key=lambda o: (people[o], o)) if seen else None
+        if len(fuller) == 1:
             union(name, fuller[0])
+        elif top and people[top] >= DOMINANT * sum(people[o] for o in seen):
+            union(name, top)  # one fuller form dominates; two alike are two people: `Budi Santoso` stays apart
     for name in lone:
         groups: Counter = Counter()  # fuller names with this word, first (`Anies`) or last (`Marquez`)
         for other in by_first[name] + by_word[name]:
@@ -381,23 +526,54 @@ def _display(members: list[str], count: Counter, people_names: set[str]) -> str:
     return max(pool, key=lambda m: (count[m], len(m), m))
 
 
-def _majority_kind(members: list[str], counts: Counter) -> str:
-    votes: Counter = Counter()
-    for m in members:
-        for k in KINDS:
-            votes[k] += counts.get(typed(k, m), 0)
-    return votes.most_common(1)[0][0]
+def decide_type(name: str, votes: Counter) -> str:
+    """A name's type by the corpus (``votes``: kind -> articles): a curated or known list
+    first; then a person when the person finders give it ``PERSON_SHARE`` of its articles
+    and no word of it heads or ends an organisation or place; an organisation when the
+    finders give it ``ORG_SHARE`` and it is no gazetteer country or province; else the
+    majority (a place wins a tie, being the gazetteer's, then an organisation)."""
+    known = _known_kind(name)
+    if known:
+        return known
+    total = sum(votes.values())
+    if len(votes) > 1 and votes[PERSON] >= max(MIN_FULLER, PERSON_SHARE * total) and not _worded(name):
+        return PERSON
+    if len(votes) > 1 and votes[ORG] >= max(MIN_FULLER, ORG_SHARE * total) and not _region(name):
+        return ORG
+    return max(votes, key=lambda k: (votes[k], KINDS.index(k)))
 
 
-def vote_types(counts: Counter) -> dict[str, str]:
-    """Each name's type by the corpus: the kind most of its documents give it (ties keep
-    person < organisation < place order out: a place wins a tie, being the gazetteer's)."""
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for value, n in counts.items():
-        kind, name = untyped(value)
-        votes[name][kind] += n
-    out = {}
-    for name, v in votes.items():
-        if len(v) > 1:
-            out[name] = max(v, key=lambda k: (v[k], KINDS.index(k)))
-    return out
+@lru_cache(maxsize=65536)
+def _known_kind(name: str) -> str | None:
+    """The type a curated or known list gives a name: ``junk.KNOWN_TYPES``, the curated alias
+    tables' names, the known organisations, the gazetteer's countries and provinces."""
+    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
+    from indexer.extract.junk import known_type
+    from indexer.extract.vocab import KNOWN_ORGS
+
+    kind = known_type(name)
+    if kind:
+        return kind
+    for table, kind in ((PERSON_ALIASES, PERSON), (ORG_ALIASES, ORG), (PLACE_ALIASES, PLACE)):
+        if name in table or name in table.values():
+            return kind
+    if name.lower() in KNOWN_ORGS:
+        return ORG
+    return PLACE if _region(name) else None
+
+
+def _region(name: str) -> bool:
+    """A gazetteer country, province or region: a place whatever the finders say."""
+    from indexer.extract.gazetteer import COUNTRY, PROVINCE, REGION, places
+
+    hit = places().get(name.lower())
+    return bool(hit) and hit[1] in (COUNTRY, PROVINCE, REGION)
+
+
+def _worded(name: str) -> bool:
+    """Whether a word of the name makes it an organisation or place (`Partai`, `FC`,
+    `Jalan`), or is an acronym (`HAM Veronica Koman` is no person's name)."""
+    from indexer.extract.vocab import ORG_CUES, ORG_HEADS, ORG_TAILS, PLACE_HEADS
+
+    words = ORG_HEADS | ORG_CUES | ORG_TAILS | PLACE_HEADS
+    return any(w.lower() in words or (len(w) > 2 and w.isupper() and len(name.split()) > 1) for w in name.split())

@@ -35,7 +35,8 @@ permen kepres inpres sk se sop pad dak dau dana hut ktt munas munaslub musda mus
 rapim rdp rdpu pansus panja raker fgd mou wna wni tki tkw abk odgj odp pdp otg lgbt psk pekerja
 mbr bumdes bumd bumn umkm ukm ikm koperasi atm edc qris nib oss vip vvip
 suv mpv atv ac
-""")
+ihsg lq45
+""")  # `IHSG`, `LQ45`: share indices, no body
 
 # Horoscope pages name the signs like people.
 ZODIAC = _words("""
