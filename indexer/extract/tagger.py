@@ -158,10 +158,23 @@ def names(text: str, labels: list[str], windows: Windows) -> list[Mention]:
     pos = 0
     for window, base, size in windows:
         for kind, i, j in spans(labels[pos:pos + size]):
-            start, end = base + window[i].start(), base + window[j - 1].end()
-            out.append(_mention(_KINDS[kind], text[start:end], start, end))
+            for a, b in _street_cuts(window, i, j):
+                start, end = base + window[a].start(), base + window[b - 1].end()
+                out.append(_mention(_KINDS[kind], text[start:end], start, end))
         pos += size + 1  # and the stop after it
     return out
+
+
+# A street opens an address, never continues a name (`Gedung Arsip Nasional RI Jalan Gajah
+# Mada`: a building, then its street; NERGRIT has no name with `Jalan` inside).
+_STREET_WORDS = frozenset({"jalan", "jl"})
+
+
+def _street_cuts(window: list, i: int, j: int) -> list[tuple[int, int]]:
+    """A name's token range cut before every street word inside it."""
+    cuts = [k for k in range(i + 1, j) if window[k].group().lower() in _STREET_WORDS]
+    bounds = [i, *cuts, j]
+    return list(zip(bounds, bounds[1:]))
 
 
 # A sentence whose ordinary words are this often capitalised is a headline in title case
