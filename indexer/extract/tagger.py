@@ -149,7 +149,7 @@ def featurise(text: str, rules: list[Mention] | None = None) -> tuple[list[list[
 def _stop(cache: Features) -> list[str]:
     """What the CRF sees between two windows: a sentence-final full stop, so that no name
     runs from one window into the next (the label path would otherwise join them)."""
-    return cache.bundle(".")[0] + ["EOS"]
+    return [*cache.bundle(".")[0], "EOS"]
 
 
 def names(text: str, labels: list[str], windows: Windows) -> list[Mention]:
