@@ -429,6 +429,8 @@ def test_each_alias_kind_merges_in_the_corpus_table():
         + [_doc(orgs=["Kemenkeu", "Kementerian Keuangan"])] * 2 + [_doc(orgs=["Kementerian Keuangan"])] * 3
         + [_doc(orgs=["Kementerian PUPR", "PUPR"])] * 2 + [_doc(orgs=["PUPR"])]
         + [_doc(orgs=["Kemenhub", "Kementerian Perhubungan"])] * 2 + [_doc(orgs=["Kementan", "Kementerian Pertanian"])] * 2
+        + [_doc(orgs=["PT Pertamina"])] * 2 + [_doc(orgs=["Pertamina"])] * 3
+        + [_doc(orgs=["PT Toyota Astra Motor"], defined=[("TAM", "Toyota Astra Motor")]), _doc(orgs=["TAM"])]
         + [_doc(people=["Rudy Prawiradinata"])] * 6 + [_doc(people=["Rudy Soeprihadi Prawiradinata"])] * 2
         + [_doc(people=["Rudy"])] + [_doc(people=["Budi Santoso"]), _doc(people=["Budi Agus Santoso"]),
                                       _doc(people=["Budi Hari Santoso"])]
@@ -445,6 +447,8 @@ def test_each_alias_kind_merges_in_the_corpus_table():
     # A syllable after a derivational prefix: `(Per)hubungan`, `(Per)tanian`.
     assert table.name("organization", "Kemenhub") == "Kementerian Perhubungan"
     assert table.name("organization", "Kementan") == "Kementerian Pertanian"
+    assert table.name("organization", "PT Pertamina") == "Pertamina"
+    assert table.name("organization", "TAM") == table.name("organization", "PT Toyota Astra Motor")
     assert table.name("person", "Rudy Soeprihadi Prawiradinata") == "Rudy Prawiradinata"
     assert table.name("person", "Rudy") == "Rudy Prawiradinata"
     assert table.name("person", "Hendra Sutrisno") == "Hendra Soetrisno"

@@ -26,7 +26,8 @@ acronym definitions the text spelt out (`Komisi Pemberantasan Korupsi (KPK)`,
   name cut at `dan` beside the definition of the whole (`Kementerian Lingkungan Hidup` /
   `Kementerian Lingkungan Hidup dan Kehutanan (KLHK)`), which is then never the display;
 * spelling variants (`Soeharto`/`Suharto`, `Mohamad`/`Mohammad`, doubled letters,
-  `Dj`/`J`): one ``variant_key``; an organisation's words in another order;
+  `Dj`/`J`): one ``variant_key``; an organisation's words in another order, with or
+  without its `PT` (`PT Pertamina` / `Pertamina`);
 * the curated nickname tables of ``aliases`` (`Jokowi`), which always win, whatever type
   an article gave the name (`SUGBK` is the place `Gelora Bung Karno`); `Provinsi X` is the
   province `X`.
@@ -338,6 +339,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
             kinds.setdefault(target, _known_kind(target) or kinds[name])
     # Organisations: definitions, then short forms by their most frequent partner.
     for (short, long), _ in defined.most_common():
+        long = long if long in name_count else f"PT {long}"  # `PT Toyota Astra Motor (TAM)`
         union(short, long) if long in name_count else None
     # A name cut at `dan` beside the definition of the whole (`Kementerian Lingkungan Hidup dan
     # Kehutanan (KLHK)`) is the defined body, never its display.
@@ -375,7 +377,9 @@ def learn(documents: list[list[str]]) -> AliasTable:
     for name in name_count:
         if not name.replace(" ", "").isupper():  # acronyms are not spelt two ways: `UII` is not `UI`
             key = variant_key(name)
-            by_variant[" ".join(sorted(key.split())) if kinds[name] == ORG else key].append(name)
+            if kinds[name] == ORG:  # `PT Pertamina` is `Pertamina`; words in another order
+                key = " ".join(sorted(key.split()[1:] if key.startswith("pt ") else key.split()))
+            by_variant[key].append(name)
     for group in by_variant.values():
         for other in group[1:]:
             union(other, group[0])
