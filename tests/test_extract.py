@@ -639,3 +639,52 @@ def test_top_facet_junk_and_splits_of_a_22k_build_on_real_sentences():
     # A post alone is nobody; a head without its name is no body; car classes are no organisation.
     e = extract("Tarif naik, kata Menhub. Pemprov menyiapkan mobil SUV dan MPV.")
     assert not {"Menhub", "Pemprov", "SUV", "MPV"} & set(all_values(e)), e
+
+
+def test_windows_are_tagged_apart_and_a_full_stop_sits_between_them():
+    """Windows of an article go to the CRF in one call; a full stop between two (``_stop``)
+    keeps the label path from running a name out of one window into the next."""
+    from indexer.extract import tagger
+
+    text = "Joko Widodo datang pagi ini dan lalu kemudian bertemu dengan Prabowo di sana."
+    features, windows = tagger.featurise(text)
+    assert len(windows) == 2, windows
+    assert len(features) == sum(size for _, _, size in windows) + 1
+    first = windows[0][2]
+    assert "EOS" in features[first] and "w=." in features[first], features[first]
+    labels = ["O"] * len(features)
+    labels[first - 1:first + 2] = ["B-PERSON", "I-PERSON", "I-PERSON"]  # across the stop
+    found = tagger.names(text, labels, windows)
+    assert len(found) == 2, found
+    assert found[0].end == text.index(" ini") and found[1].pos == text.index("bertemu"), found
+
+
+def test_a_sentence_with_final_punctuation_is_not_read_as_a_title_case_headline():
+    """A list of party names capitalises many ordinary words but ends with a full stop;
+    a title-case headline does not end with one, and its ordinary words are lowered."""
+    from indexer.extract import tagger
+
+    listing = "Partai Kesatuan Umat, Partai Amanat Rakyat dan Partai Kepentingan Rakyat ikut pemilu."
+    features, _ = tagger.featurise(listing)
+    partai = [f for f in features if "w=partai" in f]
+    assert len(partai) == 3 and all("title" in f for f in partai), partai
+    headline = "Partai Kesatuan Umat, Partai Amanat Rakyat dan Partai Kepentingan Rakyat Ikut Pemilu"
+    assert not any("title" in f for f in tagger.featurise(headline)[0] if "w=partai" in f)
+    tokens = ["Susi", "Minta", "Maaf", "karena", "Keras", "Kepala"]
+    assert tagger._unshout(tokens, [0, 1, 2, 4, 5], tagger._ordinary_openers())[0][1] == "minta"
+
+
+def test_capitalised_runs_are_features_and_cached_features_escape_the_collector():
+    import gc
+
+    from indexer.extract import features, tagger
+
+    feats = features.sequence_features(["Presiden", "Joko", "Widodo", "datang", "."])
+    assert {"run=B", "runlen=3", "runpos=B3"} <= set(feats[0]) and {"run=E", "runpos=E3"} <= set(feats[2])
+    assert not any(f.startswith("run") for f in feats[3]), feats[3]
+    # Cached per word type as tuples of strings, which a full collection stops tracking:
+    # a cache of lists would be walked by every collection of a long build.
+    tagger.featurise("Presiden Joko Widodo datang.")
+    gc.collect()
+    bundle = tagger._tagger()[1].bundle("Joko")
+    assert isinstance(bundle[0], tuple) and not gc.is_tracked(bundle[0])
