@@ -533,6 +533,7 @@ def test_fragments_of_longer_names_join_them():
         [_doc(people=["Gatot Soebroto"], orgs=["RSPAD Gatot Soebroto"])] * 5 + [_doc(people=["Gatot Soebroto"])]
         + [_doc(orgs=["RSPAD Gatot Soebroto"])] * 3
         + [_doc(orgs=["Kementerian Lingkungan Hidup"], defined=[klhk])] * 4 + [_doc(orgs=["KLHK"], defined=[klhk])] * 2
+        + [_doc(people=["Geofisika"], orgs=["BMKG"], defined=[("BMKG", "Badan Meteorologi Klimatologi dan Geofisika")])] * 3
         # A person written once inside a junk "organisation" keeps his own name.
         + [_doc(people=["Airlangga Hartarto"])] * 5 + [_doc(people=["Airlangga Hartarto"], orgs=[
             "Partai Golkar Airlangga Hartarto"])] * 2
@@ -540,6 +541,7 @@ def test_fragments_of_longer_names_join_them():
     table = learn(docs)
     assert table.apply(["Gatot Soebroto"], [], []) == ([], ["RSPAD Gatot Soebroto"], [])
     assert table.name("organization", "Kementerian Lingkungan Hidup") == "KLHK"
+    assert table.apply(["Geofisika"], ["BMKG"], []) == ([], ["BMKG"], [])
     assert table.name("person", "Airlangga Hartarto") == "Airlangga Hartarto"
 
 
@@ -557,6 +559,9 @@ def test_headline_verbs_and_match_strings_are_no_names():
     e = extract("Namun, antusias itu tampaknya sedikit berkurang di pertandingan Timnas Indonesia vs Thailand "
                 "saat ini.")
     assert not [v for v in all_values(e) if " vs " in v], e
+    from indexer.extract.junk import is_junk
+
+    assert is_junk("Persero) Tbk") and not is_junk("PT Pertamina (Persero)")
     assert "Timnas Indonesia" in e.organizations, e
 
 
@@ -566,6 +571,7 @@ def test_type_voting_trusts_cues_and_curated_lists():
     docs = (
         # The person finders need a cue; the tagger's organisations misfire on lone names.
         [_doc(people=["Neymar"])] * 4 + [_doc(orgs=["Neymar"])] * 9
+        + [_doc(people=["Muenchen"])] * 4 + [_doc(places=["Muenchen"])] * 5  # `Bayern Muenchen` cut: a place
         + [_doc(orgs=["Liverpool"])] * 5 + [_doc(places=["Liverpool"])] * 6  # the club, in sports news
         + [_doc(orgs=["Uni Emirat Arab"])] * 5 + [_doc(places=["Uni Emirat Arab"])] * 6  # a country stays one
         + [_doc(orgs=["SUGBK"])] * 3 + [_doc(places=["Gelora Bung Karno"])] * 3  # the curated place
@@ -577,6 +583,7 @@ def test_type_voting_trusts_cues_and_curated_lists():
     )
     table = learn(docs)
     assert table.apply([], ["Neymar"], []) == (["Neymar"], [], [])
+    assert table.apply(["Muenchen"], [], []) == ([], [], ["Muenchen"])
     assert table.apply([], [], ["Liverpool"]) == ([], ["Liverpool"], [])
     assert table.apply([], ["Uni Emirat Arab"], []) == ([], [], ["Uni Emirat Arab"])
     assert table.apply([], ["SUGBK"], []) == ([], [], ["Gelora Bung Karno"])

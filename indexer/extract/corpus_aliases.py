@@ -287,9 +287,10 @@ def learn(documents: list[list[str]]) -> AliasTable:
             if v.startswith("def" + SEP):
                 _, short, long = v.split(SEP)
                 defined[(short, long)] += 1
-                head = long.split(" dan ")[0]
-                if head != long and head in plain:  # `Kementerian Lingkungan Hidup` cut at `dan`
-                    cut[(head, short)] += 1
+                parts = long.split(" dan ")
+                for part in {parts[0], parts[-1]} if len(parts) > 1 else ():
+                    if part in plain:  # `Kementerian Lingkungan Hidup`, `Geofisika` (BMKG) cut at `dan`
+                        cut[(part, short)] += 1
         for word, fuller in _lone_partners(names).items():
             partners[word].update(fuller)
         orgs = [untyped(v)[1] for v in names if v.startswith(ORG + SEP)]
@@ -346,7 +347,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
     fragments = set()
     for (head, short), n in cut.items():
         if n >= MIN_COOCCUR and short in name_count:
-            union(head, short)
+            union(head, short, across=True)
             fragments.add(head)
     best: dict[str, tuple[int, str]] = {}
     for (short, long), n in pairs.items():
