@@ -199,8 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_ner:
         ner_report(args.data)
     table = AliasTable.load(args.index) if args.index else AliasTable()
-    for mode in args.modes:
-        annotation_report(args.corpus, table, mode)
+    with HostMeter() as meter:
+        for mode in args.modes:
+            annotation_report(args.corpus, table, mode)
+    print(f"  {meter.line()}")
     if not args.no_corpus:
         cost_report(args.corpus, args.step)
     if args.index:

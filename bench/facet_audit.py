@@ -6,7 +6,9 @@ facets of a Whoosh index (document counts) and flags:
 * junk: a value the extraction's own gate refuses today (``junk.is_junk``: units,
   generic acronyms and bodies, zodiac signs, outlets and page words), a value of the
   hand-judged ``KNOWN_JUNK`` list below (seen in 22k builds: outlet credit lines,
-  generic bodies, a lone administrative head), or a location that is only a head word;
+  generic bodies, a lone administrative head, headline verbs, fragments), or a value of
+  ``KNOWN_MISTYPED`` (a real entity shown under the wrong type: `Bima Sakti` the coach as a
+  location);
 * splits: two values of one facet naming one entity: one abbreviates the other
   (``corpus_aliases.abbreviates``: `UI` / `Universitas Indonesia`), their spelling
   variants agree (``variant_key``), a person's words are inside another's with the
@@ -29,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.machine import HostMeter  # noqa: E402
 from indexer.extract.aliases import merge_key  # noqa: E402
 from indexer.extract.corpus_aliases import abbreviates, variant_key  # noqa: E402
 from indexer.extract.junk import is_junk  # noqa: E402
@@ -43,14 +46,28 @@ KNOWN_JUNK = frozenset(
         "Taurus", "Scorpio", "BT", "LS", "SR", "MMI", "TPA", "SPBU", "OSIS", "JPU", "RPJMN", "Tuhan",
         "Nabi", "Rasulullah", "Pemkab", "Pemkot", "Pemprov", "Polres", "Polsek", "Polda", "Kejari",
         "Dinas", "Kementerian", "Universitas", "Bandara", "Desa", "Kecamatan", "Presiden", "Menteri",
+        # Issue 9's second round: headline verbs, products, fragments, lone shared first names.
+        "Tuai", "Sigra", "Astra", "United", "Pusat Data", "Bambang", "Agus", "Agung", "Veronica", "Metro Jaya",
+        "IHSG", "Badan Usaha Milik Negara", "Timnas Indonesia vs Thailand", "Muhammad",
     )
 )
+# (facet, value) judged by hand to name a real entity under the wrong type.
+KNOWN_MISTYPED = frozenset({
+    ("person", "Gatot Soebroto"), ("organization", "Marquez"), ("organization", "Neymar"),
+    ("organization", "Veronica Koman"), ("organization", "Vinales"), ("location", "Bima Sakti"),
+    ("location", "Hotman Paris"), ("location", "Liverpool"), ("organization", "Sirkuit Misano"),
+    ("organization", "SUGBK"), ("location", "RSPAD"),
+})
 # Pairs judged by hand to name one entity (the issue's list and the 22k builds').
 KNOWN_SPLITS = (
     ("Kemenkeu", "Kementerian Keuangan"), ("Anies Baswedan", "Anies Rasyid Baswedan"),
     ("Bandara Soetta", "Bandara Soekarno-Hatta"), ("Rudy Prawiradinata", "Rudy Soeprihadi Prawiradinata"),
     ("UI", "Universitas Indonesia"), ("Ainun", "Ainun Habibie"), ("Kementerian Pekerjaan Umum", "Kementerian PUPR"),
     ("PUPR", "Kementerian PUPR"), ("Jokowi", "Joko Widodo"), ("Polri", "Kepolisian Republik Indonesia"),
+    ("Sri Mulyani", "Sri Mulyani Indrawati"), ("Timnas U-16", "Timnas U-16 Indonesia"), ("Dortmund", "Borussia Dortmund"),
+    ("Ainun", "Hasri Ainun Besari"), ("Ainun Habibie", "Hasri Ainun Besari"), ("Alex", "Alexander Marwata"),
+    ("Provinsi DKI Jakarta", "Jakarta"), ("Komisi Hukum DPR", "Komisi III DPR"),
+    ("Kementerian Lingkungan Hidup", "KLHK"), ("Marquez", "Marc Marquez"),
 )
 _KNOWN_SPLIT_KEYS = {frozenset({merge_key(a), merge_key(b)}) for a, b in KNOWN_SPLITS}
 
@@ -75,6 +92,8 @@ def junk_reason(field: str, value: str) -> str | None:
         return "refused by junk.is_junk"
     if value.lower() in KNOWN_JUNK:
         return "hand-judged junk"
+    if (field, value) in KNOWN_MISTYPED:
+        return "hand-judged: a real entity under the wrong type"
     return None
 
 
@@ -116,8 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--top", type=int, default=200)
     args = parser.parse_args(argv)
-    values = top_values(args.index, args.top)
-    junk, splits = audit(values)
+    with HostMeter() as meter:
+        values = top_values(args.index, args.top)
+        junk, splits = audit(values)
     print(f"Index {args.index}: top {args.top} values of {', '.join(FACETS)}")
     print(f"\njunk: {len(junk)}  " + "  ".join(f"{f} {sum(1 for j in junk if j[0] == f)}" for f in FACETS))
     for field, value, n, reason in junk:
@@ -125,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nsplits: {len(splits)}  " + "  ".join(f"{f} {sum(1 for s in splits if s[0] == f)}" for f in FACETS))
     for field, a, na, b, nb, reason in splits:
         print(f"  {field:<12} {a} ({na}) / {b} ({nb}): {reason}")
+    print(f"\n{meter.line()}")
     return 0
 
 

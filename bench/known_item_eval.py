@@ -1,7 +1,7 @@
 """Known-item retrieval quality: MRR@10 and success@10 per query kind, on a dev and a test part.
 
     python bench/known_item_eval.py [--index DIR] [--sources none,slang,synonym,related,feedback,default,all]
-                                    [--split dev,test] [--show-misses]
+                                    [--items FILE] [--split dev,test] [--show-misses]
 
 ``bench/known_items.jsonl`` holds queries written from one article's content
 the way a reader would ask for it (not its title copied), each naming that
@@ -112,12 +112,13 @@ def main() -> None:
         default="none,slang,synonym,related,feedback,default,all",
         help="comma-separated configurations: none, default, all, a source, or sources joined by +",
     )
+    parser.add_argument("--items", type=Path, default=ITEMS, help="a known-item file (default: bench/known_items.jsonl)")
     parser.add_argument("--split", default="dev,test", help="which parts to print: dev, test, all (comma-separated)")
     parser.add_argument("--show-misses", action="store_true", help="print every query not ranked first")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     index_dir = args.index or ensure_index(CORPUS, OUT / "index-22k")
-    items = load_items()
+    items = load_items(args.items)
     parts = args.split.split(",")
     with HostMeter() as host:
         for config in args.sources.split(","):

@@ -160,3 +160,48 @@ def test_a_common_word_is_not_expanded_to_a_rare_one(sample_index):
                     rare.append(stems)
                     assert stems not in offered, f"{word} -> {' '.join(stems)}"
     assert rare  # the tables do offer such words: the rule has something to leave out
+
+
+@pytest.fixture(scope="module")
+def sugar_index(tmp_path_factory) -> Path:
+    """Real articles: some say `diabetes` and neither `sakit` nor `gula`, others `sakit` and `gula` but not `diabetes`."""
+    from indexer.build import build_index
+
+    diabetes, sugar = [], []
+    with CORPUS.open(encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            if _has("diabetes", r) and not (_has("sakit", r) or _has("gula", r)) and len(diabetes) < 8:
+                diabetes.append(r)
+            elif _has("sakit", r) and _has("gula", r) and not _has("diabetes", r) and len(sugar) < 8:
+                sugar.append(r)
+            if len(diabetes) == len(sugar) == 8:
+                break
+    folder = tmp_path_factory.mktemp("sugar")
+    src = folder / "sugar.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in diabetes + sugar), encoding="utf-8")
+    build_index([src], folder / "index")
+    return folder / "index"
+
+
+def test_a_phrase_reaches_its_one_word_synonym(sugar_index):
+    """`sakit gula` -> `diabetes`: matched on the query's word sequence, the alternative joins both words."""
+    assert ("diabetes",) in {alt for alt, _ in tables.synonyms()["sakit gula"]}
+    plain, expanded = WhooshEngine(sugar_index, expander=None), WhooshEngine(sugar_index)
+    own = ids(plain, "sakit gula")
+    ranked = ids(expanded, "sakit gula")
+    assert own and len(ranked) > len(own)
+    assert ranked[: len(own)] == own, "an article saying only `diabetes` outranked one with `sakit gula`"
+    for query in ("sakit gula", "sakit yang gula"):  # a stop word between neither joins nor breaks the run
+        expansion = expand_tree(parse(query)[0], Expander(["synonym"]), expanded._snapshot)
+        alts = [n for n in expansion.tree.items if isinstance(n, AltNode)]
+        assert [n.own.text for n in alts] == ["sakit", "gula"]
+        assert all(("diabetes",) in {a.stems for a in n.alternatives} for n in alts)
+
+
+@pytest.mark.parametrize("query", ["sakit OR gula", "gula sakit", "sakit -gula", '"sakit gula"', "sakit title:gula"])
+def test_a_phrase_is_only_its_words_in_order(sugar_index, query):
+    """Not across an OR, in another order, under a negation, inside quotes or across a field."""
+    snap = WhooshEngine(sugar_index)._snapshot
+    expansion = expand_tree(parse(query)[0], Expander(["synonym"]), snap)
+    assert ("diabetes",) not in {a.stems for a in expansion.alternatives}

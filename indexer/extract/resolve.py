@@ -11,8 +11,8 @@ from collections import Counter
 
 from indexer.extract.aliases import merge_key, norm_key
 from indexer.extract.gazetteer import DISTRICT, REGENCY
-from indexer.extract.junk import is_junk, known_type
-from indexer.extract.lexicon import common_words
+from indexer.extract.junk import is_junk, known_type, match_sides
+from indexer.extract.lexicon import common_words, verb_root
 from indexer.extract.mention import ORG, PERSON, PLACE, Mention
 from indexer.extract.rules import MIN_WEAK_MENTIONS
 
@@ -69,12 +69,15 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
 
 def _guard(people: list[str], orgs: list[str], places: list[str]) -> tuple[list[str], list[str], list[str]]:
     """The junk gate (``junk``): refuse what names nothing, retype what the tables know,
-    drop a lone "person" that is an ordinary word (`Vera`: truly, in Indonesian)."""
+    drop a lone "person" that is an ordinary word (`Vera`: truly, in Indonesian) or a bare
+    verb a title-case headline capitalised (`Tuai`, `Gaet`); a match string gives its sides
+    (`Timnas Indonesia vs Thailand`)."""
     common = common_words()
     out: dict[str, list[str]] = {PERSON: [], ORG: [], PLACE: []}
     for kind, values in ((PERSON, people), (ORG, orgs), (PLACE, places)):
-        for value in values:
-            if is_junk(value) or (kind == PERSON and value.lower() in common):
+        for value in [side for v in values for side in (match_sides(v) or [v])]:  # a match: its two sides
+            low = value.lower()
+            if is_junk(value) or (kind == PERSON and (low in common or (" " not in low and verb_root(low)))):
                 continue
             target = out[known_type(value) or kind]
             if value not in target:

@@ -8,9 +8,12 @@ below 1 and the source it came from:
 
 - ``slang``: colloquial -> standard spelling (``search.expand.slang``);
 - ``synonym``: the mythes-id thesaurus, kept to the senses this corpus uses
-  (``search.expand.tables.synonyms``);
+  (``search.expand.tables.synonyms``), phrases included: a run of query
+  words may mean one word (``kencing manis`` -> ``diabetes``) or another
+  phrase (``Expander.phrase_alternatives``, matched on the query's word
+  sequence by ``expand_tree``);
 - ``related``: neighbours in word vectors trained on the corpus
-  (``search.expand.tables.related``);
+  (``search.expand.tables.related``), not used unless asked for (``DEFAULT_SOURCES``);
 - ``feedback``: not a word's alternatives but a second pass over the whole
   query, the stems the first pass's best articles share
   (``search.expand.feedback``), applied by the engine.
@@ -27,18 +30,24 @@ query's own words ranks above one that matches only alternatives.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Protocol
+from typing import Iterable, Protocol, Sequence
 
 from indexer.analysis import analyze, stem
 from search.expand import slang, tables
 from search.query import AltNode, AndNode, NotNode, OrNode, TermNode, is_wildcard, leaves
 
 SOURCES = ("slang", "synonym", "related", "feedback")
-DEFAULT_SOURCES = ("slang", "synonym", "related")  # what the engines use unless told
-WEIGHTS = {"slang": 0.9, "synonym": 0.9, "related": 0.4}
+# What the engines use unless told. A source ships when it helps alone on the known items' dev part:
+# slang and synonyms do; related terms do not (dev none 0.858, related alone 0.858) and cost
+# a third more CPU, so they stay a source to measure, not a default.
+DEFAULT_SOURCES = ("slang", "synonym")
+# Per source, chosen on the dev part (related 0, 0.25, 0.4 tried with the synonyms; the synonym
+# weight hardly matters: in partial mode the words matched rank before the score).
+WEIGHTS = {"slang": 0.9, "synonym": 0.9, "related": 0.25}
 MAX_PER_WORD = 4
 MAX_PER_QUERY = 12  # a thousand-word query expands its first words only ("truncated")
 MIN_ALT_DF = 3  # an alternative the index barely holds only adds noise
+MAX_PHRASE = 3  # the longest run of query words looked up as one key (``pesawat tanpa awak``)
 _TABLES = (("synonym", tables.synonyms), ("related", tables.related))  # word -> stems tables, by source
 # A synonym or related term the index holds in under this share of the articles
 # that hold the word typed is seldom what an article says instead (`harga` ~
@@ -112,13 +121,36 @@ class Expander:
                     if stems == (own,) or weight <= found.get(stems, Alternative((), 0.0, "")).weight:
                         continue
                     found[stems] = Alternative(stems, weight, source)
-        floor = MIN_DF_SHARE * df(own)
-        usable = [
-            a
-            for a in found.values()
-            if all(df(s) >= MIN_ALT_DF for s in a.stems) and (a.source == "slang" or min(map(df, a.stems)) >= floor)
-        ]
-        return sorted(usable, key=lambda a: -a.weight)[:MAX_PER_WORD]
+        return _usable(found.values(), df, MIN_DF_SHARE * df(own))
+
+    def phrase_alternatives(self, forms: Sequence[str], index: IndexStats) -> list[Alternative]:
+        """Alternatives for a run of two or more consecutive query words as one unit (``kencing manis``
+        -> ``diabetes``), from the tables' multi-word keys; none where a word belongs to a name.
+
+        The share floor is taken from the run's rarest word: no article holds the phrase more often."""
+        if len(forms) < 2 or any(index.is_name(f) for f in forms):
+            return []
+        df = index.doc_frequency
+        stems = tuple(stem(f) for f in forms)
+        found: dict[tuple[str, ...], Alternative] = {}
+        for source, table in _TABLES:
+            if source not in self.sources:
+                continue
+            for alt, cos in table().get(" ".join(stems), ()):
+                weight = round(WEIGHTS[source] * cos, 3)
+                if alt != stems and weight > found.get(alt, Alternative((), 0.0, "")).weight:
+                    found[alt] = Alternative(alt, weight, source)
+        return _usable(found.values(), df, MIN_DF_SHARE * min(map(df, stems)))
+
+
+def _usable(found: Iterable[Alternative], df, floor: float) -> list[Alternative]:
+    """The ``MAX_PER_WORD`` best alternatives the index holds often enough (``MIN_ALT_DF``, ``MIN_DF_SHARE``)."""
+    usable = [
+        a
+        for a in found
+        if all(df(s) >= MIN_ALT_DF for s in a.stems) and (a.source == "slang" or min(map(df, a.stems)) >= floor)
+    ]
+    return sorted(usable, key=lambda a: -a.weight)[:MAX_PER_WORD]
 
 
 @dataclass
@@ -138,7 +170,10 @@ class Expansion:
 def expand_tree(tree: AndNode, expander: Expander, index: IndexStats) -> Expansion:
     """Alternatives for the plain words of a parsed query (not phrases, wildcards, facets or negations).
 
-    An alternative holding a stem the query excludes (``presiden -wapres``) is
+    A run of consecutive plain words (stop words between them skipped) is also
+    looked up as one key (``Expander.phrase_alternatives``); its alternatives
+    join each of the run's words, so an article saying ``diabetes`` matches
+    both ``kencing`` and ``manis``. An alternative holding a stem the query excludes (``presiden -wapres``) is
     not used. The ``MAX_PER_QUERY`` alternatives a query may add are dealt out
     a round at a time, every word's best before any word's second, so the
     last words of a long query are expanded too; ``truncated`` says that a
@@ -151,6 +186,8 @@ def expand_tree(tree: AndNode, expander: Expander, index: IndexStats) -> Expansi
     def visit(node, negated: bool, build: bool):
         if isinstance(node, (AndNode, OrNode)):
             items = [x for x in (visit(i, negated, build) for i in node.items) if x is not None]
+            if isinstance(node, AndNode) and not negated and not build:
+                phrases(items)
             return type(node)(items) if items or node is tree else None
         if isinstance(node, NotNode):
             inner = visit(node.item, True, build)
@@ -170,6 +207,30 @@ def expand_tree(tree: AndNode, expander: Expander, index: IndexStats) -> Expansi
         alts = found.get(id(node), [])
         return AltNode(node, alts) if alts else node
 
+    def phrases(items: list) -> None:
+        """Each run of plain one-word items (stop words already dropped), looked up longest first."""
+        run: list[tuple[TermNode, str]] = []
+        for item in [*items, None]:
+            forms = _plain_forms(item)
+            if forms == []:
+                continue  # a stop word (`pesawat tanpa awak`) neither joins nor breaks the run
+            if forms is not None and len(forms) == 1:
+                run.append((item, forms[0]))
+                continue
+            for i in range(len(run)):
+                for n in range(min(MAX_PHRASE, len(run) - i), 1, -1):
+                    part = run[i : i + n]
+                    alts = [
+                        a
+                        for a in expander.phrase_alternatives([f for _, f in part], index)
+                        if not excluded.intersection(a.stems)
+                    ]
+                    if alts:
+                        for node, _ in part:
+                            found[id(node)] = _merge(found.get(id(node), []), alts)
+                        break
+            run = []
+
     visit(tree, False, False)
     dealt = _deal(list(found.values()), MAX_PER_QUERY)
     out.truncated = any(not d for d in dealt)
@@ -179,6 +240,22 @@ def expand_tree(tree: AndNode, expander: Expander, index: IndexStats) -> Expansi
     out.tree = visit(tree, False, True)
     out.own = own_words(out.tree)
     return out
+
+
+def _plain_forms(node) -> list[str] | None:
+    """The unstemmed words of a plain word node (no phrase, field or wildcard), else None."""
+    if not isinstance(node, TermNode) or node.phrase or node.facet is not None or node.field is not None or is_wildcard(node):
+        return None
+    return analyze(node.text, stemmed=False)
+
+
+def _merge(own: list[Alternative], more: list[Alternative]) -> list[Alternative]:
+    """Both lists' alternatives, one per stems (the heavier), best first, at most ``MAX_PER_WORD``."""
+    best: dict[tuple[str, ...], Alternative] = {}
+    for a in [*own, *more]:
+        if a.weight > best.get(a.stems, Alternative((), 0.0, "")).weight:
+            best[a.stems] = a
+    return sorted(best.values(), key=lambda a: -a.weight)[:MAX_PER_WORD]
 
 
 def _deal(lists: list[list[Alternative]], room: int) -> list[list[Alternative]]:

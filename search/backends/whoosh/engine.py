@@ -274,8 +274,8 @@ class WhooshEngine:
 
         0 checks on every request and makes that request wait for the new
         generation, so each answer reflects every commit made before it.
-        ``expander``: where query words' alternatives come from (every source
-        by default; None searches the query's own words only).
+        ``expander``: where query words' alternatives come from
+        (``search.expand.DEFAULT_SOURCES`` by default; None searches the query's own words only).
         ``cpu_budget``: CPU seconds a request's query evaluation may take before
         it degrades (``scoring.Budget``, notice ``budget``); None for no limit.
         """
