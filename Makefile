@@ -6,7 +6,7 @@ DEMO_INDEX := index_data/demo
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: serve test browser demo-index bench cluster tagger
+.PHONY: serve test browser demo-index bench cluster tagger synonyms
 
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
@@ -28,6 +28,16 @@ $(TRAIN_STAMP): $(STAMP) requirements-train.txt
 tagger: $(TRAIN_STAMP)
 	$(PY) scripts/tagger_corpus.py
 	$(PY) scripts/train_tagger.py
+
+# Rebuild the expansion's synonym table: Debian's mythes-id thesaurus (apt, as `browser` gets Chromium)
+# filtered by stem vectors trained on the corpus (also rewrites related.tsv); see README.
+CORPUS ?= ../shared/corpus/berita-22k.jsonl
+VECTORS ?= /tmp/telusur-stems.kv
+synonyms: $(TRAIN_STAMP)
+	test -f /usr/share/mythes/th_id_ID_v2.dat || { S=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  DEBIAN_FRONTEND=noninteractive $$S apt-get update -q && DEBIAN_FRONTEND=noninteractive $$S apt-get install -y -q mythes-id; }
+	$(PY) scripts/train_related.py $(CORPUS) --vectors $(VECTORS)
+	$(PY) scripts/build_synonyms.py $(VECTORS)
 
 demo-index: $(STAMP)
 	$(PY) -m indexer build demo --index $(DEMO_INDEX)

@@ -1,5 +1,6 @@
 """Derive the synonym table the query expansion reads from the Indonesian thesaurus Debian ships.
 
+    make synonyms                        # all of it: apt-installs mythes-id, trains the vectors, writes the table
     apt-get install mythes-id            # /usr/share/mythes/th_id_ID_v2.dat, LGPL-2.1 (Ali Ahmadi, 2017)
     .venv/bin/python scripts/train_related.py ../shared/corpus/berita-22k.jsonl --vectors /tmp/stems.kv
     .venv/bin/python scripts/build_synonyms.py /tmp/stems.kv [--thesaurus PATH] [--min-cosine 0.50] [--out search/expand/data/synonyms.tsv]
@@ -10,7 +11,10 @@ a word: ``tangkap`` is to arrest, to catch a fish and to understand. News
 uses a few of them, so a pair is kept only where the corpus's own stem
 vectors (``scripts/train_related.py``) put the two words near each other
 (cosine >= ``MIN_COSINE``), which keeps ``tangkap`` ~ ``ciduk``/``ringkus``
-and drops ``tangkap`` ~ ``jaring``. Everything is mapped to the index's stems
+and drops ``tangkap`` ~ ``jaring``. A noun derived with ``pe-``, ``ke-`` or
+``-an`` is left out where it stands alone (``rooted``): the index holds it as
+its root, which means something else (``pakaian`` ~ ``baju`` would make
+``pakai`` ~ ``baju``). Everything is mapped to the index's stems
 (``menciduk`` -> ``ciduk``), both directions, a synonym of up to ``MAX_WORDS``
 words kept as its stems. A multi-word entry is a key too (``kencing manis``
 -> ``diabetes``, ``pesawat tanpa awak`` -> ``drone``): the expansion matches it
@@ -58,6 +62,20 @@ def stems_of(text: str) -> tuple[str, ...] | None:
     return out if 0 < len(out) <= MAX_WORDS and all(s.isalpha() for s in out) else None
 
 
+def rooted(word: str, stems: tuple[str, ...]) -> bool:
+    """Whether a one-word side means what its stem means in the index, which holds every word as its root.
+
+    Verb affixes keep the root's sense (``menciduk``, ``ditangkap``: voice, not a new word), but a
+    noun derived with ``pe-``, ``ke-`` or ``-an`` is another word (``pakaian`` clothes, ``pakai`` to
+    use; ``ketentuan`` a rule, ``tentu`` certain): its synonyms would land on a root that means
+    something else (``pakai`` -> ``baju``, ``aturan`` -> ``tentu``). A phrase's derived word stays
+    (``meninggal dunia``): its other words pin the sense."""
+    word = word.lower()
+    if len(stems) > 1 or stems == (word,):
+        return True
+    return not (word.startswith(("pe", "ke")) or (word.endswith("an") and not word.endswith("kan")))
+
+
 def similarity(vectors, a: tuple[str, ...], b: tuple[str, ...]) -> float | None:
     if not all(w in vectors for w in a + b):
         return None
@@ -77,11 +95,11 @@ def main() -> None:
     table: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
     for head, words in senses(args.thesaurus):
         h = stems_of(head)
-        if h is None:
+        if h is None or not rooted(head, h):
             continue
         for word in words:
             s = stems_of(word)
-            if s is None or set(s) & set(h):
+            if s is None or not rooted(word, s) or set(s) & set(h):
                 continue  # `tangkap` ~ `tangkap basah` finds nothing `tangkap` does not
             cos = similarity(vectors, h, s)
             if cos is None or cos < args.min_cosine:

@@ -86,7 +86,7 @@ def test_colloquial_normalisation(word, standard):
     assert slang.standard(word) == standard
 
 
-@pytest.mark.parametrize("word", ["kpk", "dpr", "tni", "presiden", "jokowi"])
+@pytest.mark.parametrize("word", ["kpk", "dpr", "tni", "presiden", "jokowi", "bpk", "bp", "pn", "bpn"])
 def test_acronyms_and_standard_words_are_not_normalised(word):
     assert slang.standard(word) is None
 
@@ -205,3 +205,26 @@ def test_a_phrase_is_only_its_words_in_order(sugar_index, query):
     snap = WhooshEngine(sugar_index)._snapshot
     expansion = expand_tree(parse(query)[0], Expander(["synonym"]), snap)
     assert ("diabetes",) not in {a.stems for a in expansion.alternatives}
+
+
+@pytest.mark.parametrize("word,stop", [("yg", "yang"), ("tdk", "tidak"), ("utk", "untuk")])
+def test_vowelless_shorthand_of_stop_words_is_still_read(word, stop):
+    """The acronym rule (`bpk` is the audit board) keeps chat shorthand for stop words, dropped as such."""
+    assert slang.standard(word) == stop
+
+
+def test_bpk_is_searched_as_typed(sample_index):
+    snap = WhooshEngine(sample_index)._snapshot
+    assert Expander().alternatives("bpk", snap) == [] and not Expander().is_stop("bpk", snap)
+
+
+@pytest.mark.parametrize("word,gone", [("pakai", "baju"), ("baju", "pakai"), ("atur", "tentu"), ("tentu", "atur")])
+def test_a_derived_nouns_synonyms_do_not_land_on_its_root(word, gone):
+    """`pakaian` ~ `baju` stemmed would be `pakai` ~ `baju`; `ketentuan` ~ `aturan` would be `tentu` ~ `atur`."""
+    assert (gone,) not in {alt for alt, _ in tables.synonyms().get(word, ())}
+
+
+@pytest.mark.parametrize("word,kept", [("tangkap", "ciduk"), ("ciduk", "tangkap"), ("duit", "uang"), ("wafat", "tinggal")])
+def test_verb_forms_keep_their_synonyms(word, kept):
+    """`menciduk` ~ `menangkap`, `meninggal` ~ `wafat`: a verb's affixes keep its root's sense."""
+    assert (kept,) in {alt for alt, _ in tables.synonyms()[word]}

@@ -6,8 +6,10 @@ ones (``gak`` -> ``tidak``, ``ortu`` -> ``orang tua``, ``ngutang`` ->
 dropped where normalising would lose meaning rather than spelling: an acronym
 spelled out (``kpk`` -> ``komisi pemberantasan korupsi``: the index knows
 ``kpk`` better than the words), run-together phrases, values over three
-words. A value that is itself an entry is followed once (``nggak`` ->
-``enggak`` -> ``tidak``).
+words, and a key without a vowel unless it abbreviates stop words only
+(``yg``, ``tdk``: dropped as such): news spells its acronyms that way
+(``bpk`` is the audit board, not ``bapak``; ``pn``, ``bpn``). A value that
+is itself an entry is followed once (``nggak`` -> ``enggak`` -> ``tidak``).
 """
 
 from __future__ import annotations
@@ -17,8 +19,11 @@ import re
 from functools import cache
 from importlib import resources
 
+from indexer.analysis import analyze
+
 MAX_WORDS = 3
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)?")
+_VOWEL = re.compile(r"[aeiou]")
 
 
 def _acronym(key: str, words: list[str]) -> bool:
@@ -42,7 +47,8 @@ def lexicon() -> dict[str, str]:
                 and not _acronym(key, words)
             ):
                 raw.setdefault(key, value)
-    return {k: raw.get(v, v) if v in raw and raw.get(v) != k else v for k, v in raw.items()}
+    followed = {k: raw.get(v, v) if v in raw and raw.get(v) != k else v for k, v in raw.items()}
+    return {k: v for k, v in followed.items() if _VOWEL.search(k) or not analyze(v)}
 
 
 def standard(word: str) -> str | None:
