@@ -67,7 +67,8 @@ KNOWN_SPLITS = (
     ("Sri Mulyani", "Sri Mulyani Indrawati"), ("Timnas U-16", "Timnas U-16 Indonesia"), ("Dortmund", "Borussia Dortmund"),
     ("Ainun", "Hasri Ainun Besari"), ("Ainun Habibie", "Hasri Ainun Besari"), ("Alex", "Alexander Marwata"),
     ("Provinsi DKI Jakarta", "Jakarta"), ("Komisi Hukum DPR", "Komisi III DPR"),
-    ("Kementerian Lingkungan Hidup", "KLHK"), ("Marquez", "Marc Marquez"),
+    ("Kementerian Lingkungan Hidup", "KLHK"), ("Marquez", "Marc Marquez"), ("Neymar", "Neymar Jr"),
+    ("Timnas U-16", "Timnas Indonesia U-16"), ("Kemenhub", "Kementerian Perhubungan"),
 )
 _KNOWN_SPLIT_KEYS = {frozenset({merge_key(a), merge_key(b)}) for a, b in KNOWN_SPLITS}
 

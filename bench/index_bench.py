@@ -59,8 +59,9 @@ def main() -> int:
         if args.keep is None:
             shutil.rmtree(target, ignore_errors=True)
     if args.scale > 1:
-        from bench.query_bench import scaled_corpus
+        from bench.query_bench import OUT, scaled_corpus
 
+        OUT.mkdir(parents=True, exist_ok=True)  # where the scaled corpus is written (not in git)
         big = Path(tempfile.mkdtemp(prefix="telusur-bench-x"))
         try:
             run(scaled_corpus(args.scale), big, args.workers, f"{args.scale}x corpus", args.batch_size)

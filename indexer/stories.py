@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 import sqlite3
 import zlib
 from dataclasses import dataclass
@@ -322,13 +323,16 @@ class StoryTable:
 
     def _titled_alike(self, fp: Fingerprint) -> set[str]:
         """The loaded articles whose title stems are at least ``RETOLD_TITLE`` alike (the looser path's candidates)."""
-        shared: dict[str, int] = {}
+        shared: Counter[str] = Counter()
         for word in fp.title:
-            for doc_id in self.by_title.get(word, ()):
-                shared[doc_id] = shared.get(doc_id, 0) + 1
+            shared.update(self.by_title.get(word, ()))  # counted in C: a common title word has thousands
         size = len(fp.title)
+        least = RETOLD_TITLE * size  # the other title is at least as long as the words it shares
+        loaded = self.loaded
         return {
-            doc_id for doc_id, n in shared.items() if n >= RETOLD_TITLE * (size + len(self.loaded[doc_id].title) - n)
+            doc_id
+            for doc_id, n in shared.items()
+            if n >= least and n >= RETOLD_TITLE * (size + len(loaded[doc_id].title) - n)
         }
 
     def _size(self, story: str) -> int:

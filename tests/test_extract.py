@@ -428,6 +428,9 @@ def test_each_alias_kind_merges_in_the_corpus_table():
         + [_doc(orgs=["PSG"])] * 3 + [_doc(people=["Paulus Suryanta Ginting"], defined=[("PSG", "Paulus Suryanta Ginting")])]
         + [_doc(orgs=["Kemenkeu", "Kementerian Keuangan"])] * 2 + [_doc(orgs=["Kementerian Keuangan"])] * 3
         + [_doc(orgs=["Kementerian PUPR", "PUPR"])] * 2 + [_doc(orgs=["PUPR"])]
+        + [_doc(orgs=["Kemenhub", "Kementerian Perhubungan"])] * 2 + [_doc(orgs=["Kementan", "Kementerian Pertanian"])] * 2
+        + [_doc(orgs=["PT Pertamina"])] * 2 + [_doc(orgs=["Pertamina"])] * 3
+        + [_doc(orgs=["PT Toyota Astra Motor"], defined=[("TAM", "Toyota Astra Motor")]), _doc(orgs=["TAM"])]
         + [_doc(people=["Rudy Prawiradinata"])] * 6 + [_doc(people=["Rudy Soeprihadi Prawiradinata"])] * 2
         + [_doc(people=["Rudy"])] + [_doc(people=["Budi Santoso"]), _doc(people=["Budi Agus Santoso"]),
                                       _doc(people=["Budi Hari Santoso"])]
@@ -441,6 +444,11 @@ def test_each_alias_kind_merges_in_the_corpus_table():
     assert table.name("organization", "PSG") == "PSG"  # a person's initials never fold a club into them
     assert table.name("organization", "Kemenkeu") == "Kementerian Keuangan"
     assert table.name("organization", "Kementerian PUPR") == table.name("organization", "PUPR")
+    # A syllable after a derivational prefix: `(Per)hubungan`, `(Per)tanian`.
+    assert table.name("organization", "Kemenhub") == "Kementerian Perhubungan"
+    assert table.name("organization", "Kementan") == "Kementerian Pertanian"
+    assert table.name("organization", "PT Pertamina") == "Pertamina"
+    assert table.name("organization", "TAM") == table.name("organization", "PT Toyota Astra Motor")
     assert table.name("person", "Rudy Soeprihadi Prawiradinata") == "Rudy Prawiradinata"
     assert table.name("person", "Rudy") == "Rudy Prawiradinata"
     assert table.name("person", "Hendra Sutrisno") == "Hendra Soetrisno"
@@ -498,9 +506,14 @@ def test_a_shorter_name_joins_the_fuller_form_that_dominates_and_a_shared_first_
             _doc(people=[name]) for name in ("Bambang Soesatyo", "Bambang Brodjonegoro", "Bambang Widjojanto")
             for _ in range(4)] + [_doc(people=["Bambang Irianto"], places=["Bambang"])] * 2
         + [_doc(people=["Soeharto"])] * 9 + [_doc(people=["Tommy Soeharto"])] * 2
+        # Three fuller forms, one person: the forms merged since count as one (`Hasri Ainun`).
+        + [_doc(people=["Hasri Ainun Besari"])] * 6 + [_doc(people=["Hasri Ainun Habibie"])] * 3
+        + [_doc(people=["Hasri Ainun Besari Habibie"])] * 2
+        + [_doc(people=["Hasri Ainun"])] * 2 + [_doc(people=["Ainun"])] * 5 + [_doc(people=["Eyang Ainun"])]
     )
     table = learn(docs)
     assert table.name("person", "Sri Mulyani Indrawati") == table.name("person", "Sri Mulyani")
+    assert table.name("person", "Hasri Ainun") == table.name("person", "Ainun") == "Hasri Ainun Besari"
     assert table.name("person", "Bambang") == "Bambang"  # never one of them
     assert table.apply(["Bambang Irianto"], [], ["Bambang"]) == (["Bambang Irianto"], [], [])
     assert "Bambang" in sum(table.apply(["Bambang"], [], []), [])  # alone: the name as written
@@ -520,6 +533,7 @@ def test_fragments_of_longer_names_join_them():
         [_doc(people=["Gatot Soebroto"], orgs=["RSPAD Gatot Soebroto"])] * 5 + [_doc(people=["Gatot Soebroto"])]
         + [_doc(orgs=["RSPAD Gatot Soebroto"])] * 3
         + [_doc(orgs=["Kementerian Lingkungan Hidup"], defined=[klhk])] * 4 + [_doc(orgs=["KLHK"], defined=[klhk])] * 2
+        + [_doc(people=["Geofisika"], orgs=["BMKG"], defined=[("BMKG", "Badan Meteorologi Klimatologi dan Geofisika")])] * 3
         # A person written once inside a junk "organisation" keeps his own name.
         + [_doc(people=["Airlangga Hartarto"])] * 5 + [_doc(people=["Airlangga Hartarto"], orgs=[
             "Partai Golkar Airlangga Hartarto"])] * 2
@@ -527,6 +541,7 @@ def test_fragments_of_longer_names_join_them():
     table = learn(docs)
     assert table.apply(["Gatot Soebroto"], [], []) == ([], ["RSPAD Gatot Soebroto"], [])
     assert table.name("organization", "Kementerian Lingkungan Hidup") == "KLHK"
+    assert table.apply(["Geofisika"], ["BMKG"], []) == ([], ["BMKG"], [])
     assert table.name("person", "Airlangga Hartarto") == "Airlangga Hartarto"
 
 
@@ -534,10 +549,19 @@ def test_headline_verbs_and_match_strings_are_no_names():
     # Title-case headlines of the 22k corpus: a bare verb is capitalised like a name.
     e = extract("Farhat Abbas Balas Lewat Foto Bareng Jokowi Malah Tuai Cibiran\nPengacara itu kerap menyindir.")
     assert "Tuai" not in all_values(e) and "Farhat Abbas" in e.people, e
+    # A name run on into the headline's verb is cut before it.
+    e = extract("Tak Kunjung Berdamai, Liam Gallagher Ancam Perang dengan Noel\nSalah satu hubungan kakak "
+                "beradik paling buruk adalah hubungan antara Noel dan Liam Gallagher.")
+    assert "Liam Gallagher" in e.people and not [p for p in e.people if "Ancam" in p], e.people
+    e = extract("Dihadiri Jokowi, Heru Winarko Pimpin BNN Peringati HANI\nKepala BNN hadir di Jakarta.")
+    assert "Heru Winarko" in e.people, e.people
     # A match is its two sides, not a third name.
     e = extract("Namun, antusias itu tampaknya sedikit berkurang di pertandingan Timnas Indonesia vs Thailand "
                 "saat ini.")
     assert not [v for v in all_values(e) if " vs " in v], e
+    from indexer.extract.junk import is_junk
+
+    assert is_junk("Persero) Tbk") and not is_junk("PT Pertamina (Persero)")
     assert "Timnas Indonesia" in e.organizations, e
 
 
@@ -547,19 +571,25 @@ def test_type_voting_trusts_cues_and_curated_lists():
     docs = (
         # The person finders need a cue; the tagger's organisations misfire on lone names.
         [_doc(people=["Neymar"])] * 4 + [_doc(orgs=["Neymar"])] * 9
+        + [_doc(people=["Muenchen"])] * 4 + [_doc(places=["Muenchen"])] * 5  # `Bayern Muenchen` cut: a place
         + [_doc(orgs=["Liverpool"])] * 5 + [_doc(places=["Liverpool"])] * 6  # the club, in sports news
         + [_doc(orgs=["Uni Emirat Arab"])] * 5 + [_doc(places=["Uni Emirat Arab"])] * 6  # a country stays one
         + [_doc(orgs=["SUGBK"])] * 3 + [_doc(places=["Gelora Bung Karno"])] * 3  # the curated place
         + [_doc(places=["Provinsi DKI Jakarta"])] * 2 + [_doc(places=["Jakarta"])]
         + [_doc(orgs=["Badan Usaha Milik Negara"], defined=[("BUMN", "Badan Usaha Milik Negara")])]
+        # A lone "person" heading three organisations' names is their brand.
+        + [_doc(people=["Astra"])] * 4 + [_doc(orgs=[o]) for o in (
+            "Astra Honda Motor", "PT Astra International", "Astra Daihatsu Motor") for _ in range(2)]
     )
     table = learn(docs)
     assert table.apply([], ["Neymar"], []) == (["Neymar"], [], [])
+    assert table.apply(["Muenchen"], [], []) == ([], [], ["Muenchen"])
     assert table.apply([], [], ["Liverpool"]) == ([], ["Liverpool"], [])
     assert table.apply([], ["Uni Emirat Arab"], []) == ([], [], ["Uni Emirat Arab"])
     assert table.apply([], ["SUGBK"], []) == ([], [], ["Gelora Bung Karno"])
     assert table.name("location", "Provinsi DKI Jakarta") == "Jakarta"
     assert table.apply([], ["Badan Usaha Milik Negara"], []) == ([], [], [])
+    assert table.apply(["Astra"], [], []) == ([], ["Astra"], [])
 
 
 def test_reporter_credits_double_dash_datelines_and_title_case_headlines():

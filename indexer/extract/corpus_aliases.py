@@ -21,14 +21,20 @@ acronym definitions the text spelt out (`Komisi Pemberantasan Korupsi (KPK)`,
   article gave the lone word (the tagger calls lone surnames in sports news
   organisations): merged when one fuller name dominates and is named beside it in
   ``COOCCUR_SHARE`` of its articles; a gazetteer place never joins (`Bima` the regency);
+* fragments: a name its articles nearly always (``DOMINANT``) write inside a longer one
+  (`Gatot Soebroto` of `RSPAD Gatot Soebroto`, `Metro Jaya` of `Polda Metro Jaya`), and a
+  name cut at `dan` beside the definition of the whole (`Kementerian Lingkungan Hidup` /
+  `Kementerian Lingkungan Hidup dan Kehutanan (KLHK)`), which is then never the display;
 * spelling variants (`Soeharto`/`Suharto`, `Mohamad`/`Mohammad`, doubled letters,
-  `Dj`/`J`): one ``variant_key``; an organisation's words in another order;
+  `Dj`/`J`): one ``variant_key``; an organisation's words in another order, with or
+  without its `PT` (`PT Pertamina` / `Pertamina`);
 * the curated nickname tables of ``aliases`` (`Jokowi`), which always win, whatever type
   an article gave the name (`SUGBK` is the place `Gelora Bung Karno`); `Provinsi X` is the
   province `X`.
 
 Refused (``AliasTable.refused``, never a value): the long form of a generic acronym
-(`Badan Usaha Milik Negara (BUMN)`). Ambiguous (``AliasTable.ambiguous``): a lone first
+(`Badan Usaha Milik Negara (BUMN)`). A lone "person" heading ``AMBIGUOUS`` organisations'
+names is their brand, an organisation (`Astra`). Ambiguous (``AliasTable.ambiguous``): a lone first
 name that starts the names of ``AMBIGUOUS`` people or more (`Bambang`, `Agus`) never maps
 to one of them, and is dropped from an article that names a fuller form holding it.
 
@@ -36,9 +42,10 @@ The display name of a group is its most common full form: for people the most
 used name of two words or more, for organisations and places the most used form
 (the news' own name for a body is often its acronym: `KPK`, `DPR`), a curated name
 when the group holds one. Types are decided by the corpus, per group (``decide_type``
-over the votes of all its members' articles): curated and known lists first, then
-a person when the cue-needing person finders give it a quarter of its articles and
-no word of it is an organisation's or place's, an organisation when the finders give
+over the votes of its fuller members' articles): curated and known lists first, then
+a person when the cue-needing person finders give it a quarter of its person and
+organisation articles, no fewer than its place articles, and no word of it is an
+organisation's or place's, an organisation when the finders give
 it a third and it is no gazetteer country or province (`Liverpool` the club), else the
 majority.
 
@@ -128,21 +135,29 @@ def abbreviates(short: str, long: str) -> bool:
     if len(words) < 2 or not s or s[0] != words[0][0].lower():
         return False
     caps = [w for w in words if w[:1].isupper()]
-    return _covers(s, [w.lower() for w in caps]) if len(caps) >= 2 else False
+    return _covers(s, [w.lower() for w in caps], syllabic=not short.isupper()) if len(caps) >= 2 else False
 
 
-def _covers(s: str, words: list[str]) -> bool:
+# A syllabic short form takes a word after its derivational prefix: `Kemenhub` is `Kementerian
+# (Per)hubungan`, `Kementan` `Kementerian (Per)tanian`, `Kemendikbud` `(Pen)didikan (Ke)budayaan`.
+_DERIVATIONAL = ("per", "pen", "pem", "peng", "pe", "ke")
+
+
+def _covers(s: str, words: list[str], syllabic: bool = False) -> bool:
     """Whether s splits into non-empty prefixes of the words, in order, each word used
-    (a word may give only its initial, or be skipped when it is a connector-like word)."""
+    (a word may give only its initial; after the first, a syllabic short form may start a
+    word after its derivational prefix)."""
     def walk(i: int, k: int) -> bool:
         if k == len(words):
             return i == len(s)
         word = words[k]
-        n = 1
-        while i + n <= len(s) and n <= len(word) and s[i:i + n] == word[:n]:
-            if walk(i + n, k + 1):
-                return True
-            n += 1
+        starts = [word] + [word[len(p):] for p in _DERIVATIONAL if syllabic and k and word.startswith(p)]
+        for start in starts:
+            n = 1
+            while i + n <= len(s) and n <= len(start) and s[i:i + n] == start[:n]:
+                if walk(i + n, k + 1):
+                    return True
+                n += 1
         return False
 
     return walk(0, 0)
@@ -272,9 +287,10 @@ def learn(documents: list[list[str]]) -> AliasTable:
             if v.startswith("def" + SEP):
                 _, short, long = v.split(SEP)
                 defined[(short, long)] += 1
-                head = long.split(" dan ")[0]
-                if head != long and head in plain:  # `Kementerian Lingkungan Hidup` cut at `dan`
-                    cut[(head, short)] += 1
+                parts = long.split(" dan ")
+                for part in {parts[0], parts[-1]} if len(parts) > 1 else ():
+                    if part in plain:  # `Kementerian Lingkungan Hidup`, `Geofisika` (BMKG) cut at `dan`
+                        cut[(part, short)] += 1
         for word, fuller in _lone_partners(names).items():
             partners[word].update(fuller)
         orgs = [untyped(v)[1] for v in names if v.startswith(ORG + SEP)]
@@ -324,13 +340,14 @@ def learn(documents: list[list[str]]) -> AliasTable:
             kinds.setdefault(target, _known_kind(target) or kinds[name])
     # Organisations: definitions, then short forms by their most frequent partner.
     for (short, long), _ in defined.most_common():
+        long = long if long in name_count else f"PT {long}"  # `PT Toyota Astra Motor (TAM)`
         union(short, long) if long in name_count else None
     # A name cut at `dan` beside the definition of the whole (`Kementerian Lingkungan Hidup dan
     # Kehutanan (KLHK)`) is the defined body, never its display.
     fragments = set()
     for (head, short), n in cut.items():
         if n >= MIN_COOCCUR and short in name_count:
-            union(head, short)
+            union(head, short, across=True)
             fragments.add(head)
     best: dict[str, tuple[int, str]] = {}
     for (short, long), n in pairs.items():
@@ -361,7 +378,9 @@ def learn(documents: list[list[str]]) -> AliasTable:
     for name in name_count:
         if not name.replace(" ", "").isupper():  # acronyms are not spelt two ways: `UII` is not `UI`
             key = variant_key(name)
-            by_variant[" ".join(sorted(key.split())) if kinds[name] == ORG else key].append(name)
+            if kinds[name] == ORG:  # `PT Pertamina` is `Pertamina`; words in another order
+                key = " ".join(sorted(key.split()[1:] if key.startswith("pt ") else key.split()))
+            by_variant[key].append(name)
     for group in by_variant.values():
         for other in group[1:]:
             union(other, group[0])
@@ -375,7 +394,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
             continue
         groups: Counter = Counter()
         for other, n in fuller.items():
-            if name_count[other] >= MIN_COOCCUR:  # one headline's glue is no evidence
+            if name_count[other] >= MIN_COOCCUR and _names_it(word, other, kinds[other]):
                 groups[find(other)] += n
         if not groups:
             continue
@@ -398,11 +417,13 @@ def learn(documents: list[list[str]]) -> AliasTable:
                 groups[find(other)] += n
         if groups and groups.most_common(1)[0][1] >= sum(groups.values()) / 2:
             union(name, groups.most_common(1)[0][0], across=True)
+    _people_groups(people, union, find)  # again, over the groups the passes since have made
     groups_of: dict[str, list[str]] = defaultdict(list)
     for name in name_count:
         groups_of[find(name)].append(name)
     canonical: dict[str, str] = {}
     types = {name: kinds[name] for name, v in votes.items() if len(v) > 1}
+    types.update({name: ORG for name in _brands(org_names, kinds, groups_of, find)})
     for members in groups_of.values():
         if len(members) < 2:
             continue
@@ -443,6 +464,13 @@ def _lone_partners(names: list[str]) -> dict[str, set[str]]:
     }
 
 
+def _names_it(word: str, fuller: str, kind: str) -> bool:
+    """Whether a lone word can be a short name of this fuller name: for an organisation its first or last word in three words at most (`Newcastle United`,
+    `Arema FC`, `Borussia Dortmund`; not `Universitas Trisakti Abdul Fickar Hadjar`)."""
+    words = fuller.split()
+    return kind != ORG or (len(words) <= 3 and word in (words[0], words[-1]))
+
+
 def _inside_partners(names: list[str]) -> dict[str, set[str]]:
     """One article's names of two words or more -> its longer names that hold them, word for
     word (`Gatot Soebroto` in `RSPAD Gatot Soebroto`)."""
@@ -455,6 +483,21 @@ def _inside_partners(names: list[str]) -> dict[str, set[str]]:
             if longer:
                 out[name] = longer
     return out
+
+
+def _brands(org_names: dict[str, int], kinds: dict[str, str], groups_of: dict[str, list[str]], find) -> set[str]:
+    """Lone "people" that head ``AMBIGUOUS`` organisations' names or more (`Astra`: `Astra Honda
+    Motor`, `PT Astra International`, `Astra Tol Nusantara`): the group's brand, an organisation."""
+    heads: dict[str, set[str]] = defaultdict(set)
+    for name, n in org_names.items():
+        words = name.split()[1:] if name.startswith("PT ") else name.split()
+        if len(words) > 1 and n >= MIN_COOCCUR:
+            heads[words[0]].add(find(name))
+    return {
+        name for name, orgs in heads.items()
+        if len(orgs) >= AMBIGUOUS and kinds.get(name) == PERSON and len(groups_of[find(name)]) == 1
+        and name not in _curated()
+    }
 
 
 def _ambiguous_first_names(people: dict[str, int], votes: dict[str, Counter], name_count: Counter,
@@ -542,12 +585,14 @@ def _people_groups(people: dict[str, int], union, find) -> None:
             lone.append(name)
             continue
         fuller = [o for o in by_first[words[0]] if len(o.split()) > len(words) and _inside(words, o.split())]
-        seen = [o for o in fuller if people[o] >= MIN_COOCCUR]  # not a headline's glue (`Sri Mulyani Beberkan`)
-        top = max(seen, key=lambda o: (people[o], o)) if seen else None
+        seen: Counter = Counter()  # fuller groups, not a headline's glue (`Sri Mulyani Beberkan`)
+        for o in fuller:
+            if people[o] >= MIN_COOCCUR:
+                seen[find(o)] += people[o]
         if len(fuller) == 1:
             union(name, fuller[0])
-        elif top and people[top] >= DOMINANT * sum(people[o] for o in seen):
-            union(name, top)  # one fuller form dominates; two alike are two people: `Budi Santoso` stays apart
+        elif seen and seen.most_common(1)[0][1] >= DOMINANT * sum(seen.values()):
+            union(name, seen.most_common(1)[0][0])  # one dominates; two alike are two people: `Budi Santoso`
     for name in lone:
         groups: Counter = Counter()  # fuller names with this word, first (`Anies`) or last (`Marquez`)
         for other in by_first[name] + by_word[name]:

@@ -91,6 +91,8 @@ def is_junk(name: str) -> bool:
     key = norm_key(name)
     if not key or key in _JUNK or key in GENERIC or key in NEVER or match_sides(key):
         return True
+    if name.count("(") != name.count(")"):
+        return True  # a fragment cut inside brackets: `Persero) Tbk`
     if key in TITLES:
         return True  # `Menhub`, `Menkeu` alone: a post, whoever holds it
     if not any(c.isalpha() for c in key):

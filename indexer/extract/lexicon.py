@@ -86,26 +86,41 @@ def affixed_word(word: str) -> bool:
     return False
 
 
-# The active-verb prefixes a root takes, with the first letter a nasal swallows (`tuai` ->
-# `menuai`, `curi` -> `mencuri`, `gaet` -> `menggaet`, `perkosa` -> `memperkosa`).
-_VERB_FORMS = (("me", ""), ("mem", ""), ("men", ""), ("meng", ""), ("meny", "s"), ("mem", "p"),
-               ("men", "t"), ("meng", "k"), ("memper", ""))
+def _active_forms(word: str) -> list[str]:
+    """The `me-` forms of a verb by its first letter (`tuai` -> `menuai`, `curi` -> `mencuri`,
+    `gaet` -> `menggaet`, `sebut` -> `menyebut`, `pimpin` -> `memimpin`), and `memper-`."""
+    first, rest = word[0], word[1:]
+    if first in "lmnrwy":
+        forms = ["me" + word]
+    elif first in "bfv":
+        forms = ["mem" + word]
+    elif first == "p":
+        forms = ["mem" + rest, "mem" + word]
+    elif first in "dcjz":
+        forms = ["men" + word]
+    elif first == "t":
+        forms = ["men" + rest]
+    elif first in "aiueogh":
+        forms = ["meng" + word]
+    elif first == "k":
+        forms = ["meng" + rest]
+    elif first == "s":
+        forms = ["meny" + rest]
+    else:
+        forms = []
+    return forms + ["memper" + word]
 
 
 @lru_cache(maxsize=32768)
-def verb_root(word: str) -> bool:
-    """Whether a lowercase word is a root whose active verb the corpus writes in lowercase:
-    the bare verb a title-case headline capitalises (`Farhat Abbas ... Malah Tuai Cibiran`),
-    never a name on its own."""
-    if len(word) < MIN_ROOT or word not in _roots():
+def bare_verb(word: str) -> bool:
+    """Whether a lowercase word is a verb without its `me-` prefix, whose active form the
+    corpus writes in lowercase (`tuai`/`menuai`, `beberkan`/`membeberkan`, `tanggapi`/
+    `menanggapi`): what a title-case headline capitalises (`Farhat Abbas ... Malah Tuai
+    Cibiran`), never a name (`besari` has no `membesari`)."""
+    if len(word) < MIN_ROOT:
         return False
     common = common_words()
-    for prefix, swallowed in _VERB_FORMS:
-        if swallowed and not word.startswith(swallowed):
-            continue
-        if prefix + word[len(swallowed):] in common:
-            return True
-    return False
+    return any(form in common for form in _active_forms(word))
 
 
 def count_case(texts) -> tuple[Counter, Counter, Counter]:

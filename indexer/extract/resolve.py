@@ -12,7 +12,7 @@ from collections import Counter
 from indexer.extract.aliases import merge_key, norm_key
 from indexer.extract.gazetteer import DISTRICT, REGENCY
 from indexer.extract.junk import is_junk, known_type, match_sides
-from indexer.extract.lexicon import common_words, verb_root
+from indexer.extract.lexicon import bare_verb, common_words
 from indexer.extract.mention import ORG, PERSON, PLACE, Mention
 from indexer.extract.rules import MIN_WEAK_MENTIONS
 
@@ -76,13 +76,25 @@ def _guard(people: list[str], orgs: list[str], places: list[str]) -> tuple[list[
     out: dict[str, list[str]] = {PERSON: [], ORG: [], PLACE: []}
     for kind, values in ((PERSON, people), (ORG, orgs), (PLACE, places)):
         for value in [side for v in values for side in (match_sides(v) or [v])]:  # a match: its two sides
+            if kind == PERSON:
+                value = _before_verb(value)
             low = value.lower()
-            if is_junk(value) or (kind == PERSON and (low in common or (" " not in low and verb_root(low)))):
+            if is_junk(value) or (kind == PERSON and (low in common or (" " not in low and bare_verb(low)))):
                 continue
             target = out[known_type(value) or kind]
             if value not in target:
                 target.append(value)
     return out[PERSON], out[ORG], out[PLACE]
+
+
+def _before_verb(name: str) -> str:
+    """A person's name run on into a title-case headline's verb, cut before it (`Liam Gallagher
+    Ancam ...`, `Thareq Habibie Beberkan`)."""
+    words = name.split()
+    for i, word in enumerate(words[1:], 1):
+        if word[:1].isupper() and bare_verb(word.lower()):
+            return " ".join(words[:i])
+    return name
 
 
 def _fuller_orgs(names: set[str]) -> dict[str, str]:
