@@ -21,14 +21,17 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
 
 from indexer.extract.aliases import PLACE_ALIASES, merge_key, norm_key
 from indexer.extract.lexicon import common_words
+from indexer.extract.vocab import CLUB_RE_TEXT
 
 WILAYAH_PATH = Path(__file__).with_name("data") / "wilayah.tsv"
+_CLUB_RE = re.compile(CLUB_RE_TEXT)
 
 # Countries, provinces, regions and cities are places wherever they appear; a
 # regency only when not glued to another unknown capitalised word.
@@ -199,6 +202,18 @@ def _wilayah_rows() -> list[tuple[str, str, str]]:
     return unique
 
 
+def club_name(name: str) -> str:
+    """A football club named with its town is the club (`Persib Bandung` -> `Persib`,
+    `PSM Makassar` -> `PSM`): one value per club whichever way the news writes it."""
+    words = name.split()
+    if len(words) < 2:
+        return name
+    first = words[0].lower()
+    if _CLUB_RE.match(first) and first not in common_words() and norm_key(" ".join(words[1:])) in places():
+        return words[0]
+    return name
+
+
 def render_wilayah() -> str:
     return "".join(f"{level}\t{surface}\t{canonical}\n" for level, surface, canonical in _wilayah_rows())
 
@@ -212,25 +227,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-
-
-_CLUB_RE = None
-
-
-def club_name(name: str) -> str:
-    """A football club named with its town is the club (`Persib Bandung` -> `Persib`,
-    `PSM Makassar` -> `PSM`): one value per club whichever way the news writes it."""
-    global _CLUB_RE
-    words = name.split()
-    if len(words) < 2:
-        return name
-    if _CLUB_RE is None:
-        import re
-
-        from indexer.extract.vocab import CLUB_RE_TEXT
-
-        _CLUB_RE = re.compile(CLUB_RE_TEXT)
-    first = words[0].lower()
-    if _CLUB_RE.match(first) and first not in common_words() and norm_key(" ".join(words[1:])) in places():
-        return words[0]
-    return name
