@@ -254,7 +254,7 @@ def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
         words[-1].lower() in vocab.ORG_TAILS or words[0].lower() in vocab.ORG_HEADS - vocab.PLACE_HEADS
     ):
         kind = "organization"  # `Bali United`, `di Kementerian Keuangan`: a body, wherever it sits
-    if kind == "organization" and surface.split()[0].lower() not in vocab.SCHOOL_HEADS:
+    if kind == "organization" and words[0].lower() not in vocab.SCHOOL_HEADS:
         return Mention(kind, club_name(org_name(surface)), start, end=end, source="tagger")
     # Schools are places (`SMA Negeri 24 Bandung`), as the rules and most of NERGRIT have them.
     return Mention(PLACE_KIND, canonical_place(surface), start, level=_place_level(surface), end=end, source="tagger")
