@@ -280,7 +280,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
         counts.update(names)
         plain = {untyped(v)[1] for v in names}
         docs.update(plain)
-        for name, longer in _inside_partners(names).items():
+        for name, longer in _inside_partners(plain).items():
             inside[name].update(longer)
             held[name] += 1
         for v in values:
@@ -291,7 +291,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
                 for part in {parts[0], parts[-1]} if len(parts) > 1 else ():
                     if part in plain:  # `Kementerian Lingkungan Hidup`, `Geofisika` (BMKG) cut at `dan`
                         cut[(part, short)] += 1
-        for word, fuller in _lone_partners(names).items():
+        for word, fuller in _lone_partners(names, plain).items():
             partners[word].update(fuller)
         orgs = [untyped(v)[1] for v in names if v.startswith(ORG + SEP)]
         # Short forms learnt by co-occurrence are syllabic (`Kemenkeu`, `Baleg`) or
@@ -446,12 +446,11 @@ def learn(documents: list[list[str]]) -> AliasTable:
     return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count}, frozenset(generic), ambiguous)
 
 
-def _lone_partners(names: list[str]) -> dict[str, set[str]]:
+def _lone_partners(names: list[str], plain: set[str]) -> dict[str, set[str]]:
     """One article's lone words -> its fuller names that hold them: as a word (`Marquez` in
     `Marc Marquez`), for a person as the start of the first word (`Alex` in `Alexander
     Marwata`); an acronym only as the head (`RSPAD` of `RSPAD Gatot Soebroto`: `KPK` is in
-    `Dewan Pengawas KPK` without being it)."""
-    plain = {untyped(v)[1] for v in names}
+    `Dewan Pengawas KPK` without being it). ``plain``: the names without their types."""
     lone = [n for n in plain if " " not in n and len(n) >= 3]
     if not lone:
         return {}
@@ -471,10 +470,9 @@ def _names_it(word: str, fuller: str, kind: str) -> bool:
     return kind != ORG or (len(words) <= 3 and word in (words[0], words[-1]))
 
 
-def _inside_partners(names: list[str]) -> dict[str, set[str]]:
+def _inside_partners(plain: set[str]) -> dict[str, set[str]]:
     """One article's names of two words or more -> its longer names that hold them, word for
-    word (`Gatot Soebroto` in `RSPAD Gatot Soebroto`)."""
-    plain = {untyped(v)[1] for v in names}
+    word (`Gatot Soebroto` in `RSPAD Gatot Soebroto`); ``plain``: its names without their types."""
     spaced = [(f" {f} ", f) for f in plain if " " in f]
     out = {}
     for name in plain:
