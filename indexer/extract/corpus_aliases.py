@@ -341,7 +341,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
     # Organisations: definitions, then short forms by their most frequent partner.
     for (short, long), _ in defined.most_common():
         long = long if long in name_count else f"PT {long}"  # `PT Toyota Astra Motor (TAM)`
-        union(short, long) if long in name_count else None
+        union(short, long)  # nothing when neither spelling is a name of the corpus
     # A name cut at `dan` beside the definition of the whole (`Kementerian Lingkungan Hidup dan
     # Kehutanan (KLHK)`) is the defined body, never its display.
     fragments = set()
