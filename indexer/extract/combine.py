@@ -124,10 +124,10 @@ def _disagrees(rule: Mention, tagged: Mention) -> bool:
 def _headed_org(m: Mention) -> bool:
     """An organisation the rules named by its head word (`Komisi III DPR`, `Pemprov X`):
     the tagger's weak type, so the rules' find stands where the tagger saw nothing."""
-    return m.kind == ORG and not m.weak and m.name.split()[0].lower() in ORG_HEADS | _ORG_PREFIXES
+    return m.kind == ORG and not m.weak and m.name.split()[0].lower() in _HEADS
 
 
-_ORG_PREFIXES = frozenset({"pemprov", "pemkab", "pemkot"})
+_HEADS = ORG_HEADS | frozenset({"pemprov", "pemkab", "pemkot"})
 
 
 def _club(rule: Mention, tagged: Mention) -> bool:

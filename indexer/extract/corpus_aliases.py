@@ -66,7 +66,7 @@ from pathlib import Path
 
 from indexer.extract.junk import is_junk
 from indexer.extract.mention import KINDS, ORG, PERSON, PLACE
-from indexer.extract.vocab import ORG_HEADS
+from indexer.extract.vocab import ORG_CUES, ORG_HEADS, ORG_TAILS, PLACE_HEADS
 
 # A short form counts as another value's alias once they appear together this often.
 MIN_COOCCUR = 2
@@ -681,10 +681,11 @@ def _region(name: str) -> bool:
     return bool(hit) and hit[1] in (COUNTRY, PROVINCE, REGION)
 
 
+# Words that make a name an organisation's or a place's (``_worded``).
+_NAMING_WORDS = ORG_HEADS | ORG_CUES | ORG_TAILS | PLACE_HEADS
+
+
 def _worded(name: str) -> bool:
     """Whether a word of the name makes it an organisation or place (`Partai`, `FC`,
     `Jalan`), or is an acronym (`HAM Veronica Koman` is no person's name)."""
-    from indexer.extract.vocab import ORG_CUES, ORG_HEADS, ORG_TAILS, PLACE_HEADS
-
-    words = ORG_HEADS | ORG_CUES | ORG_TAILS | PLACE_HEADS
-    return any(w.lower() in words or (len(w) > 2 and w.isupper() and len(name.split()) > 1) for w in name.split())
+    return any(w.lower() in _NAMING_WORDS or (len(w) > 2 and w.isupper() and len(name.split()) > 1) for w in name.split())

@@ -251,7 +251,7 @@ def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
         return Mention(kind, name, start, tokens=tuple(name.split()), end=end, source="tagger")
     words = surface.split()
     if kind == "location" and len(words) > 1 and (
-        words[-1].lower() in vocab.ORG_TAILS or words[0].lower() in vocab.ORG_HEADS - vocab.PLACE_HEADS
+        words[-1].lower() in vocab.ORG_TAILS or words[0].lower() in _BODY_HEADS
     ):
         kind = "organization"  # `Bali United`, `di Kementerian Keuangan`: a body, wherever it sits
     if kind == "organization" and words[0].lower() not in vocab.SCHOOL_HEADS:
@@ -260,6 +260,8 @@ def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
     return Mention(PLACE_KIND, canonical_place(surface), start, level=_place_level(surface), end=end, source="tagger")
 
 
+# Heads that open a body's name, never a place's (`Kementerian`, not `Kota`).
+_BODY_HEADS = vocab.ORG_HEADS - vocab.PLACE_HEADS
 # English facility words: a "person" ending in one is a venue (`Jakarta Convention Center`).
 FACILITY_WORDS = frozenset("center centre gymnasium stadium arena hall mall plaza tower park station".split())
 _NOMINAL_RE = re.compile(r"(?:pe|ke)[a-z]{4,}an$")
