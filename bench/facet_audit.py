@@ -32,11 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import HostMeter  # noqa: E402
+from indexer.canonical import ENTITY_COLUMNS as FACETS  # noqa: E402
 from indexer.extract.aliases import merge_key  # noqa: E402
 from indexer.extract.corpus_aliases import abbreviates, variant_key  # noqa: E402
 from indexer.extract.junk import is_junk  # noqa: E402
-
-FACETS = ("person", "organization", "location")
 
 # Values judged by hand not to name one entity, seen among the top values of 22k builds.
 KNOWN_JUNK = frozenset(
