@@ -2,8 +2,9 @@
 
 Fits python-crfsuite (L-BFGS, c1 0.1, c2 0.5, 200 iterations: c2 and the iterations
 as measured best in ``../shared/notes/ner-facts.md``; c1 0.1 rather than 0.01 scored
-as well on ``bench/nergrit.py --dev`` with half the model; 1.0 MB with the capitalised-run, neighbour-cluster and affix features;
-c1 0.05 and c2 0.25 measured no better) on every NERGRIT sentence
+as well on ``bench/nergrit.py --dev`` with half the model, 1.0 MB with the
+capitalised-run, neighbour-cluster and affix features; c1 0.05 and c2 0.25 measured
+no better) on every NERGRIT sentence
 that is not held out (``bench.nergrit.held_out``: every 5th sentence is kept for
 ``bench/extract_eval.py`` and never trained or tuned on), and writes
 ``indexer/extract/data/tagger.crfsuite.gz``. Run ``scripts/tagger_corpus.py``

@@ -176,8 +176,9 @@ _DAN_RE = re.compile(r"[^\S\n]+dan[^\S\n]+[A-Z]\w*(?:[^\S\n]+[A-Z]\w*){0,2}")
 
 
 def through_dan(text: str, start: int, end: int) -> int:
-    """Where an organisation (or what a finder took for a place: `di Kementerian Pemuda`) the finders cut at `dan` really ends, when the curated table knows the
-    longer name (`Kementerian Pemuda` | `dan Olahraga`): `dan` mostly joins two names, so neither
+    """Where an organisation (or what a finder took for a place: `di Kementerian Pemuda`)
+    the finders cut at `dan` really ends, when the curated table knows the longer name
+    (`Kementerian Pemuda` | `dan Olahraga`): `dan` mostly joins two names, so neither
     finder runs through it."""
     m = _DAN_RE.match(text, end)
     if m is None:

@@ -464,8 +464,9 @@ def _lone_partners(names: list[str], plain: set[str]) -> dict[str, set[str]]:
 
 
 def _names_it(word: str, fuller: str, kind: str) -> bool:
-    """Whether a lone word can be a short name of this fuller name: for an organisation its first or last word in three words at most (`Newcastle United`,
-    `Arema FC`, `Borussia Dortmund`; not `Universitas Trisakti Abdul Fickar Hadjar`)."""
+    """Whether a lone word can be a short name of this fuller name: for an organisation
+    its first or last word in three words at most (`Newcastle United`, `Arema FC`,
+    `Borussia Dortmund`; not `Universitas Trisakti Abdul Fickar Hadjar`)."""
     words = fuller.split()
     return kind != ORG or (len(words) <= 3 and word in (words[0], words[-1]))
 
