@@ -226,8 +226,8 @@ def mode_table(parts, label: str, modes: list[str] | None = None) -> None:
     for mode in modes or MODES:
         total_counts = {t: Counter() for t in TYPES}
         cpu = 0.0
+        combination = MODES[mode]
         for models, sentences in parts:
-            combination = MODES[mode]
             tagger.use_model(models[combination is None or combination.stacked])
             score(sentences[:30], lambda t: Extraction(*extract_names(t, mode)))  # warm the caches
             start = time.process_time()
