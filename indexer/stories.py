@@ -172,6 +172,11 @@ class Assignment:
     moved: dict[str, str]  # article id (already indexed, not in the batch) -> its new story id
 
 
+def days_around(days: Iterable[int]) -> set[int]:
+    """The days a batch published on ``days`` is matched against: each +- ``WINDOW_DAYS``."""
+    return {d + k for d in days for k in range(-WINDOW_DAYS, WINDOW_DAYS + 1)}
+
+
 def _words(text: str, separator: str) -> frozenset[str]:
     return frozenset(text.split(separator)) if text else frozenset()
 
@@ -226,7 +231,7 @@ class StoryTable:
     # -- loading -------------------------------------------------------------------
 
     def _load_days(self, days: set[int]) -> None:
-        window = {d + k for d in days for k in range(-WINDOW_DAYS, WINDOW_DAYS + 1)}
+        window = days_around(days)
         if len(self.loaded) > MAX_LOADED:
             self._unload_days(self.days_loaded - window)
         wanted = window - self.days_loaded
