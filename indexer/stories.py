@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 import sqlite3
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -127,14 +127,17 @@ def fingerprint(
         shingles = {b" ".join(encoded)}
     stops = stop_words()
     title_words = len(_WORD.findall(title))
-    content = [w for w in words[: title_words + LEAD_WORDS] if w not in stops and len(w) > 1]
-    in_title = sum(1 for w in words[:title_words] if w not in stops and len(w) > 1)
-    stems = [stem(w) for w in content]
-    lead = {s.encode() for s in stems}
+    title_stems = _content_stems(words[:title_words], stops)
+    lead = {s.encode() for s in title_stems + _content_stems(words[title_words : title_words + LEAD_WORDS], stops)}
     day = date.toordinal() if date is not None else None
     return Fingerprint(
-        _minhash(shingles), _minhash(lead), day, source, frozenset(stems[:in_title]), frozenset(n.lower() for n in names if n)
+        _minhash(shingles), _minhash(lead), day, source, frozenset(title_stems), frozenset(n.lower() for n in names if n)
     )
+
+
+def _content_stems(words: list[str], stops) -> list[str]:
+    """The stems of ``words`` that carry content (no stop words, no single letters)."""
+    return [stem(w) for w in words if w not in stops and len(w) > 1]
 
 
 def same_story(a: Fingerprint, b: Fingerprint) -> bool:
