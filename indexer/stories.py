@@ -264,7 +264,10 @@ class StoryTable:
             self.body_lsh.remove(doc_id)
             self.lead_lsh.remove(doc_id)
             for word in fp.title:
-                self.by_title[word].discard(doc_id)
+                holders = self.by_title[word]
+                holders.discard(doc_id)
+                if not holders:  # an unloaded day's rare title words must not stay as empty keys
+                    del self.by_title[word]
             self.by_day.get(fp.day, set()).discard(doc_id)
 
     def _remember(self, doc_id: str, story: str, fp: Fingerprint) -> None:
