@@ -54,8 +54,8 @@ def newest(snap: "_Snapshot", mask: np.ndarray, limit: int) -> list[int]:
 
 
 def weighted_terms(snap: "_Snapshot", title: str, body: str) -> list[str]:
-    """``search.profile.weighted_terms`` with the body's document frequencies."""
-    return profile.weighted_terms(title, body, lambda t: snap.reader.doc_frequency("body", t), snap.reader.doc_count())
+    """``search.profile.weighted_terms`` with the body's document frequencies (the generation's vocabulary)."""
+    return profile.weighted_terms(title, body, lambda t: snap.vocabulary.doc_frequency("body", t), snap.reader.doc_count())
 
 
 def shared_names(snap: "_Snapshot", docnum: int) -> np.ndarray:
