@@ -49,6 +49,7 @@ from indexer.typesense.schema import SCHEMA_VERSION, STORY_FIELD  # noqa: E402
 from indexer.typesense.sink import DEFAULT_BATCH_SIZE, Sink, prepare  # noqa: E402
 from search.backends.typesense.engine import TypesenseEngine  # noqa: E402
 from search.backends.whoosh.engine import WhooshEngine  # noqa: E402
+from search.profile import PROFILE_FACETS  # noqa: E402
 from search.request import parse_request  # noqa: E402
 
 PREPARED = OUT / f"typesense-22k-v{SCHEMA_VERSION}.jsonl"
@@ -121,7 +122,7 @@ def page_cases(whoosh, docs: list[dict]) -> dict[str, list[tuple]]:
         sizes[doc[STORY_FIELD]] = sizes.get(doc[STORY_FIELD], 0) + 1
     several = sorted(s for s, n in sizes.items() if n > 1)
     return {
-        "profile": [("profile", f, v.value) for f in ("entity", "location") for v in facets[f][:PAGE_SUBJECTS]],
+        "profile": [("profile", f, v.value) for f in PROFILE_FACETS for v in facets[f][:PAGE_SUBJECTS]],
         "similar": [("similar", d["id"]) for d in rng.sample(docs, PAGE_ITEMS)],
         "story": [("story", s) for s in rng.sample(several, min(PAGE_ITEMS, len(several)))],
     }

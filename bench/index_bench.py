@@ -16,7 +16,6 @@ documents in <= 60 s on a 2-core machine at 0% steal.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import shutil
 import sys
@@ -78,8 +77,6 @@ def run(corpus: Path, target: Path, workers: int | None, label: str, batch_size:
     with HostMeter() as host:
         summary = build_index([corpus], target, progress=True, workers=workers, batch_size=batch_size, warn=_warn)
     report(summary, host)
-    # The other processes' demand for the cores (the run's own ~2 included): wall time depends on it, CPU not.
-    print("load average     %.1f %.1f %.1f (1, 5, 15 min, at the end)" % os.getloadavg())
     return summary, host
 
 

@@ -29,7 +29,6 @@ from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 _FLUSH_BYTES = 1 << 20  # buffered bytes written out at once
-_NO_ID = 0xFFFFFFFF
 
 
 class _Buffered:
@@ -128,8 +127,7 @@ def _write(fw, schema, field_lengths, items, posts: _Buffered, terms: _Buffered,
 
 def _posting_list(posts: _Buffered, ids, weights, values, lens, fixed, blocklimit: int, compression: int) -> bytes:
     """Write one term's posting blocks as ``W3PostingsWriter`` does; its ``W3TermInfo`` bytes."""
-    t_weight, t_df, t_minlength, t_maxlength, t_maxweight = 0, 0, None, 0, 0
-    t_minid = None
+    t_weight, t_minlength, t_maxlength, t_maxweight = 0, None, 0, 0
     start = posts.tell()
     posts.write(WHOOSH3_HEADER_MAGIC)
     total = len(ids)
@@ -150,12 +148,9 @@ def _posting_list(posts: _Buffered, ids, weights, values, lens, fixed, blocklimi
                     maxlength = length
         # W3TermInfo.add_block
         t_weight += sum(bweights)
-        t_df += e - s
         t_minlength = minlength if t_minlength is None else min(t_minlength, minlength)
         t_maxlength = max(t_maxlength, maxlength)
         t_maxweight = max(t_maxweight, maxweight)
-        if t_minid is None:
-            t_minid = bids[0]
         # W3PostingsWriter._mini_ids/_mini_weights/_mini_values
         deltas, prev = [], 0
         for n in bids:
@@ -186,11 +181,11 @@ def _posting_list(posts: _Buffered, ids, weights, values, lens, fixed, blocklimi
     info = W3TermInfo._struct.pack(
         False,
         t_weight,
-        t_df,
+        total,  # the term's document frequency
         0 if t_minlength is None else length_to_byte(t_minlength),
         length_to_byte(t_maxlength),
         t_maxweight,
-        _NO_ID if t_minid is None else t_minid,
+        ids[0],  # a term has a posting at least: never Whoosh's NO_ID
         ids[-1],
     )
     return info + pack_long(start) + pack_int(length)

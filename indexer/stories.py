@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 import sqlite3
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -127,14 +127,17 @@ def fingerprint(
         shingles = {b" ".join(encoded)}
     stops = stop_words()
     title_words = len(_WORD.findall(title))
-    content = [w for w in words[: title_words + LEAD_WORDS] if w not in stops and len(w) > 1]
-    in_title = sum(1 for w in words[:title_words] if w not in stops and len(w) > 1)
-    stems = [stem(w) for w in content]
-    lead = {s.encode() for s in stems}
+    title_stems = _content_stems(words[:title_words], stops)
+    lead = {s.encode() for s in title_stems + _content_stems(words[title_words : title_words + LEAD_WORDS], stops)}
     day = date.toordinal() if date is not None else None
     return Fingerprint(
-        _minhash(shingles), _minhash(lead), day, source, frozenset(stems[:in_title]), frozenset(n.lower() for n in names if n)
+        _minhash(shingles), _minhash(lead), day, source, frozenset(title_stems), frozenset(n.lower() for n in names if n)
     )
+
+
+def _content_stems(words: list[str], stops) -> list[str]:
+    """The stems of ``words`` that carry content (no stop words, no single letters)."""
+    return [stem(w) for w in words if w not in stops and len(w) > 1]
 
 
 def same_story(a: Fingerprint, b: Fingerprint) -> bool:
@@ -170,6 +173,11 @@ class Assignment:
 
     stories: dict[str, str]  # article id (in the batch) -> story id
     moved: dict[str, str]  # article id (already indexed, not in the batch) -> its new story id
+
+
+def days_around(days: Iterable[int]) -> set[int]:
+    """The days a batch published on ``days`` is matched against: each +- ``WINDOW_DAYS``."""
+    return {d + k for d in days for k in range(-WINDOW_DAYS, WINDOW_DAYS + 1)}
 
 
 def _words(text: str, separator: str) -> frozenset[str]:
@@ -226,7 +234,7 @@ class StoryTable:
     # -- loading -------------------------------------------------------------------
 
     def _load_days(self, days: set[int]) -> None:
-        window = {d + k for d in days for k in range(-WINDOW_DAYS, WINDOW_DAYS + 1)}
+        window = days_around(days)
         if len(self.loaded) > MAX_LOADED:
             self._unload_days(self.days_loaded - window)
         wanted = window - self.days_loaded
@@ -256,7 +264,10 @@ class StoryTable:
             self.body_lsh.remove(doc_id)
             self.lead_lsh.remove(doc_id)
             for word in fp.title:
-                self.by_title[word].discard(doc_id)
+                holders = self.by_title[word]
+                holders.discard(doc_id)
+                if not holders:  # an unloaded day's rare title words must not stay as empty keys
+                    del self.by_title[word]
             self.by_day.get(fp.day, set()).discard(doc_id)
 
     def _remember(self, doc_id: str, story: str, fp: Fingerprint) -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Callable
+from itertools import islice
+from typing import Callable, Iterable
 
 from indexer.analysis import analyze
 from search.model import FacetValue, SearchError, SearchRequest
@@ -45,6 +46,17 @@ def weighted_terms(title: str, body: str, doc_frequency: Callable[[str], int], n
         if df >= 2 and not term.isdigit():
             weights[term] = freq * math.log(n / df)
     return sorted(weights, key=lambda t: -weights[t])[:SIMILAR_TERMS]
+
+
+def related(per_facet: Iterable[Iterable[tuple[str, int, str]]]) -> dict[str, list[dict]]:
+    """A page's related names: per facet, its (name, count, kind) most frequent first, the subject left
+    out; the first ``RELATED_LIMIT * 3`` of each are dealt to their kind, ``RELATED_LIMIT`` a kind."""
+    out: dict[str, list[dict]] = {"person": [], "organization": [], "location": []}
+    for ranked in per_facet:
+        for name, count, kind in islice(ranked, RELATED_LIMIT * 3):
+            if len(out[kind]) < RELATED_LIMIT:
+                out[kind].append({"name": name, "count": count})
+    return out
 
 
 def relevant(search: Callable[[SearchRequest], object], facet: str, name: str, limit: int) -> list[dict]:

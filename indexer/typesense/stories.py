@@ -29,7 +29,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Iterable
 
-from indexer.stories import WINDOW_DAYS, StoryTable, fingerprint
+from indexer.stories import StoryTable, days_around, fingerprint
 from indexer.typesense.schema import SCHEMA_VERSION, STORY_FIELD, id_filter, quoted
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class ClusterStoryTable(StoryTable):
         self._insert_row(doc["id"], doc[STORY_FIELD], fp, keep_existing=True)
 
     def _load_days(self, days: set[int]) -> None:
-        wanted = {d + k for d in days for k in range(-WINDOW_DAYS, WINDOW_DAYS + 1)} - self.days_loaded
+        wanted = days_around(days) - self.days_loaded
         if wanted:
             listed = ",".join(quoted(dt.date.fromordinal(d).isoformat()) for d in sorted(wanted))
             self._fetch(f"day:=[{listed}]")

@@ -35,13 +35,21 @@ from search.backends.typesense.translate import QUERY_BY, key_filter
 from search.document import version
 from search.facet_plan import DateHistogram
 from search.facet_spec import BY_NAME, PUBLICATION
-from search.profile import ENTITY_WEIGHT, RELATED_LIMIT, SIMILAR_TERMS, page, relevant, weighted_terms
+from search.profile import (
+    ENTITY_WEIGHT,
+    PROFILE_FACETS,
+    RELATED_LIMIT,
+    SIMILAR_TERMS,
+    page,
+    related,
+    relevant,
+    weighted_terms,
+)
 
 if TYPE_CHECKING:
     from search.backends.typesense.engine import TypesenseEngine
     from search.backends.typesense.vocabulary import Vocabulary
 
-NAME_FACETS = ("entity", "location")
 PAIR_TERMS = 6  # 15 pairs
 SINGLE_TERMS = SIMILAR_TERMS  # every term alone: rare ones find few articles
 NAMED_TERMS = 3  # the top terms among the articles sharing a name
@@ -67,7 +75,7 @@ def profile(
         {
             "q": "*", "query_by": QUERY_BY, "filter_by": subject, "per_page": limit,
             "sort_by": "dated:desc,date:desc", "include_fields": VERSION_FIELDS, "highlight_fields": "none",
-            "facet_by": ",".join(BY_NAME[f].field + KEY_SUFFIX for f in NAME_FACETS), "max_facet_values": slack,
+            "facet_by": ",".join(BY_NAME[f].field + KEY_SUFFIX for f in PROFILE_FACETS), "max_facet_values": slack,
         },
         {"q": "*", "query_by": QUERY_BY, "filter_by": subject, "per_page": 0, **histogram_facets(PUBLICATION.field)},
     ])
@@ -86,9 +94,9 @@ def profile(
 
 
 def _related(vocab: "Vocabulary", answer: dict, subject: tuple[str, str]) -> dict[str, list[dict]]:
-    """The people, organisations and places most often named in the subject's articles, with counts."""
-    out: dict[str, list[dict]] = {"person": [], "organization": [], "location": []}
-    for facet in NAME_FACETS:
+    """The people, organisations and places most often named in the subject's articles (``profile.related``)."""
+
+    def ranked(facet: str):
         field = BY_NAME[facet].field
         counts: dict[str, int] = {}
         for result in answer.get("facet_counts", []):
@@ -96,18 +104,17 @@ def _related(vocab: "Vocabulary", answer: dict, subject: tuple[str, str]) -> dic
                 counts = {facet_value(c["value"]): c["count"] for c in result["counts"]}
         if subject[0] == field:
             counts.pop(subject[1], None)
-        for value, count in sorted(counts.items(), key=lambda vc: (-vc[1], vc[0]))[: RELATED_LIMIT * 3]:
-            kind = vocab.entity_type(facet, value) or "location"
-            if len(out[kind]) < RELATED_LIMIT:
-                out[kind].append({"name": value, "count": count})
-    return out
+        for value, count in sorted(counts.items(), key=lambda vc: (-vc[1], vc[0])):
+            yield value, count, vocab.entity_type(facet, value) or "location"
+
+    return related(ranked(f) for f in PROFILE_FACETS)
 
 
 def similar(engine: "TypesenseEngine", vocab: "Vocabulary", doc: dict, limit: int, stored: Callable[[dict], dict]) -> dict:
     """``Engine.similar`` for one stored document."""
     terms = weighted_terms(doc.get("title") or "", doc.get("body") or "", vocab.doc_frequency, vocab.n_docs)
     story = doc.get(STORY_FIELD)
-    names = {f: set(doc.get(BY_NAME[f].field) or ()) for f in NAME_FACETS}
+    names = {f: set(doc.get(BY_NAME[f].field) or ()) for f in PROFILE_FACETS}
     shared = " || ".join(key_filter(BY_NAME[f].field, sorted(v)) for f, v in names.items() if v)
     probes: list[tuple[str, ...]] = [*combinations(terms[:PAIR_TERMS], 2), *((t,) for t in terms[:SINGLE_TERMS])]
     base = {"query_by": QUERY_BY, **STRICT, "per_page": PER_SEARCH, "include_fields": "id", "highlight_fields": "none"}
@@ -154,7 +161,7 @@ def _most_similar(candidates: list[dict], terms: list[str], names: dict[str, set
     scored = []
     for position, cand in enumerate(candidates):
         text = bm25f(cand, terms, (), vocab)[1]
-        shared = sum(len(names[f] & set(cand.get(BY_NAME[f].field) or ())) for f in NAME_FACETS)
+        shared = sum(len(names[f] & set(cand.get(BY_NAME[f].field) or ())) for f in PROFILE_FACETS)
         scored.append((text, shared / total if total else 0.0, position, cand))
     top = max((s[0] for s in scored), default=0.0)
     ranked = [((t / top if top > 0 else t) + ENTITY_WEIGHT * share, -position, cand) for t, share, position, cand in scored]

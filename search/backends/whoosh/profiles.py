@@ -15,7 +15,7 @@ import numpy as np
 from search import profile
 from search.facet_plan import DateHistogram
 from search.facet_spec import PUBLICATION
-from search.profile import ENTITY_WEIGHT, RELATED_LIMIT
+from search.profile import ENTITY_WEIGHT
 
 if TYPE_CHECKING:
     from search.backends.whoosh.engine import _Snapshot
@@ -26,20 +26,19 @@ def subject_mask(snap: "_Snapshot", facet: str, value_id: int) -> np.ndarray:
 
 
 def related(snap: "_Snapshot", mask: np.ndarray, count: int, skip: tuple[str, int]) -> dict[str, list[dict]]:
-    """The people, organisations and places most often named in the masked articles, with counts."""
-    out: dict[str, list[dict]] = {"person": [], "organization": [], "location": []}
-    for facet in ("entity", "location"):
+    """The people, organisations and places most often named in the masked articles (``profile.related``)."""
+
+    def ranked(facet: str):
         values = snap.facets[facet]
         counts = values.column.count(mask, count)
         if facet == skip[0]:
             counts[skip[1]] = 0
-        for vid in np.argsort(-counts, kind="stable")[: RELATED_LIMIT * 3].tolist():
+        for vid in np.argsort(-counts, kind="stable"):  # read lazily: only the first few are taken
             if counts[vid] == 0:
-                break
-            kind = values.type_of(vid) or "location"
-            if len(out[kind]) < RELATED_LIMIT:
-                out[kind].append({"name": values.column.values[vid], "count": int(counts[vid])})
-    return out
+                return
+            yield values.column.values[vid], int(counts[vid]), values.type_of(vid) or "location"
+
+    return profile.related(ranked(f) for f in profile.PROFILE_FACETS)
 
 
 def histogram(snap: "_Snapshot", mask: np.ndarray) -> tuple[str, list]:
@@ -54,15 +53,15 @@ def newest(snap: "_Snapshot", mask: np.ndarray, limit: int) -> list[int]:
 
 
 def weighted_terms(snap: "_Snapshot", title: str, body: str) -> list[str]:
-    """``search.profile.weighted_terms`` with the body's document frequencies."""
-    return profile.weighted_terms(title, body, lambda t: snap.reader.doc_frequency("body", t), snap.reader.doc_count())
+    """``search.profile.weighted_terms`` with the body's document frequencies (the generation's vocabulary)."""
+    return profile.weighted_terms(title, body, lambda t: snap.vocabulary.doc_frequency("body", t), snap.reader.doc_count())
 
 
 def shared_names(snap: "_Snapshot", docnum: int) -> np.ndarray:
     """Per document, the share of this article's people, organisations and places it also names."""
     overlap = np.zeros(snap.n_docs, dtype=np.float32)
     total = 0
-    for facet in ("entity", "location"):
+    for facet in profile.PROFILE_FACETS:
         column = snap.facets[facet].column
         mine = column.ids[column.indptr[docnum] : column.indptr[docnum + 1]]
         total += len(mine)
