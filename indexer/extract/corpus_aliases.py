@@ -63,6 +63,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from indexer.extract.junk import is_junk
 from indexer.extract.mention import KINDS, ORG, PERSON, PLACE
@@ -215,11 +216,10 @@ class AliasTable:
     def apply(self, people: list[str], orgs: list[str], places: list[str]) -> tuple[list[str], list[str], list[str]]:
         """An article's values through the table: canonical names, corpus types, refusals, order kept."""
         out: dict[str, list[str]] = {PERSON: [], ORG: [], PLACE: []}
-        words = {w for v in (*people, *orgs, *places) if " " in v for w in v.split()} if self.ambiguous else set()
         for kind, values in ((PERSON, people), (ORG, orgs), (PLACE, places)):
             for value in values:
                 name = self.name(kind, value)
-                if name in self.refused or (name in self.ambiguous and name in words):
+                if name in self.refused or name in self.ambiguous:
                     continue
                 target = out[self.kind(kind, name)]
                 if name not in target:
@@ -310,7 +310,8 @@ def learn(documents: list[list[str]]) -> AliasTable:
         kind, name = untyped(value)
         votes[name][kind] += n
     name_count = Counter({name: sum(v.values()) for name, v in votes.items()})
-    kinds = {name: decide_type(name, v) for name, v in votes.items()}
+    named = people_named(votes)
+    kinds = {name: decide_type(name, v, votes, named) for name, v in votes.items()}
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -370,7 +371,8 @@ def learn(documents: list[list[str]]) -> AliasTable:
             if org_names[top] >= DOMINANT * sum(org_names[o] for o in longer) and org_names[top] >= MIN_FULLER:
                 union(name, top)
     # People: shorter forms inside one fuller form.
-    people = {untyped(v)[1]: n for v, n in counts.items() if v.startswith(PERSON + SEP)}
+    # Whatever type its articles gave it: the corpus' type (`Hotman Paris`, the tagger's "place").
+    people = {name: n for name, n in name_count.items() if kinds[name] == PERSON}
     _people_groups(people, union, find)
     # Spelling variants, every kind; an organisation's words in another order
     # (`Timnas U-16 Indonesia` / `Timnas Indonesia U-16`).
@@ -422,7 +424,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
     for name in name_count:
         groups_of[find(name)].append(name)
     canonical: dict[str, str] = {}
-    types = {name: kinds[name] for name, v in votes.items() if len(v) > 1}
+    types = {name: kinds[name] for name, v in votes.items() if len(v) > 1 or kinds[name] not in v}
     types.update({name: ORG for name in _brands(org_names, kinds, groups_of, find)})
     for members in groups_of.values():
         if len(members) < 2:
@@ -431,7 +433,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
         fuller = [m for m in members if " " in m] or members
         group_votes: Counter = sum((votes[m] for m in fuller), Counter())
         main = max(fuller, key=lambda m: (name_count[m], m))
-        kind = next((k for k in map(_known_kind, members) if k), None) or decide_type(main, group_votes)
+        kind = next((k for k in map(_known_kind, members) if k), None) or decide_type(main, group_votes, votes, named)
         display = next((m for m in members if m in _curated_values()), None) or _display(
             [m for m in members if m not in fragments] or members, {m for m in members if kinds[m] == kind},
             name_count, kind)
@@ -595,7 +597,7 @@ def _people_groups(people: dict[str, int], union, find) -> None:
     for name in lone:
         groups: Counter = Counter()  # fuller names with this word, first (`Anies`) or last (`Marquez`)
         for other in by_first[name] + by_word[name]:
-            if other != name:
+            if other != name and people[other] >= MIN_COOCCUR:  # not one headline's glue
                 groups[find(other)] += people[other]
         if groups:
             root, n = groups.most_common(1)[0]
@@ -626,23 +628,83 @@ def _display(members: list[str], typed_as: set[str], count: Counter, kind: str) 
     return max(pool, key=lambda m: (count[m], len(m), m))
 
 
-def decide_type(name: str, votes: Counter) -> str:
-    """A name's type by the corpus (``votes``: kind -> articles): a curated or known list
-    first; then a person when the person finders give it ``PERSON_SHARE`` of its person and
+def decide_type(name: str, votes: Counter, corpus: dict[str, Counter] | None = None,
+                named: "NameParts | None" = None) -> str:
+    """A name's type by the corpus (``votes``: kind -> articles; ``corpus``: every name's votes;
+    ``named``: ``people_named(corpus)``):
+    a curated or known list first, a venue or place head (`Sirkuit Misano`, `Stadion X`) next;
+    then a person when the person finders give it ``PERSON_SHARE`` of its person and
     organisation articles, no fewer than its place articles, and no word of it heads or ends
     an organisation or place (`Muenchen` of `Bayern Muenchen` stays a place); an organisation when the
     finders give it ``ORG_SHARE`` and it is no gazetteer country or province; else the
-    majority (a place wins a tie, being the gazetteer's, then an organisation)."""
+    majority (a place wins a tie, being the gazetteer's, then an organisation). A lone word also
+    counts the person articles of the corpus' people it starts or ends (`Neymar` of `Neymar Jr`:
+    the tagger calls the lone surname of sports news a club or a place), and a place reading
+    that rests on a gazetteer word inside a name the gazetteer does not know (`Bima Sakti`,
+    `Hotman Paris`: `Bima` the regency, `Paris` the city) yields to the person evidence
+    (``_gazetteer_word_place``)."""
     known = _known_kind(name)
     if known:
         return known
-    total = sum(votes.values())
+    words = name.split()
+    if len(words) > 1 and words[0].lower() in _PLACE_NAMING_HEADS:
+        return PLACE
+    corpus, named = corpus or {}, named or NameParts(Counter(), Counter())
     person, org, place = votes[PERSON], votes[ORG], votes[PLACE]
+    if len(words) == 1 and not name.isupper() and name.lower() not in _places():  # not `Bima` the regency
+        person += named.first[name] + named.last[name]
+    elif place and _gazetteer_word_place(name) and not _worded(name):
+        lone = corpus.get(words[0], Counter())
+        starts = named.first[words[0]] + (lone[PERSON] if lone[PERSON] > lone[ORG] + lone[PLACE] else 0)
+        if starts >= MIN_FULLER and person + starts >= max(MIN_FULLER, PERSON_SHARE * (person + starts + org + place)):
+            return PERSON
+    total = person + org + place
     if org and person >= max(MIN_FULLER, PERSON_SHARE * (person + org), place) and not _worded(name):
         return PERSON
-    if len(votes) > 1 and votes[ORG] >= max(MIN_FULLER, ORG_SHARE * total) and not _region(name):
+    if len(votes) > 1 and org >= max(MIN_FULLER, ORG_SHARE * total) and not _region(name):
         return ORG
     return max(votes, key=lambda k: (votes[k], KINDS.index(k)))
+
+
+# Heads that make a name a place when the corpus types it (the rules cue `PLACE_HEADS`; a
+# circuit is a venue like a stadium). Not added to ``vocab.PLACE_HEADS``: the tagger reads that
+# list as a feature and was trained with it.
+_PLACE_NAMING_HEADS = PLACE_HEADS | {"sirkuit"}
+
+
+def _places() -> dict[str, tuple[str, str]]:
+    from indexer.extract.gazetteer import places
+
+    return places()
+
+
+def _gazetteer_word_place(name: str) -> bool:
+    """A name of two words or more the gazetteer does not know, one word of which it does
+    (`Bima Sakti`: the regency `Bima`; `Hotman Paris`): the tagger's place reading of it is the
+    gazetteer feature of that word, not evidence about the name."""
+    gazetteer = _places()
+    return name.lower() not in gazetteer and any(w.lower() in gazetteer for w in name.split())
+
+
+class NameParts(NamedTuple):
+    """Word -> person articles of the corpus' people it starts (``first``) or ends (``last``)."""
+
+    first: Counter
+    last: Counter
+
+
+def people_named(corpus: dict[str, Counter]) -> NameParts:
+    """The first and last words of the corpus' people of two or three words, each seen in
+    ``MIN_COOCCUR`` articles or more and mostly as a person (`Neymar` <- `Neymar Jr`; `Marquez`
+    <- `Marc Marquez`; `Bima` <- `Bima Arya`, `Bima Aryo`): evidence that a word names people."""
+    first: Counter = Counter()
+    last: Counter = Counter()
+    for other, v in corpus.items():
+        words = other.split()
+        if 1 < len(words) <= 3 and v[PERSON] >= MIN_COOCCUR and v[PERSON] >= v[ORG] + v[PLACE]:
+            first[words[0]] += v[PERSON]
+            last[words[-1]] += v[PERSON]
+    return NameParts(first, last)
 
 
 @lru_cache(maxsize=65536)
