@@ -65,6 +65,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from indexer.extract.aliases import fuller_orgs
 from indexer.extract.junk import is_junk
 from indexer.extract.mention import KINDS, ORG, PERSON, PLACE
 from indexer.extract.vocab import ORG_CUES, ORG_HEADS, ORG_TAILS, PLACE_HEADS
@@ -97,18 +98,21 @@ SEP = "|"
 _NAME = r"[A-Z][\w'’.-]*(?:,?\s+(?:(?:dan|&|of|the|for|de)\s+)?[A-Z][\w'’.-]*){1,9}"
 _ACRONYM = r"[A-Z][A-Za-z]{1,9}"
 DEFINITION_RE = re.compile(rf"({_NAME})\s*\(({_ACRONYM})\)|\b({_ACRONYM})\s*\(({_NAME})\)")
+# `Komisi Hukum atau Komisi III`, `Komisi III atau Komisi Hukum`: a numbered body and its field's name.
+_NUMBERED_RE = re.compile(r"\b([A-Z][a-z]+) (?:([A-Z][a-z]+) atau \1 ([IVX]+)|([IVX]+) atau \1 ([A-Z][a-z]+))\b")
 
 
 def definitions(text: str) -> list[tuple[str, str]]:
-    """(short, long) acronym definitions a text spells out, checked letter by letter.
+    """(short, long) acronym definitions a text spells out, checked letter by letter, and
+    numbered bodies named by their field (`Komisi Hukum atau Komisi III`: ``_NUMBERED_RE``).
 
     Words before the defined name are dropped (`Jakarta, Kementerian Keuangan
     (Kemenkeu)`); a head the acronym leaves out names the short form with it
     (`Kementerian Pekerjaan Umum dan Perumahan Rakyat (PUPR)` defines `Kementerian PUPR`).
     """
+    out = [(f"{m[1]} {m[3] or m[4]}", f"{m[1]} {m[2] or m[5]}") for m in _NUMBERED_RE.finditer(text)]
     if "(" not in text:
-        return []
-    out = []
+        return out
     for m in DEFINITION_RE.finditer(text):
         long, short = (m[1], m[2]) if m[1] else (m[4], m[3])
         if sum(c.isupper() for c in short) < 2 and len(short) < 4:
@@ -224,6 +228,8 @@ class AliasTable:
                 target = out[self.kind(kind, name)]
                 if name not in target:
                     target.append(name)
+        fuller = fuller_orgs(set(out[ORG]), starts=False)
+        out[ORG] = list(dict.fromkeys(fuller.get(name, name) for name in out[ORG]))
         return out[PERSON], out[ORG], out[PLACE]
 
     def __len__(self) -> int:
@@ -364,6 +370,12 @@ def learn(documents: list[list[str]]) -> AliasTable:
         words = name.split()
         for k in range(2, len(words)):
             by_head[" ".join(words[:k])].append(name)
+    # `Komisi Hukum atau Komisi III` defines every name they head alike: `Komisi III DPR` is
+    # `Komisi Hukum DPR`.
+    for short, long in defined:
+        if _NUMBERED_RE.fullmatch(f"{long} atau {short}"):
+            for name in by_head.get(short, ()):
+                union(name, long + name[len(short):])
     for name, n in org_names.items():
         longer = by_head.get(name)
         if longer:
