@@ -65,7 +65,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from indexer.extract.aliases import fuller_orgs
+from indexer.extract.aliases import fuller_orgs, norm_key
 from indexer.extract.junk import is_junk
 from indexer.extract.mention import KINDS, ORG, PERSON, PLACE
 from indexer.extract.vocab import ORG_CUES, ORG_HEADS, ORG_TAILS, PLACE_HEADS
@@ -206,6 +206,7 @@ class AliasTable:
     types: dict[str, str] = field(default_factory=dict)  # name -> the kind the corpus gives it
     refused: frozenset[str] = frozenset()  # names never shown as a value
     ambiguous: frozenset[str] = frozenset()  # `Bambang` beside `Bambang Irianto` the "place"
+    sited: dict[str, dict[str, str]] = field(default_factory=dict)  # `Balai Kota` -> {`Jakarta`: `Balai Kota DKI Jakarta`}
 
     def name(self, kind: str, value: str) -> str:
         return self.canonical.get(typed(kind, value), value)
@@ -229,6 +230,11 @@ class AliasTable:
                 if name not in target:
                     target.append(name)
         fuller = fuller_orgs(set(out[ORG]), starts=False)
+        for name in out[ORG]:
+            sites = self.sited.get(name, {})
+            site = next((sites[p] for p in out[PLACE] if p in sites), None)
+            if site:
+                fuller[name] = site
         out[ORG] = list(dict.fromkeys(fuller.get(name, name) for name in out[ORG]))
         return out[PERSON], out[ORG], out[PLACE]
 
@@ -238,18 +244,18 @@ class AliasTable:
     def __bool__(self) -> bool:
         """A table that only types names (no alias yet) is still a table: `table or default`
         must not take it for none."""
-        return bool(self.canonical or self.types or self.refused or self.ambiguous)
+        return bool(self.canonical or self.types or self.refused or self.ambiguous or self.sited)
 
     def to_json(self) -> str:
         data = {"canonical": self.canonical, "types": self.types, "refused": sorted(self.refused),
-                "ambiguous": sorted(self.ambiguous)}
+                "ambiguous": sorted(self.ambiguous), "sited": self.sited}
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "AliasTable":
         data = json.loads(text)
         return cls(dict(data.get("canonical", {})), dict(data.get("types", {})), frozenset(data.get("refused", ())),
-                   frozenset(data.get("ambiguous", ())))
+                   frozenset(data.get("ambiguous", ())), dict(data.get("sited", {})))
 
     def save(self, index_dir: str | Path) -> None:
         path = Path(index_dir) / TABLE_FILE
@@ -457,7 +463,36 @@ def learn(documents: list[list[str]]) -> AliasTable:
     # `Badan Usaha Milik Negara (BUMN)`: the long form of a generic acronym names no one body either.
     generic = {long for short, long in defined if is_junk(short)}
     ambiguous = _ambiguous_first_names(people, votes, name_count, groups_of, find)
-    return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count}, frozenset(generic), ambiguous)
+    sited = _sited(org_names, lambda name: canonical.get(typed(ORG, name), name))
+    return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count}, frozenset(generic), ambiguous,
+                      sited)
+
+
+def _generic(words: list[str], gazetteer) -> bool:
+    """A body's head with no name in it: an organisation head word first, no acronym, no place."""
+    return words[0].lower() in ORG_HEADS and not any(w.isupper() or w.lower() in gazetteer for w in words)
+
+
+def _sited(org_names: dict[str, int], display) -> dict[str, dict[str, str]]:
+    """A generic body (`Balai Kota`, `Dinas Perhubungan`: a head word, no place or acronym) -> place ->
+    the corpus' name of that body in that place (`Balai Kota DKI Jakarta`, seen in
+    ``MIN_COOCCUR`` articles): an article naming the generic body and the place means it
+    (``AliasTable.apply``). Provinces and regencies only: a regional body; a country's
+    (`Kementerian Luar Negeri Rusia`) is named beside other countries' places too often
+    (`Kementerian Luar Negeri` of Indonesia commenting on Russia). ``display``: a name's
+    canonical form."""
+    from indexer.extract.gazetteer import PROVINCE, REGENCY, places
+
+    gazetteer = places()
+    best: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
+    for name, n in org_names.items():
+        words = name.split()
+        for k in range(2, len(words)):
+            head, site = " ".join(words[:k]), gazetteer.get(norm_key(" ".join(words[k:])))
+            if site and site[1] in (PROVINCE, REGENCY) and n >= MIN_COOCCUR and head in org_names and _generic(words[:k], gazetteer):
+                if n > best[head].get(site[0], (0, ""))[0]:
+                    best[head][site[0]] = (n, display(name))
+    return {head: {place: name for place, (_, name) in sites.items()} for head, sites in best.items()}
 
 
 def _lone_partners(names: list[str], plain: set[str]) -> dict[str, set[str]]:

@@ -11,6 +11,9 @@ entities (``resolve``): it returns new mentions and never edits the finders' own
   one; a name the text continues with `, Word[, Word] dan Word` whose words are no
   mention of their own is such a fragment and is dropped (``cut_at_comma``). A list of
   names (`KPK, Polri dan Kejaksaan`) is no fragment: its items are mentions.
+* A product, not a person: a lone "person" the article writes once right after its maker or
+  a product word (`Daihatsu Sigra`, `mobil Avanza`, `Sigra facelift`: ``junk.BRANDS``) is a
+  product everywhere in the article (``products``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import re
 from dataclasses import replace
 
 from indexer.extract.aliases import ORG_KEYS, norm_key, org_name
+from indexer.extract.junk import BRANDS, PRODUCT_AFTER, PRODUCT_BEFORE
 from indexer.extract.mention import ORG, PERSON, Mention
 
 _DAN_RE = re.compile(r"[^\S\n]+dan[^\S\n]+[A-Z]\w*(?:[^\S\n]+[A-Z]\w*){0,2}")
@@ -28,12 +32,14 @@ _FIELDS_RE = re.compile(r",[^\S\n]*([A-Z]\w*)(?:,[^\S\n]*([A-Z]\w*))*,?[^\S\n]+d
 
 def settle(text: str, mentions: list[Mention]) -> list[Mention]:
     """The mentions with their true extent: run through `dan` into a known name, fragments cut
-    at a comma dropped. A new list of new mentions; the input is left as it was."""
+    at a comma and products dropped. A new list of new mentions; the input is left as it was."""
     starts = {m.pos for m in mentions}
+    made = products(text, mentions)
     out = []
     for m in mentions:
         if m.kind == PERSON:
-            out.append(m)
+            if m.name not in made:
+                out.append(m)
             continue
         end = _end(text, m)
         if end is None:
@@ -75,3 +81,21 @@ def cut_at_comma(text: str, end: int, starts: set[int]) -> bool:
         return False
     words = [(g, m.start(i)) for i in range(1, 4) if (g := m.group(i))]
     return not any(pos in starts for _, pos in words)
+
+
+_WORD_BEFORE_RE = re.compile(r"([\w-]+)[^\S\n]+$")
+_WORD_AFTER_RE = re.compile(r"[^\S\n]+([\w-]+)")
+
+
+def products(text: str, mentions: list[Mention]) -> set[str]:
+    """Lone "people" of the article written at least once right after a maker or a product word,
+    or right before a product word (`Daihatsu Sigra`, `Sigra facelift`): products."""
+    out = set()
+    for m in mentions:
+        if m.kind != PERSON or " " in m.name or m.name in out:
+            continue
+        before = _WORD_BEFORE_RE.search(text, max(0, m.pos - 20), m.pos)
+        after = _WORD_AFTER_RE.match(text, m.pos + len(m.name)) if text.startswith(m.name, m.pos) else None
+        if (before and before[1].lower() in BRANDS | PRODUCT_BEFORE) or (after and after[1].lower() in PRODUCT_AFTER):
+            out.add(m.name)
+    return out
