@@ -30,20 +30,27 @@ acronym definitions the text spelt out (`Komisi Pemberantasan Korupsi (KPK)`,
   without its `PT` (`PT Pertamina` / `Pertamina`);
 * the curated nickname tables of ``aliases`` (`Jokowi`), which always win, whatever type
   an article gave the name (`SUGBK` is the place `Gelora Bung Karno`); `Provinsi X` is the
-  province `X`.
+  province `X`;
+* a numbered body and the field the text names it by (`Komisi Hukum atau Komisi III`,
+  ``definitions``), with every name they head alike (`Komisi Hukum DPR` = `Komisi III DPR`).
+
+In an article (``AliasTable.apply``, after canonicalisation): an organisation beside its form
+with a place added (`Timnas U-16` / `Timnas Indonesia U-16`: ``aliases.fuller_orgs``), and a
+generic regional body (`Balai Kota`) beside a province or regency the corpus names it with
+(``sited``: `Balai Kota DKI Jakarta`).
 
 Refused (``AliasTable.refused``, never a value): the long form of a generic acronym
 (`Badan Usaha Milik Negara (BUMN)`). A lone "person" heading ``AMBIGUOUS`` organisations'
 names is their brand, an organisation (`Astra`). Ambiguous (``AliasTable.ambiguous``): a lone first
 name that starts the names of ``AMBIGUOUS`` people or more (`Bambang`, `Agus`) never maps
-to one of them, and is dropped from an article that names a fuller form holding it.
+to one of them and is never a value: it names no one a reader could pick.
 
 The display name of a group is its most common full form: for people the most
 used name of two words or more, for organisations and places the most used form
 (the news' own name for a body is often its acronym: `KPK`, `DPR`), a curated name
 when the group holds one. Types are decided by the corpus, per group (``decide_type``
-over the votes of its fuller members' articles): curated and known lists first, then
-a person when the cue-needing person finders give it a quarter of its person and
+over the votes of its fuller members' articles): curated and known lists first, a venue or
+place head next (`Sirkuit Misano`), then a person when the cue-needing person finders give it a quarter of its person and
 organisation articles, no fewer than its place articles, and no word of it is an
 organisation's or place's, an organisation when the finders give
 it a third and it is no gazetteer country or province (`Liverpool` the club), else the
@@ -199,13 +206,13 @@ def untyped(value: str) -> tuple[str, str]:
 @dataclass
 class AliasTable:
     """(kind, surface value) -> canonical value, the corpus' type for each name, the names
-    that name no one (``refused``) and the first names many people share (``ambiguous``:
-    dropped from an article that names a fuller form holding them)."""
+    that name no one (``refused``), the first names many people share (``ambiguous``: never
+    a value either) and the generic regional bodies an article's place names (``sited``)."""
 
     canonical: dict[str, str] = field(default_factory=dict)  # typed value -> canonical name
     types: dict[str, str] = field(default_factory=dict)  # name -> the kind the corpus gives it
     refused: frozenset[str] = frozenset()  # names never shown as a value
-    ambiguous: frozenset[str] = frozenset()  # `Bambang` beside `Bambang Irianto` the "place"
+    ambiguous: frozenset[str] = frozenset()  # `Bambang`, `Agus`: a dozen men each
     sited: dict[str, dict[str, str]] = field(default_factory=dict)  # `Balai Kota` -> {`Jakarta`: `Balai Kota DKI Jakarta`}
 
     def name(self, kind: str, value: str) -> str:
@@ -552,10 +559,10 @@ def _ambiguous_first_names(people: dict[str, int], votes: dict[str, Counter], na
                            groups_of: dict[str, list[str]], find) -> frozenset[str]:
     """Lone first names that join no fuller name and start the names of ``AMBIGUOUS`` people
     or more, named more often than it together (`Bambang`, `Agus`): never mapped to one of
-    them, and dropped from an article naming a fuller form (which the article's own
-    coreference missed: `Bambang` the tagger's "place" beside `Bambang Irianto`); alone in
-    an article it stays (`Vincent dan Desta`, the TV hosts). A place the gazetteer knows is
-    none (`Bandung` is not `Bandung Bondowoso`)."""
+    them and never a value: beside a fuller form the article's own coreference missed
+    (`Bambang` the tagger's "place" beside `Bambang Irianto`) or alone (a facet value `Agus`
+    would gather a dozen men). A place the gazetteer knows is none (`Bandung` is not
+    `Bandung Bondowoso`)."""
     from indexer.extract.gazetteer import places
 
     by_first: dict[str, set[str]] = defaultdict(set)
