@@ -651,8 +651,9 @@ def _people_groups(people: dict[str, int], union, find) -> None:
     for name in lone:
         groups: Counter = Counter()  # fuller names with this word, first (`Anies`) or last (`Marquez`)
         for other in by_first[name] + by_word[name]:
-            if other != name and people[other] >= MIN_COOCCUR:  # not one headline's glue
+            if other != name:
                 groups[find(other)] += people[other]
+        groups = Counter({root: n for root, n in groups.items() if n >= MIN_COOCCUR})  # not a headline's glue
         if groups:
             root, n = groups.most_common(1)[0]
             # The fuller name holds most of the lone word's fuller uses, is seen in a few
