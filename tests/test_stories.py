@@ -245,11 +245,11 @@ def test_a_build_assigns_the_stories_one_assignment_in_the_articles_order_gives(
     """The parent assigns while the workers prepare and write, batch after batch: the stories are the ones
     one in-memory table gives all the articles at once, in the order read."""
     whole = records[SYNDICATED[0]]
-    sample = corpus_records(step=4)[:450]
+    sample = corpus_records(step=4)[:300]
     sample[50:50] = halves(whole)  # two stories in the first batch, merged by the whole in the third
-    sample[420:420] = [whole]
+    sample[280:280] = [whole]
     ix = tmp_path / "ix"
-    build_index([write_jsonl(tmp_path / "a.jsonl", sample)], ix, batch_size=150)
+    build_index([write_jsonl(tmp_path / "a.jsonl", sample)], ix, batch_size=100)
     built = stories_in(ix)
     assert built[whole["id"]] == built[sample[50]["id"]] == built[sample[51]["id"]]
     table = StoryTable(ix)
