@@ -4,8 +4,10 @@
 
 Prints documents, wall seconds, docs/s, the CPU time all processes used and
 its split per stage (``indexer.stages.STAGES``: read, clean, extract, analyse,
-story, spool, alias, write, commit) in ms an article, the documents indexed
-earlier that the alias table rewrote, the time the worker processes waited for work, the host's CPU steal
+story, spool, alias, write, commit) in ms an article and the parent process's
+share of it (the build's serial part: what the workers may wait for), the documents indexed
+earlier that the alias table rewrote, the time the worker processes waited for work (and how much of
+it while writing), the host's CPU steal
 during the run, peak RSS (the parent and the largest worker process) and the
 index size on disk. Then the same build again into that index (every
 article updated), whose stems all come from the index's stem store. ``--scale 10`` also builds the 10x corpus

@@ -292,7 +292,7 @@ class _Pipeline:
             process.start()
         self.batches: list[list[_Chunk]] = []
         self.waiting: dict[str, _Chunk] = {}  # chunks handed out, not yet prepared
-        self.assignments: list[Assignment | None] = []  # per batch, in order; None: nothing of it to write
+        self.assignments: list[Assignment | None] = []  # per batch, in order; None: nothing to write, or committed
         self.assigning: Iterator[Assignment | None] | None = None  # the next batch's assignment, under way
         self.sealed: dict[int, list[Sealed]] = {}  # per batch, the workers' segments
         self.unshared: list[dict[str, str]] = [{} for _ in range(workers)]  # stems each worker lacks
@@ -432,6 +432,7 @@ class _Pipeline:
         while len(self.sealed.get(number, ())) < workers:
             self._wait()
         self._commit(chunks, self.sealed.pop(number), self.assignments[number])
+        self.assignments[number] = None  # committed: its rows need not stay in memory
         self._progress(sum(len(c.ids) for c in chunks))
 
     def _put(self, n: int, message) -> None:

@@ -362,6 +362,10 @@ class StoryTable:
             yield None
         yield Assignment(stories, moved, self._rows() if self.committed is not None else None)
 
+    def _touch(self, ids: Iterable[str]) -> None:
+        if self.committed is not None:  # only a staged table commits rows by id
+            self._touched.update(ids)
+
     def _rows(self) -> _Rows:
         """The rows the batch just assigned changed, as it left them (a staged table)."""
         touched = sorted(self._touched)
@@ -377,7 +381,7 @@ class StoryTable:
 
     def _insert_row(self, doc_id: str, story: str, fp: Fingerprint, keep_existing: bool = False) -> None:
         """Write one article's row (``keep_existing``: leave a row the table already has)."""
-        self._touched.add(doc_id)
+        self._touch([doc_id])
         self.db.execute(
             f"INSERT {'OR IGNORE ' if keep_existing else ''}INTO articles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (doc_id, story, fp.day, fp.source, _pack(fp.body), _pack(fp.lead), " ".join(sorted(fp.title)),
@@ -413,7 +417,7 @@ class StoryTable:
 
     def _merge(self, old: str, new: str) -> list[str]:
         members = [r[0] for r in self.db.execute("UPDATE articles SET story = ? WHERE story = ? RETURNING id", (new, old))]
-        self._touched.update(members)
+        self._touch(members)
         for member in members:
             if member in self.story_of:
                 self.story_of[member] = new
@@ -430,7 +434,7 @@ class StoryTable:
         """Forget articles; the rest of their stories stay grouped."""
         for doc_id in ids:
             self._forget_loaded(doc_id)
-            self._touched.add(doc_id)
+            self._touch([doc_id])
             self.db.execute("DELETE FROM articles WHERE id = ?", (doc_id,))
 
     def story(self, doc_id: str) -> str | None:
