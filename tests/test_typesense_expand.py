@@ -7,20 +7,15 @@ On a real node (the session's ``typesense_node``), over the real articles of
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pytest
 
-from bench.hostile import hostile_cases
 from indexer.analysis import analyze
 from search.backends.typesense.engine import TypesenseEngine
 from search.backends.typesense.translate import translate
 from search.backends.whoosh.engine import WhooshEngine
 from search.expand import MAX_PER_QUERY, Expander
-from search.model import NOTICES
 from search.request import parse_request
-from tests.conftest import _typesense_index, app_config
-from tests.test_hostile import DEGRADED
+from tests.conftest import _typesense_index
 from tests.test_expand import PER_KIND, money_index  # noqa: F401  (the fixture: its folder holds the source)
 
 
@@ -29,14 +24,25 @@ def money_connection(typesense_node, money_index):  # noqa: F811
     return _typesense_index(typesense_node, [money_index.parent / "money.jsonl"], "money")
 
 
-@pytest.fixture(scope="module")
-def expanded(money_connection) -> TypesenseEngine:
-    return TypesenseEngine(money_connection, prefix="money", check_interval=0)
+def both(connection, prefix: str) -> tuple[TypesenseEngine, TypesenseEngine]:
+    """(without expansion, with the default one) over one index."""
+    engines = (TypesenseEngine(connection, prefix=prefix, check_interval=0, expander=e) for e in (None, Expander()))
+    return tuple(engines)
 
 
 @pytest.fixture(scope="module")
-def plain(money_connection) -> TypesenseEngine:
-    return TypesenseEngine(money_connection, prefix="money", check_interval=0, expander=None)
+def money(money_connection) -> tuple[TypesenseEngine, TypesenseEngine]:
+    return both(money_connection, "money")
+
+
+@pytest.fixture(scope="module")
+def plain(money) -> TypesenseEngine:
+    return money[0]
+
+
+@pytest.fixture(scope="module")
+def expanded(money) -> TypesenseEngine:
+    return money[1]
 
 
 def ids(engine, query: str, **params) -> list[str]:
@@ -45,18 +51,14 @@ def ids(engine, query: str, **params) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def sample(typesense_sample) -> TypesenseEngine:
-    return TypesenseEngine(typesense_sample, prefix="sample", check_interval=0)
-
-
-@pytest.fixture(scope="module")
-def sample_plain(typesense_sample) -> TypesenseEngine:
-    return TypesenseEngine(typesense_sample, prefix="sample", check_interval=0, expander=None)
+def samples(typesense_sample) -> tuple[TypesenseEngine, TypesenseEngine]:
+    return both(typesense_sample, "sample")
 
 
 @pytest.mark.parametrize("word,standard", [("ortu", ("orang", "tua")), ("nyari", ("cari",)), ("ngomong", ("bicara",))])
-def test_a_colloquial_word_finds_the_article_with_the_standard_one(sample, sample_plain, word, standard):
+def test_a_colloquial_word_finds_the_article_with_the_standard_one(samples, word, standard):
     """The slang lexicon: `ortu` -> `orang tua`, `nyari` -> `mencari`; the hits say the standard words."""
+    sample_plain, sample = samples
     assert (standard, "slang") in {(a.stems, a.source) for a in Expander().alternatives(word, sample.vocabulary())}
     found = ids(sample, word)
     assert len(found) > len(ids(sample_plain, word))
@@ -98,9 +100,9 @@ def test_the_expanded_set_is_counted_and_faceted(plain, expanded):
     assert sum(v.count for v in got.facets["source"]) >= got.total
 
 
-def test_names_and_acronyms_are_not_expanded(sample, sample_index):
+def test_names_and_acronyms_are_not_expanded(samples, sample_index):
     """The same words count as names on both backends; neither they nor `kpk` get alternatives."""
-    vocab, whoosh = sample.vocabulary(), WhooshEngine(sample_index)._snapshot
+    vocab, whoosh = samples[1].vocabulary(), WhooshEngine(sample_index)._snapshot
     words = ("jakarta", "jokowi", "habibie", "indonesia", "malang", "bunga", "polisi")
     names = [w for w in words if vocab.is_name(w)]
     assert names and len(names) < len(words) and names == [w for w in words if whoosh.is_name(w)]
@@ -130,23 +132,3 @@ def test_the_same_results_as_whoosh(expanded, money_index, query):  # noqa: F811
     assert (mine.total, mine.notice) == (theirs.total, theirs.notice)
     assert mine.hits[0].id == theirs.hits[0].id
 
-
-@pytest.fixture(scope="module")
-def client(request):
-    from web import create_app
-
-    return create_app(app_config(request, "typesense", "sample")).test_client()
-
-
-@pytest.mark.parametrize("label,params", hostile_cases(), ids=[label for label, _ in hostile_cases()])
-def test_hostile_requests_answer_cleanly_on_typesense(client, label, params):
-    """`bench/hostile.py`'s requests, expanded: a 200 (with a known notice) or a 400, never a 500."""
-    response = client.get("/api/search?" + urlencode(params, doseq=True))
-    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
-    body = response.get_json()
-    if response.status_code == 400:
-        assert set(body["error"]) == {"code", "message"}
-    else:
-        assert body["notice"] in (*NOTICES, None)
-    if label in DEGRADED - {"many wildcards"}:  # Typesense expands all nine wildcards (Whoosh: 4), bounded by the filter size
-        assert body["notice"] == "truncated"

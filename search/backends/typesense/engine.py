@@ -43,8 +43,9 @@ alternative with that alternative in place of its word (the heaviest
 ``MAX_ALT_SEARCHES``, ``ALT_WINDOW`` hits each). An article holding all the
 query's own words thus ranks above one reached only through alternatives
 on the re-ranked pages; the pages past the window come in Typesense's order
-of the expanded set. The expansion's own cap (``search.expand.MAX_PER_QUERY``)
-sets the notice ``truncated``. Snippets are
+of the expanded set. The expansion's caps (``search.expand.MAX_PER_QUERY``,
+and the bounds of what one request may ask in ``translate``) set the
+notice ``truncated``. Snippets are
 Telusur's highlighter over the stored raw body; did-you-mean reads the
 generation's ``Vocabulary``.
 
@@ -413,7 +414,8 @@ class _Search:
         }
         searches.append(search(list(tq.filters), q=tq.q, per_page=0))
         if window and tq.expanded is not None:
-            layout["windows"] = list(range(len(searches), len(searches) + 1 + len(substitutes := _substitutes(tq))))
+            substitutes = _substitutes(tq)
+            layout["windows"] = list(range(len(searches), len(searches) + 1 + len(substitutes)))
             own = [*tq.filters, *(clauses[n] for n in plan.all_filters)]
             grouped = {"group_by": STORY_FIELD, "group_limit": 1} if self.collapse else {}
             for alt_q, size in [(tq.q, page["per_page"]), *((alt_q, ALT_WINDOW) for alt_q in substitutes)]:
