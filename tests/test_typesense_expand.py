@@ -16,7 +16,7 @@ from search.backends.whoosh.engine import WhooshEngine
 from search.expand import MAX_PER_QUERY, Expander
 from search.request import parse_request
 from tests.conftest import _typesense_index
-from tests.test_expand import PER_KIND, money_index  # noqa: F401  (the fixture: its folder holds the source)
+from tests.test_expand import money_index  # noqa: F401  (the fixture: its folder holds the source)
 
 
 @pytest.fixture(scope="module")
@@ -132,3 +132,30 @@ def test_the_same_results_as_whoosh(expanded, money_index, query):  # noqa: F811
     assert (mine.total, mine.notice) == (theirs.total, theirs.notice)
     assert mine.hits[0].id == theirs.hits[0].id
 
+
+
+def test_a_long_query_finds_its_article_in_the_partial_fallback(samples, sample_index, sample_records):
+    """A reader's query holds words the article lacks: fewer than 3 full matches, the partial fallback.
+
+    Its any-word set is most of the index and its own order the date; the candidates ranked by
+    Typesense's text match (pairs of the rarest words, dropped words) must find what Whoosh finds."""
+    from indexer.analysis import stop_words, tokens
+
+    whoosh, typesense = WhooshEngine(sample_index), samples[1]
+    vocab, stops = typesense.vocabulary(), stop_words()
+    found = {"whoosh": 0, "typesense": 0}
+    asked = 0
+    for record in sample_records[::13]:
+        words = [w for w in dict.fromkeys(tokens(record["title"])) if w.isalpha() and w not in stops and vocab.doc_frequency(w) > 1]
+        if len(words) < 3:
+            continue
+        query = " ".join(words[:4] + ["gempa", "sepak", "bola"])  # words most articles lack
+        request = parse_request({"q": [query], "collapse": ["none"]})
+        results = {"whoosh": whoosh.search(request), "typesense": typesense.search(request)}
+        if results["typesense"].notice != "partial":
+            continue
+        asked += 1
+        for name, result in results.items():
+            found[name] += record["id"] in [h.id for h in result.hits]
+    assert asked >= 10
+    assert found["typesense"] >= found["whoosh"] - 1 and found["whoosh"] >= asked * 0.7, (asked, found)

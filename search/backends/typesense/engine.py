@@ -26,7 +26,9 @@ sizes, other outlets and versions: ``stories.attach``).
 A second round counts selected values that did not make a facet's top list
 (their count is the ``found`` of a search for them), and the partial
 fallback (fewer than ``FEW_HITS`` full matches of two or more clauses)
-searches again for any clause. Facet values come back through their hex
+searches again for any clause; its re-ranking window adds candidates ranked
+by Typesense's text match (its own dropping of words, each pair of the
+``RARE_WORDS`` rarest words), since the any-word set's own order is the date. Facet values come back through their hex
 keys (``indexer.typesense.schema``), so their case is exactly as indexed.
 
 Ranking: Typesense's text match orders the candidates; the top
@@ -55,6 +57,7 @@ A cluster that does not answer raises ``BackendDown`` (the web's 503).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 import time
 import urllib.parse
@@ -89,7 +92,7 @@ from search.expand import Expander
 from search.facet_plan import FacetCount, FacetPlan, RangeFilter, ValueFilter, plan_facets
 from search.facet_spec import FACETS, PUBLICATION, SELECTABLE
 from search.model import BackendDown, FacetValue, Hit, SearchError, SearchRequest, SearchResult
-from search.suggest import suggest
+from search.suggest import speller_for, suggest
 
 FEW_HITS = 3
 # Typesense is asked for this many more values than shown, so ties at the
@@ -107,6 +110,10 @@ STRICT = {"num_typos": 0, "prefix": "false", "drop_tokens_threshold": 0, "typo_t
 # Expansion: at most this many searches with one alternative in place of its word, this many hits each.
 MAX_ALT_SEARCHES = 4
 ALT_WINDOW = 20
+# The partial fallback's candidates: each pair of the query's RARE_WORDS rarest words, PAIR_WINDOW hits each.
+RARE_WORDS = 4
+PAIR_WINDOW = 10
+TEXT_ORDER = "_text_match:desc,dated:desc,date:desc"
 
 
 def open_engine(config: BackendConfig, check_interval: float = 1.0, expander: Expander | None = Expander()) -> "TypesenseEngine":
@@ -172,7 +179,9 @@ class TypesenseEngine:
             aliases = AliasTable.from_json(record["table"])
         except tse.ObjectNotFound:
             aliases = None
-        return Vocabulary(generation, text.split("\n"), aliases)
+        vocab = Vocabulary(generation, text.split("\n"), aliases)
+        speller_for(vocab)  # built with the generation, not by the first request that misspells (~4 s on 22k)
+        return vocab
 
     def vocabulary(self) -> Vocabulary:
         """The current generation's vocabulary; a newer one is loaded aside (or waited for, interval 0)."""
@@ -337,7 +346,7 @@ class _Search:
         partial = False
         if full < FEW_HITS and len(wide.clauses) >= 2:
             q_any = " ".join(["*"] + ["-" + e for e in wide.excluded])
-            wider, wider_layout = self.execute(q_any, [wide.partial_filter()], ranked, tq)
+            wider, wider_layout = self.execute(q_any, [wide.partial_filter()], ranked, tq, partial=True)
             if wider[wider_layout["total"]]["found"] > full:
                 answers, layout, partial, notice = wider, wider_layout, True, "partial"
         if tq.truncated:  # the reader must know part of the query was not expanded
@@ -361,11 +370,17 @@ class _Search:
             collapsed_total=answers[0]["found"] if self.collapse else None,
         )
 
-    def execute(self, q: str, query_filters: list[str], ranked: bool, tq: Translated) -> tuple[list[dict], dict]:
+    def execute(
+        self, q: str, query_filters: list[str], ranked: bool, tq: Translated, partial: bool = False
+    ) -> tuple[list[dict], dict]:
         """The plan as one multi_search for one query: (answers, layout: which answer holds what).
 
-        ``tq``: the query's own words, counted apart (``full``); when ``q`` is their expansion,
-        their window and the alternatives' are searched too (``windows``)."""
+        ``tq``: the query's own words, counted apart (``full``). When ``q`` is their expansion or
+        the ``partial`` fallback's any-word set, whose own order (text match on the words ``q``
+        keeps, or the date) misses the best articles, the re-ranking window also gets candidates
+        ranked by Typesense's text match (``windows``, merged by ``_ranked``): the own words' top,
+        then one alternative in place of its word, and, partial, Typesense's own dropping of words
+        (``drop_tokens_threshold``) and each pair of the ``RARE_WORDS`` rarest words."""
         plan: FacetPlan = self.plan
         clauses = {name: self.clause(selection) for name, selection in plan.filters.items()}
         base = {"q": q, "query_by": QUERY_BY, **STRICT}
@@ -413,13 +428,17 @@ class _Search:
             "windows": [],
         }
         searches.append(search(list(tq.filters), q=tq.q, per_page=0))
-        if window and tq.expanded is not None:
-            substitutes = _substitutes(tq)
-            layout["windows"] = list(range(len(searches), len(searches) + 1 + len(substitutes)))
-            own = [*tq.filters, *(clauses[n] for n in plan.all_filters)]
-            grouped = {"group_by": STORY_FIELD, "group_limit": 1} if self.collapse else {}
-            for alt_q, size in [(tq.q, page["per_page"]), *((alt_q, ALT_WINDOW) for alt_q in substitutes)]:
-                searches.append(search(own, **{**page, "q": alt_q, "per_page": size, **grouped}))
+        if window and (tq.expanded is not None or partial):
+            selected = [clauses[n] for n in plan.all_filters]
+            own = [*tq.filters, *selected]
+            text = {**page, "sort_by": TEXT_ORDER, **({"group_by": STORY_FIELD, "group_limit": 1} if self.collapse else {})}
+            candidates = [search(own, **{**text, "q": tq.q})]
+            candidates += [search(own, **{**text, "q": alt_q, "per_page": ALT_WINDOW}) for alt_q in _substitutes(tq)]
+            if partial:
+                candidates.append(search(selected, **{**text, "q": tq.q, "drop_tokens_threshold": page["per_page"]}))
+                candidates += [search(selected, **{**text, "q": pair, "per_page": PAIR_WINDOW}) for pair in _pairs(tq, self.vocab)]
+            layout["windows"] = list(range(len(searches), len(searches) + len(candidates)))
+            searches += candidates
         return self.engine.multi_search(searches), layout
 
     def page_params(self, q: str, ranked: bool) -> tuple[dict, bool]:
@@ -559,6 +578,15 @@ def _substitutes(tq: Translated) -> list[str]:
         words = [" ".join(alt.stems) if w == own else w for w in tq.q_words]
         out.append(" ".join(words + ["-" + e for e in tq.excluded]))
     return out
+
+
+def _pairs(tq: Translated, vocab: Vocabulary) -> list[str]:
+    """``q`` for each pair of the query's ``RARE_WORDS`` rarest indexed words: the partial fallback's
+    candidates (an article a long query describes holds its telling words, seldom all of them)."""
+    words = [w for w in dict.fromkeys(tq.q_words) if not w.startswith('"') and vocab.doc_frequency(w) > 0]
+    rare = sorted(words, key=vocab.doc_frequency)[:RARE_WORDS]
+    excluded = ["-" + e for e in tq.excluded]
+    return [" ".join([a, b, *excluded]) for a, b in itertools.combinations(rare, 2)]
 
 
 def _window(k: int, per_page: int) -> int:
