@@ -112,8 +112,10 @@ class Features:
     token costs one lookup and five list concatenations. ``known`` (the tagger passes
     its model's attributes) drops every feature the model has no weight for before it
     is cached: crfsuite would ignore them, but only after converting and looking up
-    each string, which is most of its time. Word bigrams are built only when their
-    first word starts one the model knows.
+    each string, which is most of its time. With ``known`` the features are also kept
+    as UTF-8 bytes, which crfsuite takes as they are (a ``str`` costs it an encode per
+    feature per token: a third of a CRF call); training keeps ``str``. Word bigrams are
+    built only when their first word starts one the model knows.
     """
 
     def __init__(self, known: frozenset[str] | None = None):
@@ -123,28 +125,44 @@ class Features:
         self.rule_features = known is None or any(f.startswith("rB=") for f in known)
         self.bundles: dict[str, Bundle] = {}
         self.runs: dict[tuple[int, int], tuple[str, ...]] = {}
+        # Marks (gazetteer, rules) in the cache's form, per tuple of marks: a few hundred.
+        self.marks: dict[tuple[str, ...], tuple] = {(): ()}
+        self.bos, self.eos = self.form("BOS"), self.form("EOS")
         # First words of the bigrams the model knows, per direction (None: keep them all).
         self.bigram_starts: dict[str, frozenset[str]] | None = None if known is None else {
             side: frozenset(f[4:].split("|", 1)[0] or "|" for f in known if f.startswith(side)) for side in ("bg-=", "bg+=")
         }
 
-    def _keep(self, feats: list[str]) -> tuple[str, ...]:
+    def form(self, feature: str) -> str | bytes:
+        """One feature as this cache hands it to crfsuite (bytes when tagging)."""
+        return feature if self.known is None else feature.encode("utf-8", "surrogatepass")
+
+    def _keep(self, feats: list[str]) -> tuple:
         # Tuples of strings: the garbage collector stops tracking them, so a full
         # collection does not walk a cache of hundreds of thousands of lists.
-        return tuple(feats if self.known is None else [f for f in feats if f in self.known])
+        if self.known is None:
+            return tuple(feats)
+        known = self.known
+        return tuple(f.encode("utf-8", "surrogatepass") for f in feats if f in known)
 
     def bundle(self, word: str) -> Bundle:
         hit = self.bundles.get(word)
         if hit is None:
             if len(self.bundles) >= CACHE_MAX:
                 self.bundles.clear()
-            hit = self.bundles[word] = (
-                self._keep(_own(word)), *(self._keep(_context(word, off)) for off in CONTEXT), word.lower(),
-                word[:1].isupper(),
-            )
+            keep = self._keep
+            hit = self.bundles[word] = (*map(keep, _word_features(word)), word.lower(), word[:1].isupper())
         return hit
 
-    def run(self, position: int, length: int) -> tuple[str, ...]:
+    def mark_form(self, marks: tuple[str, ...]) -> tuple:
+        """Gazetteer or rule marks in this cache's form (never pruned: the model was
+        trained on them all)."""
+        hit = self.marks.get(marks)
+        if hit is None:
+            hit = self.marks[marks] = tuple(self.form(f) for f in marks)
+        return hit
+
+    def run(self, position: int, length: int) -> tuple:
         """Where a capitalised token sits in its run of capitalised tokens (`Joko Widodo`:
         B, E; a lone capital: S) and how long the run is, capped at ``MAX_RUN``."""
         key = (position, length)
@@ -158,50 +176,52 @@ class Features:
 
 # A word's own features, what it shows at offsets -2, -1, +1, +2, its lowercase form and
 # whether it is capitalised.
-Bundle = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], str, bool]
+Bundle = tuple[tuple, tuple, tuple, tuple, tuple, str, bool]
 # Beyond the sentence: no word, no features.
 _NOTHING: Bundle = ((), (), (), (), (), "", False)
 
 
-def _own(word: str) -> list[str]:
+def _word_features(word: str) -> tuple[list[str], ...]:
+    """A word's own features and what it shows at each offset of ``CONTEXT``, from one
+    lowercasing, one shape and one lookup in each table."""
     low = word.lower()
-    feats = ["b", "w=" + low, "sh=" + shape(word), f"len={min(len(word), 10)}"]
-    feats += ["p1=" + low[:1], "p2=" + low[:2], "p3=" + low[:3], "s1=" + low[-1:], "s2=" + low[-2:], "s3=" + low[-3:]]
+    form = shape(word)
+    title = word[:1].isupper()
+    classes = _word_classes().get(low, ())
+    row = word_table().get(low)
+    own = ["b", "w=" + low, "sh=" + form, f"len={min(len(word), 10)}"]
+    own += ["p1=" + low[:1], "p2=" + low[:2], "p3=" + low[:3], "s1=" + low[-1:], "s2=" + low[-2:], "s3=" + low[-3:]]
     if len(low) >= 5:
-        feats += ["p4=" + low[:4], "s4=" + low[-4:]]
+        own += ["p4=" + low[:4], "s4=" + low[-4:]]
     if len(low) >= 6:
-        feats += ["p5=" + low[:5], "s5=" + low[-5:]]
-    if word[:1].isupper():
-        feats.append("title")
+        own += ["p5=" + low[:5], "s5=" + low[-5:]]
+    if title:
+        own.append("title")
     if word.isupper() and len(word) > 1:
-        feats.append("upper")
+        own.append("upper")
     if word.isdigit():
-        feats.append("digit")
-    feats += ["v=" + c for c in _word_classes().get(low, ())]
-    row = word_table().get(low)
+        own.append("digit")
+    own += ["v=" + c for c in classes]
     if row is None:
-        feats.append("oov")
+        own.append("oov")
     else:
-        feats += [f"c32={row[0]}", f"c128={row[1]}", f"c512={row[2]}", f"c1024={row[3]}", f"fq={row[4]}"]
+        own += [f"c32={row[0]}", f"c128={row[1]}", f"c512={row[2]}", f"c1024={row[3]}", f"fq={row[4]}"]
         if row[5] != "-":
-            feats.append(f"cs={row[5]}")
-    return feats
-
-
-def _context(word: str, offset: int) -> list[str]:
-    low = word.lower()
-    feats = [f"{offset}w={low}", f"{offset}sh={shape(word)}"]
-    if word[:1].isupper():
-        feats.append(f"{offset}title")
-    feats += [f"{offset}v={c}" for c in _word_classes().get(low, ())]
-    row = word_table().get(low)
-    if row is None:
-        feats.append(f"{offset}oov")
-    else:
-        feats += [f"{offset}c128={row[1]}", f"{offset}c512={row[2]}", f"{offset}cs={row[5]}"]
-        if abs(offset) == 1:
-            feats.append(f"{offset}c1024={row[3]}")
-    return feats
+            own.append(f"cs={row[5]}")
+    out = [own]
+    for offset in CONTEXT:
+        feats = [f"{offset}w={low}", f"{offset}sh={form}"]
+        if title:
+            feats.append(f"{offset}title")
+        feats += [f"{offset}v={c}" for c in classes]
+        if row is None:
+            feats.append(f"{offset}oov")
+        else:
+            feats += [f"{offset}c128={row[1]}", f"{offset}c512={row[2]}", f"{offset}cs={row[5]}"]
+            if abs(offset) == 1:
+                feats.append(f"{offset}c1024={row[3]}")
+        out.append(feats)
+    return tuple(out)
 
 
 TRAINING = Features()
@@ -325,12 +345,16 @@ def sequence_features(
     n = len(tokens)
     end = n if end is None else end
     lo = max(0, start - MAX_GAZ_TOKENS)
-    gaz = gazetteer_marks(tokens[lo:end])[start - lo:]
+    gaz = gazetteer_marks(tokens[lo:end])
+    shift = start - lo - 2  # token i (at k = i - start + 2 below) has its gazetteer marks at k + shift
     # Bundles of tokens[start - 2:end + 2], padded beyond the sentence: token i is at i - start + 2.
     first, last = max(0, start - 2), min(n, end + 2)
-    bundles = [_NOTHING] * (first - start + 2) + [cache.bundle(t) for t in tokens[first:last]]
+    cached, bundle = cache.bundles.get, cache.bundle
+    bundles = [_NOTHING] * (first - start + 2)
+    for t in tokens[first:last]:
+        bundles.append(cached(t) or bundle(t))
     bundles += [_NOTHING] * (end + 2 - last)
-    known = cache.known
+    known, form, mark_form = cache.known, cache.form, cache.mark_form
     before, after = (None, None) if cache.bigram_starts is None else (cache.bigram_starts["bg-="], cache.bigram_starts["bg+="])
     out = []
     run_end = -1  # the capitalised run the last capitalised token is in ends before this
@@ -339,20 +363,21 @@ def sequence_features(
         b = bundles[k]
         feats = [*b[0], *bundles[k - 2][1], *bundles[k - 1][2], *bundles[k + 1][3], *bundles[k + 2][4]]
         if i == 0:
-            feats.append("BOS")
+            feats.append(cache.bos)
         elif before is None or bundles[k - 1][5] in before:
             bigram = f"bg-={bundles[k - 1][5]}|{b[5]}"
             if known is None or bigram in known:
-                feats.append(bigram)
+                feats.append(form(bigram))
         if i + 1 == n:
-            feats.append("EOS")
+            feats.append(cache.eos)
         elif after is None or b[5] in after:
             bigram = f"bg+={b[5]}|{bundles[k + 1][5]}"
             if known is None or bigram in known:
-                feats.append(bigram)
-        feats += gaz[i - start]
-        if marks:
-            feats += marks[i]
+                feats.append(form(bigram))
+        if gaz[k + shift]:
+            feats += mark_form(gaz[k + shift])
+        if marks and marks[i]:
+            feats += mark_form(marks[i])
         if b[6]:
             if i >= run_end:
                 run_start, run_end = i, i + 1

@@ -146,10 +146,10 @@ def featurise(text: str, rules: list[Mention] | None = None) -> tuple[list[list[
     return features, windows
 
 
-def _stop(cache: Features) -> list[str]:
+def _stop(cache: Features) -> list:
     """What the CRF sees between two windows: a sentence-final full stop, so that no name
     runs from one window into the next (the label path would otherwise join them)."""
-    return [*cache.bundle(".")[0], "EOS"]
+    return [*cache.bundle(".")[0], cache.eos]
 
 
 def names(text: str, labels: list[str], windows: Windows) -> list[Mention]:
