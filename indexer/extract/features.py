@@ -276,11 +276,14 @@ class RuleMarks:
         if not n or not self.mentions:
             return own
         # Bisection needs ascending offsets: an unspelled token sorts with its predecessor
-        # and gets no marks.
-        keys, last = [], 0
-        for p in starts:
-            last = p if p >= 0 else last
-            keys.append(last)
+        # and gets no marks. (A text the tagger reads spells every token.)
+        unspelled = min(starts) < 0
+        keys = starts
+        if unspelled:
+            keys, last = [], 0
+            for p in starts:
+                last = p if p >= 0 else last
+                keys.append(last)
         count = len(self.mentions)
         begins = []
         # The mentions that can reach these tokens: the last one starting before the first,
@@ -301,11 +304,12 @@ class RuleMarks:
             if keys[lo] == m.pos:
                 own[lo] = ("rB=" + m.kind,) + extra
                 begins.append((lo, m.kind))
-        for k, p in enumerate(starts):
-            if p < 0:
-                own[k] = ()
+        if unspelled:
+            for k, p in enumerate(starts):
+                if p < 0:
+                    own[k] = ()
         for k, kind in begins:
-            if starts[k] < 0:
+            if unspelled and starts[k] < 0:
                 continue
             if k + 1 < n:
                 own[k + 1] = own[k + 1] + ("-1rB=" + kind,)
@@ -340,11 +344,12 @@ def sequence_features(
 
     Training passes whole sentences; the tagger passes windows of a sentence, whose
     first and last tokens still see their real neighbours. ``marks`` (``RuleMarks``,
-    one list per token of ``tokens``) are the rules' finds.
+    one tuple per token of ``tokens[start:end]``) are the rules' finds.
     """
     n = len(tokens)
     end = n if end is None else end
-    lo = max(0, start - MAX_GAZ_TOKENS)
+    # The first name that can reach token ``start`` starts MAX_GAZ_TOKENS - 1 before it.
+    lo = max(0, start - MAX_GAZ_TOKENS + 1)
     gaz = gazetteer_marks(tokens[lo:end])
     shift = start - lo - 2  # token i (at k = i - start + 2 below) has its gazetteer marks at k + shift
     # Bundles of tokens[start - 2:end + 2], padded beyond the sentence: token i is at i - start + 2.
@@ -376,8 +381,8 @@ def sequence_features(
                 feats.append(form(bigram))
         if gaz[k + shift]:
             feats += mark_form(gaz[k + shift])
-        if marks and marks[i]:
-            feats += mark_form(marks[i])
+        if marks and marks[k - 2]:
+            feats += mark_form(marks[k - 2])
         if b[6]:
             if i >= run_end:
                 run_start, run_end = i, i + 1
