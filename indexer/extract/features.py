@@ -112,10 +112,9 @@ class Features:
     token costs one lookup and five list concatenations. ``known`` (the tagger passes
     its model's attributes) drops every feature the model has no weight for before it
     is cached: crfsuite would ignore them, but only after converting and looking up
-    each string, which is most of its time. With ``known`` the features are also kept
-    as UTF-8 bytes, which crfsuite takes as they are (a ``str`` costs it an encode per
-    feature per token: a third of a CRF call); training keeps ``str``. Word bigrams are
-    built only when their first word starts one the model knows.
+    each string, which is most of its time. Word bigrams are built only when their
+    first word starts one the model knows. (Handing crfsuite UTF-8 bytes instead of
+    ``str`` saves nothing measurable: it encodes an ASCII string by a copy.)
     """
 
     def __init__(self, known: frozenset[str] | None = None):
@@ -125,25 +124,15 @@ class Features:
         self.rule_features = known is None or any(f.startswith("rB=") for f in known)
         self.bundles: dict[str, Bundle] = {}
         self.runs: dict[tuple[int, int], tuple[str, ...]] = {}
-        # Marks (gazetteer, rules) in the cache's form, per tuple of marks: a few hundred.
-        self.marks: dict[tuple[str, ...], tuple] = {(): ()}
-        self.bos, self.eos = self.form("BOS"), self.form("EOS")
         # First words of the bigrams the model knows, per direction (None: keep them all).
         self.bigram_starts: dict[str, frozenset[str]] | None = None if known is None else {
             side: frozenset(f[4:].split("|", 1)[0] or "|" for f in known if f.startswith(side)) for side in ("bg-=", "bg+=")
         }
 
-    def form(self, feature: str) -> str | bytes:
-        """One feature as this cache hands it to crfsuite (bytes when tagging)."""
-        return feature if self.known is None else feature.encode("utf-8", "surrogatepass")
-
-    def _keep(self, feats: list[str]) -> tuple:
+    def _keep(self, feats: list[str]) -> tuple[str, ...]:
         # Tuples of strings: the garbage collector stops tracking them, so a full
         # collection does not walk a cache of hundreds of thousands of lists.
-        if self.known is None:
-            return tuple(feats)
-        known = self.known
-        return tuple(f.encode("utf-8", "surrogatepass") for f in feats if f in known)
+        return tuple(feats if self.known is None else [f for f in feats if f in self.known])
 
     def bundle(self, word: str) -> Bundle:
         hit = self.bundles.get(word)
@@ -154,15 +143,7 @@ class Features:
             hit = self.bundles[word] = (*map(keep, _word_features(word)), word.lower(), word[:1].isupper())
         return hit
 
-    def mark_form(self, marks: tuple[str, ...]) -> tuple:
-        """Gazetteer or rule marks in this cache's form (never pruned: the model was
-        trained on them all)."""
-        hit = self.marks.get(marks)
-        if hit is None:
-            hit = self.marks[marks] = tuple(self.form(f) for f in marks)
-        return hit
-
-    def run(self, position: int, length: int) -> tuple:
+    def run(self, position: int, length: int) -> tuple[str, ...]:
         """Where a capitalised token sits in its run of capitalised tokens (`Joko Widodo`:
         B, E; a lone capital: S) and how long the run is, capped at ``MAX_RUN``."""
         key = (position, length)
@@ -176,7 +157,7 @@ class Features:
 
 # A word's own features, what it shows at offsets -2, -1, +1, +2, its lowercase form and
 # whether it is capitalised.
-Bundle = tuple[tuple, tuple, tuple, tuple, tuple, str, bool]
+Bundle = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], str, bool]
 # Beyond the sentence: no word, no features.
 _NOTHING: Bundle = ((), (), (), (), (), "", False)
 
@@ -185,11 +166,11 @@ def _word_features(word: str) -> tuple[list[str], ...]:
     """A word's own features and what it shows at each offset of ``CONTEXT``, from one
     lowercasing, one shape and one lookup in each table."""
     low = word.lower()
-    form = shape(word)
+    word_shape = shape(word)
     title = word[:1].isupper()
     classes = _word_classes().get(low, ())
     row = word_table().get(low)
-    own = ["b", "w=" + low, "sh=" + form, f"len={min(len(word), 10)}"]
+    own = ["b", "w=" + low, "sh=" + word_shape, f"len={min(len(word), 10)}"]
     own += ["p1=" + low[:1], "p2=" + low[:2], "p3=" + low[:3], "s1=" + low[-1:], "s2=" + low[-2:], "s3=" + low[-3:]]
     if len(low) >= 5:
         own += ["p4=" + low[:4], "s4=" + low[-4:]]
@@ -210,7 +191,7 @@ def _word_features(word: str) -> tuple[list[str], ...]:
             own.append(f"cs={row[5]}")
     out = [own]
     for offset in CONTEXT:
-        feats = [f"{offset}w={low}", f"{offset}sh={form}"]
+        feats = [f"{offset}w={low}", f"{offset}sh={word_shape}"]
         if title:
             feats.append(f"{offset}title")
         feats += [f"{offset}v={c}" for c in classes]
@@ -359,7 +340,7 @@ def sequence_features(
     for t in tokens[first:last]:
         bundles.append(cached(t) or bundle(t))
     bundles += [_NOTHING] * (end + 2 - last)
-    known, form, mark_form = cache.known, cache.form, cache.mark_form
+    known = cache.known
     before, after = (None, None) if cache.bigram_starts is None else (cache.bigram_starts["bg-="], cache.bigram_starts["bg+="])
     out = []
     run_end = -1  # the capitalised run the last capitalised token is in ends before this
@@ -368,21 +349,20 @@ def sequence_features(
         b = bundles[k]
         feats = [*b[0], *bundles[k - 2][1], *bundles[k - 1][2], *bundles[k + 1][3], *bundles[k + 2][4]]
         if i == 0:
-            feats.append(cache.bos)
+            feats.append("BOS")
         elif before is None or bundles[k - 1][5] in before:
             bigram = f"bg-={bundles[k - 1][5]}|{b[5]}"
             if known is None or bigram in known:
-                feats.append(form(bigram))
+                feats.append(bigram)
         if i + 1 == n:
-            feats.append(cache.eos)
+            feats.append("EOS")
         elif after is None or b[5] in after:
             bigram = f"bg+={b[5]}|{bundles[k + 1][5]}"
             if known is None or bigram in known:
-                feats.append(form(bigram))
-        if gaz[k + shift]:
-            feats += mark_form(gaz[k + shift])
-        if marks and marks[k - 2]:
-            feats += mark_form(marks[k - 2])
+                feats.append(bigram)
+        feats += gaz[k + shift]
+        if marks:
+            feats += marks[k - 2]
         if b[6]:
             if i >= run_end:
                 run_start, run_end = i, i + 1

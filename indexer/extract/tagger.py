@@ -119,14 +119,14 @@ def tagged_mentions(text: str, rules: list[Mention] | None = None) -> list[Menti
 Windows = list[tuple[list, int]]  # (token matches, window length)
 
 
-def featurise(text: str, rules: list[Mention] | None = None) -> tuple[list[list], Windows]:
+def featurise(text: str, rules: list[Mention] | None = None) -> tuple[list[list[str]], Windows]:
     """The CRF input of every window of a text, end to end, and where the windows are."""
     _, cache = _tagger()
     marker = RuleMarks(rules) if rules and cache.rule_features else None
     ordinary = _ordinary_openers()
     never = vocab.NEVER  # weekdays, months, `WIB`, credits: capitalised, never a name
     stop = _stop(cache)
-    features: list[list] = []
+    features: list[list[str]] = []
     windows: Windows = []
     for line in _LINE_RE.finditer(text):
         matches = list(TOKEN_RE.finditer(text, line.start(), line.end()))
@@ -151,10 +151,10 @@ def featurise(text: str, rules: list[Mention] | None = None) -> tuple[list[list]
     return features, windows
 
 
-def _stop(cache: Features) -> list:
+def _stop(cache: Features) -> list[str]:
     """What the CRF sees between two windows: a sentence-final full stop, so that no name
     runs from one window into the next (the label path would otherwise join them)."""
-    return [*cache.bundle(".")[0], cache.eos]
+    return [*cache.bundle(".")[0], "EOS"]
 
 
 def names(text: str, labels: list[str], windows: Windows) -> list[Mention]:
