@@ -58,19 +58,22 @@ def word_table() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def gazetteer() -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
-    """Lowercase phrase -> its levels, and per first word the longest phrase length."""
-    phrases: dict[str, list[str]] = {}
+def gazetteer() -> tuple[dict[str, tuple[tuple[str, ...], tuple[str, ...]]], frozenset[str]]:
+    """Lowercase phrase -> the marks of its first token and of the others (`gB=level`,
+    `gI=level` for each of its levels), and every phrase's word prefixes, itself included
+    (a lookup stops at the first run of words no phrase starts with: ~10 MB)."""
+    levels: dict[str, list[str]] = {}
     if GAZETTEER_PATH.exists():
         with gzip.open(GAZETTEER_PATH, "rt", encoding="utf-8") as f:
             for line in f:
                 phrase, level = line.rstrip("\n").split("\t")
-                phrases.setdefault(phrase, []).append(level)
-    longest: dict[str, int] = {}
-    for phrase in phrases:
+                levels.setdefault(phrase, []).append(level)
+    prefixes = set()
+    for phrase in levels:
         words = phrase.split(" ")
-        longest[words[0]] = max(longest.get(words[0], 0), len(words))
-    return {p: tuple(v) for p, v in phrases.items()}, longest
+        prefixes.update(" ".join(words[:k]) for k in range(1, len(words) + 1))
+    marks = {p: (tuple("gB=" + v for v in vs), tuple("gI=" + v for v in vs)) for p, vs in levels.items()}
+    return marks, frozenset(prefixes)
 
 
 _SHAPE_RE = [(re.compile(r"[A-ZÀ-ÖØ-Þ]+"), "X"), (re.compile(r"[a-zß-öø-ÿ]+"), "x"), (re.compile(r"\d+"), "d")]
@@ -211,21 +214,26 @@ TRAINING = Features()
 def gazetteer_marks(tokens: list[str]) -> list[tuple[str, ...]]:
     """Per token, `gB=level` / `gI=level` for the longest gazetteer name starting at each
     capitalised token (lowercase words start no name: villages are called `Baru`)."""
-    phrases, longest = gazetteer()
-    marks: list = [()] * len(tokens)
+    phrases, prefixes = gazetteer()
     n = len(tokens)
+    marks: list = [()] * n
+    lows: list[str] = []
     for i, tok in enumerate(tokens):
         if not tok[:1].isupper():
             continue
-        most = longest.get(tok.lower(), 0)
-        for length in range(min(most, MAX_GAZ_TOKENS, n - i), 0, -1):
-            levels = phrases.get(" ".join(t.lower() for t in tokens[i:i + length]))
-            if levels:
-                marks[i] = marks[i] + tuple("gB=" + level for level in levels)
-                inside = tuple("gI=" + level for level in levels)
-                for k in range(i + 1, i + length):
-                    marks[k] = marks[k] + inside
+        lows = lows or [t.lower() for t in tokens]
+        found = None
+        for length in range(1, min(MAX_GAZ_TOKENS, n - i) + 1):
+            key = " ".join(lows[i:i + length])
+            if key not in prefixes:
                 break
+            hit = phrases.get(key)
+            found = (length, hit) if hit else found
+        if found:
+            length, (begin, inside) = found
+            marks[i] = marks[i] + begin
+            for k in range(i + 1, i + length):
+                marks[k] = marks[k] + inside
     return marks
 
 
