@@ -61,19 +61,22 @@ def word_table() -> dict[str, tuple[str, ...]]:
 def gazetteer() -> tuple[dict[str, tuple[tuple[str, ...], tuple[str, ...]]], frozenset[str]]:
     """Lowercase phrase -> the marks of its first token and of the others (`gB=level`,
     `gI=level` for each of its levels), and every phrase's word prefixes, itself included
-    (a lookup stops at the first run of words no phrase starts with: ~10 MB)."""
+    (a lookup stops at the first run of words no phrase starts with)."""
     levels: dict[str, list[str]] = {}
     if GAZETTEER_PATH.exists():
         with gzip.open(GAZETTEER_PATH, "rt", encoding="utf-8") as f:
             for line in f:
                 phrase, level = line.rstrip("\n").split("\t")
                 levels.setdefault(phrase, []).append(level)
-    prefixes = set()
+    prefixes = set(levels)
     for phrase in levels:
         words = phrase.split(" ")
-        prefixes.update(" ".join(words[:k]) for k in range(1, len(words) + 1))
-    marks = {p: (tuple("gB=" + v for v in vs), tuple("gI=" + v for v in vs)) for p, vs in levels.items()}
-    return marks, frozenset(prefixes)
+        prefixes.update(" ".join(words[:k]) for k in range(1, len(words)))
+    # One pair of mark tuples per set of levels, shared by its phrases.
+    forms: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for vs in map(tuple, levels.values()):
+        forms.setdefault(vs, (tuple("gB=" + v for v in vs), tuple("gI=" + v for v in vs)))
+    return {p: forms[tuple(vs)] for p, vs in levels.items()}, frozenset(prefixes)
 
 
 _SHAPE_RE = [(re.compile(r"[A-ZÀ-ÖØ-Þ]+"), "X"), (re.compile(r"[a-zß-öø-ÿ]+"), "x"), (re.compile(r"\d+"), "d")]
