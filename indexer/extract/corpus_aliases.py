@@ -95,7 +95,10 @@ SEP = "|"
 # `Komisi Pemberantasan Korupsi (KPK)` and `KPK (Komisi Pemberantasan Korupsi)`.
 _NAME = r"[A-Z][\w'’.-]*(?:,?\s+(?:(?:dan|&|of|the|for|de)\s+)?[A-Z][\w'’.-]*){1,9}"
 _ACRONYM = r"[A-Z][A-Za-z]{1,9}"
-DEFINITION_RE = re.compile(rf"({_NAME})\s*\(({_ACRONYM})\)|\b({_ACRONYM})\s*\(({_NAME})\)")
+# Both forms start with a capital and hold `(` before one: the leading lookahead lets the
+# engine skip every other position, and a text without `(` + capital is not searched.
+DEFINITION_RE = re.compile(rf"(?=[A-Z])(?:({_NAME})\s*\(({_ACRONYM})\)|\b({_ACRONYM})\s*\(({_NAME})\))")
+_OPENS_NAME_RE = re.compile(r"\([A-Z]")
 
 
 def definitions(text: str) -> list[tuple[str, str]]:
@@ -105,7 +108,7 @@ def definitions(text: str) -> list[tuple[str, str]]:
     (Kemenkeu)`); a head the acronym leaves out names the short form with it
     (`Kementerian Pekerjaan Umum dan Perumahan Rakyat (PUPR)` defines `Kementerian PUPR`).
     """
-    if "(" not in text:
+    if _OPENS_NAME_RE.search(text) is None:
         return []
     out = []
     for m in DEFINITION_RE.finditer(text):
