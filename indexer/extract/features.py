@@ -21,6 +21,7 @@ import gzip
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data")
@@ -343,7 +344,6 @@ def sequence_features(
     # The first name that can reach token ``start`` starts MAX_GAZ_TOKENS - 1 before it.
     lo = max(0, start - MAX_GAZ_TOKENS + 1)
     gaz = gazetteer_marks(tokens[lo:end])
-    shift = start - lo - 2  # token i (at k = i - start + 2 below) has its gazetteer marks at k + shift
     # Bundles of tokens[start - 2:end + 2], padded beyond the sentence: token i is at i - start + 2.
     first, last = max(0, start - 2), min(n, end + 2)
     cached, bundle = cache.bundles.get, cache.bundle
@@ -355,25 +355,28 @@ def sequence_features(
     before, after = (None, None) if cache.bigram_starts is None else (cache.bigram_starts["bg-="], cache.bigram_starts["bg+="])
     out = []
     run_end = -1  # the capitalised run the last capitalised token is in ends before this
-    for k in range(2, end - start + 2):
-        i = k - 2 + start
-        b = bundles[k]
-        feats = [*b[0], *bundles[k - 2][1], *bundles[k - 1][2], *bundles[k + 1][3], *bundles[k + 2][4]]
+    i = start - 1
+    # Each token with its neighbours' bundles, its gazetteer marks and its rule marks.
+    rows = zip(bundles, bundles[1:], bundles[2:], bundles[3:], bundles[4:], gaz[start - lo:], marks or repeat(()))
+    for before2, before1, b, after1, after2, places, found in rows:
+        i += 1
+        feats = [*b[0], *before2[1], *before1[2], *after1[3], *after2[4]]
         if i == 0:
             feats.append("BOS")
-        elif before is None or bundles[k - 1][5] in before:
-            bigram = f"bg-={bundles[k - 1][5]}|{b[5]}"
+        elif before is None or before1[5] in before:
+            bigram = f"bg-={before1[5]}|{b[5]}"
             if known is None or bigram in known:
                 feats.append(bigram)
         if i + 1 == n:
             feats.append("EOS")
         elif after is None or b[5] in after:
-            bigram = f"bg+={b[5]}|{bundles[k + 1][5]}"
+            bigram = f"bg+={b[5]}|{after1[5]}"
             if known is None or bigram in known:
                 feats.append(bigram)
-        feats += gaz[k + shift]
-        if marks:
-            feats += marks[k - 2]
+        if places:
+            feats += places
+        if found:
+            feats += found
         if b[6]:
             if i >= run_end:
                 run_start, run_end = i, i + 1
