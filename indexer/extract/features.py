@@ -226,9 +226,12 @@ def gazetteer_marks(tokens: list[str]) -> list[tuple[str, ...]]:
         if not tok[:1].isupper():
             continue
         lows = lows or [t.lower() for t in tokens]
-        found = None
-        for length in range(1, min(MAX_GAZ_TOKENS, n - i) + 1):
-            key = " ".join(lows[i:i + length])
+        key = lows[i]
+        if key not in prefixes:
+            continue
+        found = (1, phrases[key]) if key in phrases else None
+        for length in range(2, min(MAX_GAZ_TOKENS, n - i) + 1):
+            key = f"{key} {lows[i + length - 1]}"
             if key not in prefixes:
                 break
             hit = phrases.get(key)
