@@ -6,7 +6,8 @@ Speed work on the tagger (``features.py``'s implementation, ``tagger.py``, ``tok
 NERGRIT sentence, every 100th article of the 22k corpus), one digest per text of the CRF's
 input (``tagger.featurise`` with the rules' finds, every feature of every token in order),
 its labels and the mentions read from them, keyed by what defines them besides that code:
-the model, its tables and the modules the rules' finds depend on (``KEYED``). The test
+the model, its tables, the modules the rules' finds depend on (``KEYED``) and the features
+the pruning keeps. The test
 recomputes the digests when the key matches and skips, saying so, when it does not.
 Re-record after a deliberate change of the features, the model or those modules:
 
@@ -36,10 +37,14 @@ KEYED = [
 
 
 def key() -> str:
-    """A digest of everything in ``KEYED``."""
+    """A digest of everything in ``KEYED`` and of the features the tagger passes the CRF
+    (the model's attributes its pruning keeps: ``tagger.PRUNE`` moves them)."""
+    from indexer.extract import tagger
+
     digest = hashlib.sha1()
     for path in KEYED:
         digest.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
+    digest.update("\n".join(sorted(tagger._tagger()[1].known)).encode())
     return digest.hexdigest()
 
 

@@ -18,7 +18,7 @@ def test_the_tagger_tags_a_fixed_sample_as_recorded():
 
     recorded = json.loads(tagger_digest.DIGEST_PATH.read_text())
     if recorded["key"] != tagger_digest.key():
-        pytest.skip("the model, its tables or the rules' modules changed: re-record with scripts/tagger_digest.py")
+        pytest.skip("the model, its tables, the rules' modules or the pruning changed: re-record with scripts/tagger_digest.py")
     got = [tagger_digest.text_digest(t) for t in tagger_digest.sample_texts()]
     assert len(got) == len(recorded["digests"])
     changed = [i for i, (a, b) in enumerate(zip(got, recorded["digests"])) if a != b]
