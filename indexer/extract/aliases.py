@@ -179,3 +179,38 @@ def org_name(name: str) -> str:
         words[-1:] = PLACE_ALIASES[words[-1]].split()  # `Polda Jatim` is `Polda Jawa Timur`
     name = " ".join(words)
     return ORG_KEYS.get(norm_key(name), name)
+
+
+def fuller_orgs(names: set[str], starts: bool = True) -> dict[str, str]:
+    """An article's organisations cut short -> the one longer organisation of the same article
+    they name: one it starts with (`Komisi III` -> `Komisi III DPR`, `Balai Kota` -> `Balai Kota
+    DKI Jakarta`), or one with the same head that only adds a place (`Timnas U-16` -> `Timnas
+    Indonesia U-16`). Run on the finders' names (``resolve``) and again, for the added place
+    only (not ``starts``), on the corpus' canonical names (``AliasTable.apply``), which can make a
+    short form's partner appear; a canonical name extended is often another body (`Timnas
+    Indonesia` is not `Timnas Indonesia U-16`)."""
+    from indexer.extract.gazetteer import places
+
+    gazetteer = places()
+    out = {}
+    for name in names:
+        words = name.split()
+        if len(words) < 2:
+            continue  # `Bank`-like heads never get here; single words are acronyms or brands
+        longer = [other for other in names if (starts and other.startswith(name + " ")) or _adds_place(words, other.split(), gazetteer)]
+        if len(longer) == 1:
+            out[name] = longer[0]
+    return out
+
+
+def _adds_place(words: list[str], other: list[str], gazetteer) -> bool:
+    """``other`` is ``words`` with place words inserted after the head (`Timnas Indonesia U-16`)."""
+    if len(other) <= len(words) or other[0] != words[0]:
+        return False
+    it = iter(other)
+    if not all(w in it for w in words):
+        return False
+    extra = list(other)
+    for w in words:
+        extra.remove(w)
+    return norm_key(" ".join(extra)) in gazetteer

@@ -21,13 +21,12 @@ hand-annotated news, never on the held-out fifth (README, "The tagger: training"
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from indexer.extract.aliases import ORG_KEYS, PERSON_ALIASES, norm_key, org_name
-from indexer.extract.gazetteer import CITY, COUNTRY, PROVINCE, REGION, places
+from indexer.extract.aliases import ORG_KEYS, PERSON_ALIASES, norm_key
+from indexer.extract.gazetteer import CITY, COUNTRY, PROVINCE, REGION, club_name
 from indexer.extract.mention import ORG, PERSON, PLACE, Mention
 from indexer.extract.vocab import KNOWN_ORGS, ORG_HEADS, SCHOOL_HEADS
 
@@ -132,10 +131,7 @@ _HEADS = ORG_HEADS | frozenset({"pemprov", "pemkab", "pemkot"})
 
 def _club(rule: Mention, tagged: Mention) -> bool:
     """`Persib` (rules) inside `Persib Bandung` (tagger): a club named after its town."""
-    if rule.kind != ORG or tagged.kind != ORG or rule.pos != tagged.pos:
-        return False
-    rest = tagged.name[len(rule.name) + 1:]
-    return tagged.name.startswith(rule.name + " ") and norm_key(rest) in places()
+    return rule.kind == tagged.kind == ORG and rule.pos == tagged.pos and club_name(tagged.name) == rule.name != tagged.name
 
 
 @dataclass(frozen=True)
@@ -172,27 +168,10 @@ DEFAULT_MODE = "shipped"
 TAGGER_MAX_CHARS = 30_000
 
 
-_DAN_RE = re.compile(r"[^\S\n]+dan[^\S\n]+[A-Z]\w*(?:[^\S\n]+[A-Z]\w*){0,2}")
-
-
-def through_dan(text: str, start: int, end: int) -> int:
-    """Where an organisation (or what a finder took for a place: `di Kementerian Pemuda`)
-    the finders cut at `dan` really ends, when the curated table knows the longer name
-    (`Kementerian Pemuda` | `dan Olahraga`): `dan` mostly joins two names, so neither
-    finder runs through it."""
-    m = _DAN_RE.match(text, end)
-    if m is None:
-        return end
-    words = m.group().split()
-    for k in range(len(words), 1, -1):
-        if norm_key(text[start:end] + " " + " ".join(words[:k])) in ORG_KEYS:
-            return text.index(words[k - 1], end) + len(words[k - 1])
-    return end
-
-
 def extract_names(text: str, mode: str = DEFAULT_MODE) -> tuple[list[str], list[str], list[str]]:
     """People, organisations and places of one text: both finders, combined, resolved."""
     from indexer.extract import tagger
+    from indexer.extract.extent import settle
     from indexer.extract.resolve import resolve
     from indexer.extract.rules import find_mentions, skip_spans
 
@@ -201,12 +180,8 @@ def extract_names(text: str, mode: str = DEFAULT_MODE) -> tuple[list[str], list[
     wanted = combination is None or combination.stacked or combination.families
     found = find_mentions(text, skip) if wanted else []
     if combination is None:
-        return resolve(found)
+        return resolve(settle(text, found))
     head = text[:TAGGER_MAX_CHARS]
     rules = [m for m in found if m.pos < TAGGER_MAX_CHARS] if combination.stacked else None
     tagged = [m for m in tagger.tagged_mentions(head, rules) if not any(a <= m.pos < b for a, b in skip)]
-    mentions = combine(found, tagged, combination.families)
-    for m in mentions:
-        if m.kind != PERSON and m.end and (end := through_dan(text, m.pos, m.end)) != m.end:
-            m.kind, m.name, m.end = ORG, org_name(text[m.pos:end]), end
-    return resolve(mentions)
+    return resolve(settle(text, combine(found, tagged, combination.families)))

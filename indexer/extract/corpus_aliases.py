@@ -30,20 +30,27 @@ acronym definitions the text spelt out (`Komisi Pemberantasan Korupsi (KPK)`,
   without its `PT` (`PT Pertamina` / `Pertamina`);
 * the curated nickname tables of ``aliases`` (`Jokowi`), which always win, whatever type
   an article gave the name (`SUGBK` is the place `Gelora Bung Karno`); `Provinsi X` is the
-  province `X`.
+  province `X`;
+* a numbered body and the field the text names it by (`Komisi Hukum atau Komisi III`,
+  ``definitions``), with every name they head alike (`Komisi Hukum DPR` = `Komisi III DPR`).
+
+In an article (``AliasTable.apply``, after canonicalisation): an organisation beside its form
+with a place added (`Timnas U-16` / `Timnas Indonesia U-16`: ``aliases.fuller_orgs``), and a
+generic regional body (`Balai Kota`) beside a province or regency the corpus names it with
+(``sited``: `Balai Kota DKI Jakarta`).
 
 Refused (``AliasTable.refused``, never a value): the long form of a generic acronym
 (`Badan Usaha Milik Negara (BUMN)`). A lone "person" heading ``AMBIGUOUS`` organisations'
 names is their brand, an organisation (`Astra`). Ambiguous (``AliasTable.ambiguous``): a lone first
 name that starts the names of ``AMBIGUOUS`` people or more (`Bambang`, `Agus`) never maps
-to one of them, and is dropped from an article that names a fuller form holding it.
+to one of them and is never a value: it names no one a reader could pick.
 
 The display name of a group is its most common full form: for people the most
 used name of two words or more, for organisations and places the most used form
 (the news' own name for a body is often its acronym: `KPK`, `DPR`), a curated name
 when the group holds one. Types are decided by the corpus, per group (``decide_type``
-over the votes of its fuller members' articles): curated and known lists first, then
-a person when the cue-needing person finders give it a quarter of its person and
+over the votes of its fuller members' articles): curated and known lists first, a venue or
+place head next (`Sirkuit Misano`), then a person when the cue-needing person finders give it a quarter of its person and
 organisation articles, no fewer than its place articles, and no word of it is an
 organisation's or place's, an organisation when the finders give
 it a third and it is no gazetteer country or province (`Liverpool` the club), else the
@@ -63,7 +70,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
+from indexer.extract.aliases import fuller_orgs, norm_key
 from indexer.extract.junk import is_junk
 from indexer.extract.mention import KINDS, ORG, PERSON, PLACE
 from indexer.extract.vocab import ORG_CUES, ORG_HEADS, ORG_TAILS, PLACE_HEADS
@@ -99,18 +108,23 @@ _ACRONYM = r"[A-Z][A-Za-z]{1,9}"
 # engine skip every other position, and a text without `(` + capital is not searched.
 DEFINITION_RE = re.compile(rf"(?=[A-Z])(?:({_NAME})\s*\(({_ACRONYM})\)|\b({_ACRONYM})\s*\(({_NAME})\))")
 _OPENS_NAME_RE = re.compile(r"\([A-Z]")
+# `Komisi Hukum atau Komisi III`, `Komisi III atau Komisi Hukum`: a numbered body and its field's name
+# (searched only in a text that says ` atau `, from capitals only).
+_NUMBERED_RE = re.compile(r"(?=[A-Z])\b([A-Z][a-z]+) (?:([A-Z][a-z]+) atau \1 ([IVX]+)|([IVX]+) atau \1 ([A-Z][a-z]+))\b")
 
 
 def definitions(text: str) -> list[tuple[str, str]]:
-    """(short, long) acronym definitions a text spells out, checked letter by letter.
+    """(short, long) acronym definitions a text spells out, checked letter by letter, and
+    numbered bodies named by their field (`Komisi Hukum atau Komisi III`: ``_NUMBERED_RE``).
 
     Words before the defined name are dropped (`Jakarta, Kementerian Keuangan
     (Kemenkeu)`); a head the acronym leaves out names the short form with it
     (`Kementerian Pekerjaan Umum dan Perumahan Rakyat (PUPR)` defines `Kementerian PUPR`).
     """
+    numbered = _NUMBERED_RE.finditer(text) if " atau " in text else ()
+    out = [(f"{m[1]} {m[3] or m[4]}", f"{m[1]} {m[2] or m[5]}") for m in numbered]
     if _OPENS_NAME_RE.search(text) is None:
-        return []
-    out = []
+        return out
     for m in DEFINITION_RE.finditer(text):
         long, short = (m[1], m[2]) if m[1] else (m[4], m[3])
         if sum(c.isupper() for c in short) < 2 and len(short) < 4:
@@ -197,13 +211,14 @@ def untyped(value: str) -> tuple[str, str]:
 @dataclass
 class AliasTable:
     """(kind, surface value) -> canonical value, the corpus' type for each name, the names
-    that name no one (``refused``) and the first names many people share (``ambiguous``:
-    dropped from an article that names a fuller form holding them)."""
+    that name no one (``refused``), the first names many people share (``ambiguous``: never
+    a value either) and the generic regional bodies an article's place names (``sited``)."""
 
     canonical: dict[str, str] = field(default_factory=dict)  # typed value -> canonical name
     types: dict[str, str] = field(default_factory=dict)  # name -> the kind the corpus gives it
     refused: frozenset[str] = frozenset()  # names never shown as a value
-    ambiguous: frozenset[str] = frozenset()  # `Bambang` beside `Bambang Irianto` the "place"
+    ambiguous: frozenset[str] = frozenset()  # `Bambang`, `Agus`: a dozen men each
+    sited: dict[str, dict[str, str]] = field(default_factory=dict)  # `Balai Kota` -> {`Jakarta`: `Balai Kota DKI Jakarta`}
 
     def name(self, kind: str, value: str) -> str:
         return self.canonical.get(typed(kind, value), value)
@@ -218,15 +233,21 @@ class AliasTable:
     def apply(self, people: list[str], orgs: list[str], places: list[str]) -> tuple[list[str], list[str], list[str]]:
         """An article's values through the table: canonical names, corpus types, refusals, order kept."""
         out: dict[str, list[str]] = {PERSON: [], ORG: [], PLACE: []}
-        words = {w for v in (*people, *orgs, *places) if " " in v for w in v.split()} if self.ambiguous else set()
         for kind, values in ((PERSON, people), (ORG, orgs), (PLACE, places)):
             for value in values:
                 name = self.name(kind, value)
-                if name in self.refused or (name in self.ambiguous and name in words):
+                if name in self.refused or name in self.ambiguous:
                     continue
                 target = out[self.kind(kind, name)]
                 if name not in target:
                     target.append(name)
+        fuller = fuller_orgs(set(out[ORG]), starts=False)
+        for name in out[ORG]:
+            sites = self.sited.get(name, {})
+            site = next((sites[p] for p in out[PLACE] if p in sites), None)
+            if site:
+                fuller[name] = site
+        out[ORG] = list(dict.fromkeys(fuller.get(name, name) for name in out[ORG]))
         return out[PERSON], out[ORG], out[PLACE]
 
     def __len__(self) -> int:
@@ -235,18 +256,18 @@ class AliasTable:
     def __bool__(self) -> bool:
         """A table that only types names (no alias yet) is still a table: `table or default`
         must not take it for none."""
-        return bool(self.canonical or self.types or self.refused or self.ambiguous)
+        return bool(self.canonical or self.types or self.refused or self.ambiguous or self.sited)
 
     def to_json(self) -> str:
         data = {"canonical": self.canonical, "types": self.types, "refused": sorted(self.refused),
-                "ambiguous": sorted(self.ambiguous)}
+                "ambiguous": sorted(self.ambiguous), "sited": self.sited}
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "AliasTable":
         data = json.loads(text)
         return cls(dict(data.get("canonical", {})), dict(data.get("types", {})), frozenset(data.get("refused", ())),
-                   frozenset(data.get("ambiguous", ())))
+                   frozenset(data.get("ambiguous", ())), dict(data.get("sited", {})))
 
     def save(self, index_dir: str | Path) -> None:
         path = Path(index_dir) / TABLE_FILE
@@ -313,7 +334,8 @@ def learn(documents: list[list[str]]) -> AliasTable:
         kind, name = untyped(value)
         votes[name][kind] += n
     name_count = Counter({name: sum(v.values()) for name, v in votes.items()})
-    kinds = {name: decide_type(name, v) for name, v in votes.items()}
+    named = people_named(votes)
+    kinds = {name: decide_type(name, v, votes, named) for name, v in votes.items()}
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -366,6 +388,12 @@ def learn(documents: list[list[str]]) -> AliasTable:
         words = name.split()
         for k in range(2, len(words)):
             by_head[" ".join(words[:k])].append(name)
+    # `Komisi Hukum atau Komisi III` defines every name they head alike: `Komisi III DPR` is
+    # `Komisi Hukum DPR`.
+    for short, long in defined:
+        if _NUMBERED_RE.fullmatch(f"{long} atau {short}"):
+            for name in by_head.get(short, ()):
+                union(name, long + name[len(short):])
     for name, n in org_names.items():
         longer = by_head.get(name)
         if longer:
@@ -373,7 +401,8 @@ def learn(documents: list[list[str]]) -> AliasTable:
             if org_names[top] >= DOMINANT * sum(org_names[o] for o in longer) and org_names[top] >= MIN_FULLER:
                 union(name, top)
     # People: shorter forms inside one fuller form.
-    people = {untyped(v)[1]: n for v, n in counts.items() if v.startswith(PERSON + SEP)}
+    # Whatever type its articles gave it: the corpus' type (`Hotman Paris`, the tagger's "place").
+    people = {name: n for name, n in name_count.items() if kinds[name] == PERSON}
     _people_groups(people, union, find)
     # Spelling variants, every kind; an organisation's words in another order
     # (`Timnas U-16 Indonesia` / `Timnas Indonesia U-16`).
@@ -425,7 +454,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
     for name in name_count:
         groups_of[find(name)].append(name)
     canonical: dict[str, str] = {}
-    types = {name: kinds[name] for name, v in votes.items() if len(v) > 1}
+    types = {name: kinds[name] for name, v in votes.items() if len(v) > 1 or kinds[name] not in v}
     types.update({name: ORG for name in _brands(org_names, kinds, groups_of, find)})
     for members in groups_of.values():
         if len(members) < 2:
@@ -434,7 +463,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
         fuller = [m for m in members if " " in m] or members
         group_votes: Counter = sum((votes[m] for m in fuller), Counter())
         main = max(fuller, key=lambda m: (name_count[m], m))
-        kind = next((k for k in map(_known_kind, members) if k), None) or decide_type(main, group_votes)
+        kind = next((k for k in map(_known_kind, members) if k), None) or decide_type(main, group_votes, votes, named)
         display = next((m for m in members if m in _curated_values()), None) or _display(
             [m for m in members if m not in fragments] or members, {m for m in members if kinds[m] == kind},
             name_count, kind)
@@ -446,7 +475,36 @@ def learn(documents: list[list[str]]) -> AliasTable:
     # `Badan Usaha Milik Negara (BUMN)`: the long form of a generic acronym names no one body either.
     generic = {long for short, long in defined if is_junk(short)}
     ambiguous = _ambiguous_first_names(people, votes, name_count, groups_of, find)
-    return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count}, frozenset(generic), ambiguous)
+    sited = _sited(org_names, lambda name: canonical.get(typed(ORG, name), name))
+    return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count}, frozenset(generic), ambiguous,
+                      sited)
+
+
+def _generic(words: list[str], gazetteer) -> bool:
+    """A body's head with no name in it: an organisation head word first, no acronym, no place."""
+    return words[0].lower() in ORG_HEADS and not any(w.isupper() or w.lower() in gazetteer for w in words)
+
+
+def _sited(org_names: dict[str, int], display) -> dict[str, dict[str, str]]:
+    """A generic body (`Balai Kota`, `Dinas Perhubungan`: a head word, no place or acronym) -> place ->
+    the corpus' name of that body in that place (`Balai Kota DKI Jakarta`, seen in
+    ``MIN_COOCCUR`` articles): an article naming the generic body and the place means it
+    (``AliasTable.apply``). Provinces and regencies only: a regional body; a country's
+    (`Kementerian Luar Negeri Rusia`) is named beside other countries' places too often
+    (`Kementerian Luar Negeri` of Indonesia commenting on Russia). ``display``: a name's
+    canonical form."""
+    from indexer.extract.gazetteer import PROVINCE, REGENCY, places
+
+    gazetteer = places()
+    best: dict[str, dict[str, tuple[int, str]]] = defaultdict(dict)
+    for name, n in org_names.items():
+        words = name.split()
+        for k in range(2, len(words)):
+            head, site = " ".join(words[:k]), gazetteer.get(norm_key(" ".join(words[k:])))
+            if site and site[1] in (PROVINCE, REGENCY) and n >= MIN_COOCCUR and head in org_names and _generic(words[:k], gazetteer):
+                if n > best[head].get(site[0], (0, ""))[0]:
+                    best[head][site[0]] = (n, display(name))
+    return {head: {place: name for place, (_, name) in sites.items()} for head, sites in best.items()}
 
 
 def _lone_partners(names: list[str], plain: set[str]) -> dict[str, set[str]]:
@@ -506,10 +564,10 @@ def _ambiguous_first_names(people: dict[str, int], votes: dict[str, Counter], na
                            groups_of: dict[str, list[str]], find) -> frozenset[str]:
     """Lone first names that join no fuller name and start the names of ``AMBIGUOUS`` people
     or more, named more often than it together (`Bambang`, `Agus`): never mapped to one of
-    them, and dropped from an article naming a fuller form (which the article's own
-    coreference missed: `Bambang` the tagger's "place" beside `Bambang Irianto`); alone in
-    an article it stays (`Vincent dan Desta`, the TV hosts). A place the gazetteer knows is
-    none (`Bandung` is not `Bandung Bondowoso`)."""
+    them and never a value: beside a fuller form the article's own coreference missed
+    (`Bambang` the tagger's "place" beside `Bambang Irianto`) or alone (a facet value `Agus`
+    would gather a dozen men). A place the gazetteer knows is none (`Bandung` is not
+    `Bandung Bondowoso`)."""
     from indexer.extract.gazetteer import places
 
     by_first: dict[str, set[str]] = defaultdict(set)
@@ -600,6 +658,7 @@ def _people_groups(people: dict[str, int], union, find) -> None:
         for other in by_first[name] + by_word[name]:
             if other != name:
                 groups[find(other)] += people[other]
+        groups = Counter({root: n for root, n in groups.items() if n >= MIN_COOCCUR})  # not a headline's glue
         if groups:
             root, n = groups.most_common(1)[0]
             # The fuller name holds most of the lone word's fuller uses, is seen in a few
@@ -629,23 +688,83 @@ def _display(members: list[str], typed_as: set[str], count: Counter, kind: str) 
     return max(pool, key=lambda m: (count[m], len(m), m))
 
 
-def decide_type(name: str, votes: Counter) -> str:
-    """A name's type by the corpus (``votes``: kind -> articles): a curated or known list
-    first; then a person when the person finders give it ``PERSON_SHARE`` of its person and
+def decide_type(name: str, votes: Counter, corpus: dict[str, Counter] | None = None,
+                named: "NameParts | None" = None) -> str:
+    """A name's type by the corpus (``votes``: kind -> articles; ``corpus``: every name's votes;
+    ``named``: ``people_named(corpus)``):
+    a curated or known list first, a venue or place head (`Sirkuit Misano`, `Stadion X`) next;
+    then a person when the person finders give it ``PERSON_SHARE`` of its person and
     organisation articles, no fewer than its place articles, and no word of it heads or ends
     an organisation or place (`Muenchen` of `Bayern Muenchen` stays a place); an organisation when the
     finders give it ``ORG_SHARE`` and it is no gazetteer country or province; else the
-    majority (a place wins a tie, being the gazetteer's, then an organisation)."""
+    majority (a place wins a tie, being the gazetteer's, then an organisation). A lone word also
+    counts the person articles of the corpus' people it starts or ends (`Neymar` of `Neymar Jr`:
+    the tagger calls the lone surname of sports news a club or a place), and a place reading
+    that rests on a gazetteer word inside a name the gazetteer does not know (`Bima Sakti`,
+    `Hotman Paris`: `Bima` the regency, `Paris` the city) yields to the person evidence
+    (``_gazetteer_word_place``)."""
     known = _known_kind(name)
     if known:
         return known
-    total = sum(votes.values())
+    words = name.split()
+    if len(words) > 1 and words[0].lower() in _PLACE_NAMING_HEADS:
+        return PLACE
+    corpus, named = corpus or {}, named or NameParts(Counter(), Counter())
     person, org, place = votes[PERSON], votes[ORG], votes[PLACE]
+    if len(words) == 1 and not name.isupper() and name.lower() not in _places():  # not `Bima` the regency
+        person += named.first[name] + named.last[name]
+    elif place and _gazetteer_word_place(name) and not _worded(name):
+        lone = corpus.get(words[0], Counter())
+        starts = named.first[words[0]] + (lone[PERSON] if lone[PERSON] > lone[ORG] + lone[PLACE] else 0)
+        if starts >= MIN_FULLER and person + starts >= max(MIN_FULLER, PERSON_SHARE * (person + starts + org + place)):
+            return PERSON
+    total = person + org + place
     if org and person >= max(MIN_FULLER, PERSON_SHARE * (person + org), place) and not _worded(name):
         return PERSON
-    if len(votes) > 1 and votes[ORG] >= max(MIN_FULLER, ORG_SHARE * total) and not _region(name):
+    if len(votes) > 1 and org >= max(MIN_FULLER, ORG_SHARE * total) and not _region(name):
         return ORG
     return max(votes, key=lambda k: (votes[k], KINDS.index(k)))
+
+
+# Heads that make a name a place when the corpus types it (the rules cue `PLACE_HEADS`; a
+# circuit is a venue like a stadium). Not added to ``vocab.PLACE_HEADS``: the tagger reads that
+# list as a feature and was trained with it.
+_PLACE_NAMING_HEADS = PLACE_HEADS | {"sirkuit"}
+
+
+def _places() -> dict[str, tuple[str, str]]:
+    from indexer.extract.gazetteer import places
+
+    return places()
+
+
+def _gazetteer_word_place(name: str) -> bool:
+    """A name of two words or more the gazetteer does not know, one word of which it does
+    (`Bima Sakti`: the regency `Bima`; `Hotman Paris`): the tagger's place reading of it is the
+    gazetteer feature of that word, not evidence about the name."""
+    gazetteer = _places()
+    return name.lower() not in gazetteer and any(w.lower() in gazetteer for w in name.split())
+
+
+class NameParts(NamedTuple):
+    """Word -> person articles of the corpus' people it starts (``first``) or ends (``last``)."""
+
+    first: Counter
+    last: Counter
+
+
+def people_named(corpus: dict[str, Counter]) -> NameParts:
+    """The first and last words of the corpus' people of two or three words, each seen in
+    ``MIN_COOCCUR`` articles or more and mostly as a person (`Neymar` <- `Neymar Jr`; `Marquez`
+    <- `Marc Marquez`; `Bima` <- `Bima Arya`, `Bima Aryo`): evidence that a word names people."""
+    first: Counter = Counter()
+    last: Counter = Counter()
+    for other, v in corpus.items():
+        words = other.split()
+        if 1 < len(words) <= 3 and v[PERSON] >= MIN_COOCCUR and v[PERSON] >= v[ORG] + v[PLACE]:
+            first[words[0]] += v[PERSON]
+            last[words[-1]] += v[PERSON]
+    return NameParts(first, last)
 
 
 @lru_cache(maxsize=65536)

@@ -208,10 +208,15 @@ def club_name(name: str) -> str:
     words = name.split()
     if len(words) < 2:
         return name
-    first = words[0].lower()
-    if _CLUB_RE.match(first) and first not in common_words() and norm_key(" ".join(words[1:])) in places():
+    if club_head(words[0].lower()) and norm_key(" ".join(words[1:])) in places():
         return words[0]
     return name
+
+
+def club_head(low: str) -> bool:
+    """Whether a lowercased word can name a football club (`persib`, `psm`, `pss`): the one
+    test of ``club_name`` here, ``rules.Finder.club`` and ``combine._club``."""
+    return _CLUB_RE.match(low) is not None and low not in common_words()
 
 
 def render_wilayah() -> str:

@@ -65,6 +65,17 @@ KNOWN_TYPES: dict[str, str] = {
 
 _JUNK = (UNITS | GENERIC_ACRONYMS | ZODIAC | PAGE_WORDS)
 
+# Makers whose products the news names right after them (`Daihatsu Sigra`, `Honda Brio`,
+# `Samsung Galaxy`), and the words that name a product before or after it (`mobil Avanza`,
+# `Sigra facelift`): a lone "person" written so is a product (``extent.products``).
+BRANDS = _words("""
+toyota daihatsu honda suzuki mitsubishi nissan mazda datsun wuling isuzu hyundai kia chery
+lexus bmw audi volkswagen vw chevrolet ford yamaha kawasaki ducati vespa piaggio samsung apple
+xiaomi oppo vivo realme huawei nokia lenovo asus acer infinix
+""")
+PRODUCT_BEFORE = _words("mobil motor ponsel smartphone laptop varian tipe seri merek new all-new")
+PRODUCT_AFTER = _words("facelift")
+
 
 # Generic bodies and words of faith or health the news capitalises.
 GENERIC = _words("""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from indexer.extract.aliases import merge_key, norm_key
+from indexer.extract.aliases import fuller_orgs, merge_key, norm_key
 from indexer.extract.gazetteer import DISTRICT, REGENCY
 from indexer.extract.junk import is_junk, known_type, match_sides
 from indexer.extract.lexicon import bare_verb, common_words
@@ -62,7 +62,7 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
                 locs.append((m.name, m.pos))
         else:
             orgs.append((m.name, m.pos))
-    fuller = _fuller_orgs({name for name, _ in orgs})
+    fuller = fuller_orgs({name for name, _ in orgs})
     orgs = [(fuller.get(name, name), pos) for name, pos in orgs]
     return _guard(_rank(people, merge_key), _rank(orgs, norm_key), _rank(locs, norm_key))
 
@@ -95,19 +95,6 @@ def _before_verb(name: str) -> str:
         if word[:1].isupper() and bare_verb(word.lower()):
             return " ".join(words[:i])
     return name
-
-
-def _fuller_orgs(names: set[str]) -> dict[str, str]:
-    """Short forms that one longer organisation of the article starts with:
-    `Komisi III` -> `Komisi III DPR`, `Dewan Pengawas` -> `Dewan Pengawas KPK`."""
-    out = {}
-    for name in names:
-        if " " not in name:
-            continue  # `Bank`-like heads never get here; single words are acronyms or brands
-        longer = [other for other in names if other.startswith(name + " ")]
-        if len(longer) == 1:
-            out[name] = longer[0]
-    return out
 
 
 def _owner(parts: tuple[str, ...], part_of: dict[str, Counter]) -> str | None:

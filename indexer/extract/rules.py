@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from indexer.extract import vocab
 from indexer.extract.aliases import ORG_KEYS, PERSON_KEYS, display_name, merge_key, norm_key, org_name
-from indexer.extract.gazetteer import DISTRICT, REGENCY, canonical_place, districts, longest_by_first, place_index
+from indexer.extract.gazetteer import DISTRICT, REGENCY, canonical_place, club_head, districts, longest_by_first, place_index
 from indexer.extract.lexicon import affixed_word, common_words
 from indexer.extract.mention import ORG, PERSON, PLACE, Mention
 from indexer.extract.tokens import Run, Token, find_runs
@@ -114,7 +114,6 @@ CREDIT_RE = re.compile(
 
 _CAMEL_RE = re.compile(r"[a-z][A-Z]")
 _NOMINAL_RE = re.compile(r"(?:pe|ke)[a-z]{4,}an$")
-_CLUB_RE = re.compile(vocab.CLUB_RE_TEXT)
 
 
 def _capital(word: str) -> bool:
@@ -331,7 +330,7 @@ class _Cutter:
         """Words taken by a football club named at k (`Persib`, `Persib Bandung`,
         `PSM Makassar`), else 0. The town belongs to the club's name."""
         low = self.lows[k]
-        if _CLUB_RE.match(low) is None or low in self.common or self.place(k) is not None:
+        if not club_head(low) or self.place(k) is not None:
             return 0
         town = self.place(k + 1) if k + 1 < len(self.run) else None
         if town is not None:
