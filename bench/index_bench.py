@@ -4,8 +4,10 @@
 
 Prints documents, wall seconds, docs/s, the CPU time all processes used and
 its split per stage (``indexer.stages.STAGES``: read, clean, extract, analyse,
-story, spool, alias, write, commit) in ms an article, the documents indexed
-earlier that the alias table rewrote, the time the worker processes waited for work, the host's CPU steal
+story, spool, alias, write, commit) in ms an article and the parent process's
+share of it (the build's serial part: what the workers may wait for), the documents indexed
+earlier that the alias table rewrote, the time the worker processes waited for work (and how much of
+it while writing), the host's CPU steal
 during the run, peak RSS (the parent and the largest worker process) and the
 index size on disk. Then the same build again into that index (every
 article updated), whose stems all come from the index's stem store. ``--scale 10`` also builds the 10x corpus
@@ -91,7 +93,9 @@ def report(summary: BuildSummary, host: HostMeter) -> None:
     staged = sum(summary.stage_cpu.values())
     parts = ", ".join(f"{name} {summary.stage_cpu.get(name, 0.0) / docs * 1000:.2f}" for name in STAGES)
     print(f"CPU per stage    {parts} ms an article; other {(host.cpu_seconds - staged) / docs * 1000:.2f}")
-    print(f"worker idle      {summary.worker_idle:.1f} s summed over the workers")
+    serial = ", ".join(f"{name} {summary.parent_cpu[name] / docs * 1000:.2f}" for name in STAGES if name in summary.parent_cpu)
+    print(f"of which parent  {serial} ms an article ({sum(summary.parent_cpu.values()):.1f} CPU-s, the build's serial part)")
+    print(f"worker idle      {summary.worker_idle:.1f} s summed over the workers ({summary.writing_idle:.1f} s of it while writing)")
     print(f"alias table      {summary.recanonicalised} documents indexed earlier rewritten; {summary.reused} articles reused from a killed build's spool")
     print(f"stems known      {summary.stems_known} from the index's stem store")
     print(host.line())

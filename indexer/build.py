@@ -1,24 +1,29 @@
-"""Building and updating an index: worker processes prepare and write, the parent reads and commits.
+"""Building and updating an index: worker processes prepare and write, the parent reads, assigns stories and commits.
 
 A build has two passes. Preparing: the parent reads and cleans the sources
 and hands chunks of articles to the worker processes (the one with room in
 its queue first); each worker prepares its articles (extraction and Sastrawi
 analysis, ``indexer.prepare``), fingerprints them for story detection
 (``indexer.stories``) and spools them to disk (``indexer.spool``), sending
-back only what teaches the corpus alias table. The table is then learnt once
-(``indexer.canonical``), so that writing, batch by batch, gives every document
-its final canonical values and no document is written twice: the parent gives
-each article of a batch its story (``StoryTable.assign``, in the batch's
-order), each worker writes its share of the spooled batch, pre-analysed, into
-a Whoosh segment of its own (``indexer.segments``), and the parent publishes
-them in one commit. Documents indexed by earlier builds are rewritten only
-when the new table changes their values.
+back only what teaches the corpus alias table. Meanwhile, between handing
+out chunks, the parent gives each article its story (``StoryTable.assign``),
+batch after batch in the order read, as soon as a batch is prepared. The
+table is then learnt once (``indexer.canonical``), so that writing, batch by
+batch, gives every document its final canonical values and no document is
+written twice: each worker writes its share of the spooled batch,
+pre-analysed, into a Whoosh segment of its own (``indexer.segments``), and
+the parent publishes them in one commit while the workers write the next
+batch. Documents indexed by earlier builds are rewritten only when the new
+table changes their values.
 
-A killed build keeps every committed batch and every prepared chunk: the
-re-run prepares only what was not spooled, writes only what was not
-committed, and completes the index. Stems are memoised per process, kept with
-the index (``indexer.stemstore``) and passed between the workers, so no build
-stems a known word twice.
+Stories are assigned ahead of the commits on a scratch copy of the story
+table; each batch's rows reach the table only with the batch's index commit
+(``StoryTable(staged=True)``). A killed build keeps every committed batch,
+and the story table agrees with it, and every prepared chunk: the re-run
+prepares only what was not spooled, writes only what was not committed, and
+completes the index. Stems are memoised per process, kept with the index
+(``indexer.stemstore``) and passed between the workers, so no build stems a
+known word twice.
 """
 
 from __future__ import annotations
@@ -50,7 +55,7 @@ from indexer.sources import Article, Repaired, Skipped, iter_sources
 from indexer.prepare import document_fields  # noqa: F401 (other sinks import it from here)
 from indexer.stages import CLOCK
 from indexer.stemstore import StemStore
-from indexer.stories import StoryTable
+from indexer.stories import Assignment, StoryTable
 
 log = logging.getLogger("telusur.indexer")
 
@@ -60,6 +65,7 @@ BUILD_LOCK = "TELUSUR_BUILD_LOCK"
 WHOOSH_LOCK_WAIT = 10.0
 CHUNK = 16  # articles a worker is handed at once
 PREFETCH = 4  # chunks waiting in each worker's queue
+STORY_STEP = 16  # articles the parent assigns stories to between two looks at the workers
 
 
 @dataclass
@@ -72,6 +78,8 @@ class BuildSummary:
     documents: int = 0  # in the index afterwards
     stage_cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage, all processes
     worker_idle: float = 0.0  # seconds worker processes waited for work, summed
+    writing_idle: float = 0.0  # of which while the build wrote (its second pass)
+    parent_cpu: dict[str, float] = field(default_factory=dict)  # of ``stage_cpu``, the parent process's (serial) part
     stems_known: int = 0  # stems the index's stem store gave the build
     recanonicalised: int = 0  # documents indexed earlier, rewritten because the corpus taught an alias
     reused: int = 0  # articles a killed build had prepared (``indexer.spool``), not prepared again
@@ -196,7 +204,7 @@ def build_index(
         add_stems(known)
         summary.stems_known = len(known)
         _warm_up()
-        stories = StoryTable(index_dir)
+        stories = StoryTable(index_dir, staged=True)  # assigned ahead, each batch's rows committed with it
         spooled = Spool(index_dir)
         pipeline = _Pipeline(ix, index_dir, workers, stems, stories, spooled, summary, progress, warn)
         try:
@@ -212,7 +220,8 @@ def build_index(
             pipeline.stop()
             stories.close()
         summary.documents = ix.doc_count()
-    for name, seconds in CLOCK.take().items():
+    summary.parent_cpu = CLOCK.take()
+    for name, seconds in summary.parent_cpu.items():
         summary.stage_cpu[name] = summary.stage_cpu.get(name, 0.0) + seconds
     summary.seconds = time.monotonic() - started
     return summary
@@ -254,14 +263,17 @@ class _Pipeline:
     Preparing: the articles go out in chunks to whichever worker has room,
     which prepares, fingerprints and spools each chunk (``indexer.spool``) and
     sends back its evidence; a chunk already spooled by a killed build is not
-    prepared again. Then the alias table is learnt once, from the evidence of
-    the index's other documents and of every prepared article
-    (``indexer.canonical``). Writing: batch by batch, the parent assigns the
-    stories (``StoryTable.assign``, in the batch's order, the batch before it
-    committed), the workers each write their share of the spooled chunks into a
-    segment with the final canonical values, and the parent publishes them in
-    one commit, then commits the story table. Last, the documents indexed
-    before this build whose values the new table changes are rewritten.
+    prepared again. While the workers' queues are full the parent assigns the
+    stories (``_assign_some``: ``STORY_STEP`` articles at a time, batch after
+    batch in the order read, a batch once all of it is prepared), so the
+    assignment costs the workers no wait. Then the alias table is learnt once,
+    from the evidence of the index's other documents and of every prepared
+    article (``indexer.canonical``). Writing: batch by batch, the workers each
+    write their share of the spooled chunks into a segment with the final
+    canonical values and the batch's stories, and the parent publishes them
+    in one commit, with the batch's rows of the story table, while the workers
+    write the next batch. Last, the documents indexed before this build whose
+    values the new table changes are rewritten.
     """
 
     def __init__(self, ix, index_dir, workers: int, stems: StemStore, stories: StoryTable, spooled: Spool, summary: BuildSummary, progress: bool, warn):
@@ -280,7 +292,9 @@ class _Pipeline:
             process.start()
         self.batches: list[list[_Chunk]] = []
         self.waiting: dict[str, _Chunk] = {}  # chunks handed out, not yet prepared
-        self.sealed: list[Sealed] = []
+        self.assignments: list[Assignment | None] = []  # per batch, in order; None: nothing to write, or committed
+        self.assigning: Iterator[Assignment | None] | None = None  # the next batch's assignment, under way
+        self.sealed: dict[int, list[Sealed]] = {}  # per batch, the workers' segments
         self.unshared: list[dict[str, str]] = [{} for _ in range(workers)]  # stems each worker lacks
         self.new_stems = take_new_stems()  # for the stem store, at the next commit (the warm-up's too)
         self.next_worker = 0
@@ -317,11 +331,49 @@ class _Pipeline:
                 self.next_worker = n + 1
                 self._progress(size)
                 return
+            self._wait()
+
+    def _wait(self) -> None:
+        """Take a worker's report if one came; until one does, assign stories (the parent's own work)."""
+        if self._assign_some():
+            self._collect(block=False)
+        else:
             self._collect(block=True, timeout=0.02)
 
     def _progress(self, size: int) -> None:
         if self.bar is not None:
             self.bar.update(size)
+
+    # -- stories: assigned by the parent while the workers work -----------------------
+
+    def _assign_some(self) -> bool:
+        """Assign up to ``STORY_STEP`` articles their story, batch after batch in the order read,
+        once a batch is prepared (its fingerprints spooled); False when no batch is ready."""
+        if self.assigning is None:
+            number = len(self.assignments)
+            if number >= len(self.batches) or any(c.evidence is None for c in self.batches[number]):
+                return False
+            todo = [c for c in self.batches[number] if not c.committed]
+            if not todo:
+                self.assignments.append(None)
+                return True
+            self.assigning = self._assigning(todo)
+        with CLOCK.stage("story"):
+            for _ in range(STORY_STEP):
+                result = next(self.assigning)
+                if result is not None:
+                    self.assignments.append(result)
+                    self.assigning = None
+                    break
+        return True
+
+    def _assigning(self, chunks: list[_Chunk]) -> Iterator[Assignment | None]:
+        prepared = []
+        for chunk in chunks:
+            for doc_id, entry in self.spool.prepared(chunk.key).items():
+                if entry is not None:
+                    prepared.append((doc_id, entry[0]))
+        yield from self.stories.assigning(prepared)
 
     # -- the alias table -----------------------------------------------------------
 
@@ -343,36 +395,44 @@ class _Pipeline:
     # -- pass 2: write ---------------------------------------------------------------
 
     def write(self) -> None:
-        """Wait for every chunk, learn the table, write and commit batch by batch, rewrite what the table changes."""
+        """Wait for every chunk, learn the table, write and commit batch by batch, rewrite what the table changes.
+
+        A batch's segments are written while the parent commits the batch before."""
         while self.waiting:
-            self._collect(block=True)
+            self._wait()
         if self.bar is not None:
             self.bar.close()
             self.bar = _progress_bar("writing") if self.progress else None
         kept = self._learn()
+        written = None  # (batch, chunks, workers) handed to the workers, not committed yet
         for number, chunks in enumerate(self.batches):
             todo = [c for c in chunks if not c.committed]
             if todo:
-                self._write_batch(number, todo)
+                after = (number, todo, self._write_batch(number, todo))
+                if written is not None:
+                    self._commit_batch(*written)
+                written = after
+        if written is not None:
+            self._commit_batch(*written)
         with CLOCK.stage("alias"):
             self.summary.recanonicalised = canonical.rewrite_stale(self.ix, canonical.current_table(), kept, _rewrite)
 
-    def _write_batch(self, number: int, chunks: list[_Chunk]) -> None:
-        with CLOCK.stage("story"):
-            prepared = []
-            for chunk in chunks:
-                for doc_id, entry in self.spool.prepared(chunk.key).items():
-                    if entry is not None:
-                        prepared.append((doc_id, entry[0]))
-            assignment = self.stories.assign(prepared)
+    def _write_batch(self, number: int, chunks: list[_Chunk]) -> int:
+        """Hand the batch's chunks to the workers, each a share for a segment; how many workers it went to."""
+        while len(self.assignments) <= number:
+            self._assign_some()
+        stories = self.assignments[number].stories
         shares = [chunks[n :: len(self.inboxes)] for n in range(len(self.inboxes))]
         busy = [n for n, share in enumerate(shares) if share]
         for n in busy:
-            self._put(n, ("write", number, [c.key for c in shares[n]], assignment.stories))
-        self.sealed = []
-        while len(self.sealed) < len(busy):
-            self._collect(block=True)
-        self._commit(chunks, self.sealed, assignment)
+            self._put(n, ("write", number, [c.key for c in shares[n]], stories))
+        return len(busy)
+
+    def _commit_batch(self, number: int, chunks: list[_Chunk], workers: int) -> None:
+        while len(self.sealed.get(number, ())) < workers:
+            self._wait()
+        self._commit(chunks, self.sealed.pop(number), self.assignments[number])
+        self.assignments[number] = None  # committed: its rows need not stay in memory
         self._progress(sum(len(c.ids) for c in chunks))
 
     def _put(self, n: int, message) -> None:
@@ -380,7 +440,7 @@ class _Pipeline:
             try:
                 return self.inboxes[n].put_nowait(message)
             except queue.Full:
-                self._collect(block=True, timeout=0.02)
+                self._wait()
 
     def _collect(self, block: bool, timeout: float = 1.0) -> None:
         """Take one report from the workers."""
@@ -402,7 +462,7 @@ class _Pipeline:
             self.new_stems.update(stems)
             self._account(cpu, idle)
         else:
-            self.sealed.append(report[1])
+            self.sealed.setdefault(report[1].batch, []).append(report[1])
 
     def _account(self, cpu: dict[str, float], idle: float) -> None:
         self.summary.worker_idle += idle
@@ -422,7 +482,7 @@ class _Pipeline:
                 merge_tiers,
                 WHOOSH_LOCK_WAIT,
             )
-            self.stories.commit()
+            self.stories.commit(assignment)
             self.stems.append(self.new_stems)
             self.new_stems = {}
             self.spool.mark_committed([c.key for c in chunks])
@@ -431,6 +491,7 @@ class _Pipeline:
         self.summary.skipped += len(failed)
         for r in reports:
             self._account(r.cpu, r.idle)
+            self.summary.writing_idle += r.idle
         if failed:
             self.warn(f"{len(failed)} article(s) of the last batch were not indexed (see the warnings above); run the build again to retry them")
 

@@ -37,7 +37,7 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -45,6 +45,9 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 from indexer.analysis import stem, stop_words
 
 TABLE_FILE = "stories.sqlite"
+WORK_FILE = "stories.work.sqlite"  # a staged table's scratch copy, during a build
+_COLUMNS = "id, story, day, source, body, lead, title, names"  # an ``articles`` row
+SQL_VARIABLES = 900  # ids per ``IN (...)`` list (SQLite's limit was 999)
 NUM_PERM = 128
 SHINGLE_WORDS = 3
 LEAD_WORDS = 60
@@ -173,6 +176,16 @@ class Assignment:
 
     stories: dict[str, str]  # article id (in the batch) -> story id
     moved: dict[str, str]  # article id (already indexed, not in the batch) -> its new story id
+    rows: "_Rows | None" = None  # a staged table's rows this batch wrote, for ``StoryTable.commit``
+
+
+@dataclass
+class _Rows:
+    """The table rows one batch changed, as the batch left them: what committing the batch writes."""
+
+    rows: list[tuple]  # whole ``articles`` rows, in column order
+    gone: list[str]  # ids whose row the batch removed
+    next_story: int | None
 
 
 def days_around(days: Iterable[int]) -> set[int]:
@@ -192,6 +205,11 @@ def _unpack(raw: bytes) -> LeanMinHash:
     return LeanMinHash(seed=_SCHEME.seed, hashvalues=np.frombuffer(raw, dtype=np.uint32), scheme=_SCHEME.scheme)
 
 
+def stored_fingerprint(day: int | None, source: str | None, body: bytes, lead: bytes, title: str, names: str) -> Fingerprint:
+    """The fingerprint a table row holds (its columns after ``id`` and ``story``)."""
+    return Fingerprint(_unpack(body), _unpack(lead), day, source, _words(title, " "), _words(names, "\n"))
+
+
 class StoryTable:
     """The article -> story table of one index, with the LSH indexes of the days it has loaded.
 
@@ -202,12 +220,35 @@ class StoryTable:
     memberships, which the share rule counts), so a long build's memory stays
     bounded and its stories are the ones every day loaded would give. Writes go to SQLite in one transaction that the build
     commits right after the index commit (``commit``), or drops (``rollback``).
+
+    A ``staged`` table lets a build assign batches ahead of their index
+    commits: assigning works on a scratch copy of the table (``WORK_FILE``),
+    each ``Assignment`` carries the rows its batch left, and ``commit(
+    assignment)`` writes just those rows to the table, so the table on disk
+    is never ahead of the index and a killed build resumes from the state of
+    its last committed batch.
     """
 
-    def __init__(self, index_dir: str | Path | None):
+    def __init__(self, index_dir: str | Path | None, staged: bool = False):
         """The table beside ``index_dir``; ``None``: in memory (a backend that keeps the stories itself)."""
         self.path = Path(index_dir) / TABLE_FILE if index_dir is not None else None
         self.db = sqlite3.connect(self.path or ":memory:")
+        self._setup()
+        self.committed: sqlite3.Connection | None = None  # staged: the table on disk (``db`` is the scratch copy)
+        self._touched: set[str] = set()  # staged: the ids the batch being assigned wrote or removed
+        if staged:
+            self.committed = self.db
+            self.db = self._scratch()
+        self.body_lsh = MinHashLSH(threshold=BODY_LSH, num_perm=NUM_PERM)
+        self.lead_lsh = MinHashLSH(threshold=LEAD_LSH, num_perm=NUM_PERM)
+        self.loaded: dict[str, Fingerprint] = {}  # ids in the LSH indexes
+        self.story_of: dict[str, str] = {}  # for the loaded ids
+        self.members: dict[str, set[str]] = {}  # story -> its loaded ids
+        self.by_title: dict[str, set[str]] = {}  # title stem -> the loaded ids whose title holds it
+        self.by_day: dict[int, set[str]] = {}  # day -> the loaded ids published that day
+        self.days_loaded: set[int] = set()
+
+    def _setup(self) -> None:
         self.db.executescript(
             """
             CREATE TABLE IF NOT EXISTS articles (
@@ -222,14 +263,14 @@ class StoryTable:
         if "title" not in columns:  # a table written before the looser path: its rows never take it
             for column in ("title", "names"):
                 self.db.execute(f"ALTER TABLE articles ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
-        self.body_lsh = MinHashLSH(threshold=BODY_LSH, num_perm=NUM_PERM)
-        self.lead_lsh = MinHashLSH(threshold=LEAD_LSH, num_perm=NUM_PERM)
-        self.loaded: dict[str, Fingerprint] = {}  # ids in the LSH indexes
-        self.story_of: dict[str, str] = {}  # for the loaded ids
-        self.members: dict[str, set[str]] = {}  # story -> its loaded ids
-        self.by_title: dict[str, set[str]] = {}  # title stem -> the loaded ids whose title holds it
-        self.by_day: dict[int, set[str]] = {}  # day -> the loaded ids published that day
-        self.days_loaded: set[int] = set()
+
+    def _scratch(self) -> sqlite3.Connection:
+        """A copy of the committed table to assign on; a scratch file (not memory): a 10x table is large."""
+        work = sqlite3.connect(self.path.with_name(WORK_FILE))
+        work.execute("PRAGMA journal_mode = OFF")
+        work.execute("PRAGMA synchronous = OFF")
+        self.committed.backup(work)
+        return work
 
     # -- loading -------------------------------------------------------------------
 
@@ -241,14 +282,13 @@ class StoryTable:
         if not wanted:
             return
         rows = self.db.execute(
-            f"SELECT id, story, day, source, body, lead, title, names FROM articles"
+            f"SELECT {_COLUMNS} FROM articles"
             f" WHERE day IN ({','.join('?' * len(wanted))})",
             sorted(wanted),
         )
-        for doc_id, story, day, source, body, lead, title, names in rows:
+        for doc_id, story, *stored in rows:
             if doc_id not in self.loaded:
-                fp = Fingerprint(_unpack(body), _unpack(lead), day, source, _words(title, " "), _words(names, "\n"))
-                self._remember(doc_id, story, fp)
+                self._remember(doc_id, story, stored_fingerprint(*stored))
         self.days_loaded |= wanted
 
     def _unload_days(self, days: set[int]) -> None:
@@ -290,6 +330,14 @@ class StoryTable:
 
     def assign(self, articles: list[tuple[str, Fingerprint]]) -> Assignment:
         """Give each article a story: the one it matches, a merge of several, or a new one."""
+        *_, assignment = self.assigning(articles)
+        return assignment
+
+    def assigning(self, articles: list[tuple[str, Fingerprint]]) -> Iterator[Assignment | None]:
+        """``assign``, one article at a time: None after each, then the ``Assignment``.
+
+        A build assigns while its workers prepare, between handing them work."""
+        self._touched = set()
         self._load_days({fp.day for _, fp in articles if fp.day is not None})
         in_batch = {doc_id for doc_id, _ in articles}
         stories: dict[str, str] = {}
@@ -311,13 +359,31 @@ class StoryTable:
             self._insert_row(doc_id, story, fp)
             if fp.day is not None:
                 self._remember(doc_id, story, fp)
-        return Assignment(stories, moved)
+            yield None
+        yield Assignment(stories, moved, self._rows() if self.committed is not None else None)
+
+    def _touch(self, ids: Iterable[str]) -> None:
+        if self.committed is not None:  # only a staged table commits rows by id
+            self._touched.update(ids)
+
+    def _rows(self) -> _Rows:
+        """The rows the batch just assigned changed, as it left them (a staged table)."""
+        touched = sorted(self._touched)
+        rows = []
+        for start in range(0, len(touched), SQL_VARIABLES):
+            part = touched[start : start + SQL_VARIABLES]
+            rows += self.db.execute(
+                f"SELECT {_COLUMNS} FROM articles WHERE id IN ({','.join('?' * len(part))})", part
+            ).fetchall()
+        kept = {row[0] for row in rows}
+        found = self.db.execute("SELECT value FROM meta WHERE key = 'next_story'").fetchone()
+        return _Rows(rows, [i for i in touched if i not in kept], found[0] if found else None)
 
     def _insert_row(self, doc_id: str, story: str, fp: Fingerprint, keep_existing: bool = False) -> None:
         """Write one article's row (``keep_existing``: leave a row the table already has)."""
+        self._touch([doc_id])
         self.db.execute(
-            f"INSERT {'OR IGNORE ' if keep_existing else ''}INTO articles (id, story, day, source, body, lead, title, names)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT {'OR IGNORE ' if keep_existing else ''}INTO articles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (doc_id, story, fp.day, fp.source, _pack(fp.body), _pack(fp.lead), " ".join(sorted(fp.title)),
              "\n".join(sorted(fp.names))),
         )
@@ -351,6 +417,7 @@ class StoryTable:
 
     def _merge(self, old: str, new: str) -> list[str]:
         members = [r[0] for r in self.db.execute("UPDATE articles SET story = ? WHERE story = ? RETURNING id", (new, old))]
+        self._touch(members)
         for member in members:
             if member in self.story_of:
                 self.story_of[member] = new
@@ -367,17 +434,34 @@ class StoryTable:
         """Forget articles; the rest of their stories stay grouped."""
         for doc_id in ids:
             self._forget_loaded(doc_id)
+            self._touch([doc_id])
             self.db.execute("DELETE FROM articles WHERE id = ?", (doc_id,))
 
     def story(self, doc_id: str) -> str | None:
         row = self.db.execute("SELECT story FROM articles WHERE id = ?", (doc_id,)).fetchone()
         return row[0] if row else None
 
-    def commit(self) -> None:
-        self.db.commit()
+    def commit(self, assignment: Assignment | None = None) -> None:
+        """Make the writes lasting; a staged table writes the rows of ``assignment``'s batch (one transaction)."""
+        if self.committed is None:
+            self.db.commit()
+            return
+        changed = assignment.rows if assignment is not None else None
+        if changed is not None:
+            db = self.committed
+            db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in changed.gone])
+            db.executemany(f"INSERT OR REPLACE INTO articles ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", changed.rows)
+            if changed.next_story is not None:
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('next_story', ?)", (changed.next_story,))
+        self.committed.commit()
 
     def rollback(self) -> None:
+        """Drop what was not committed (a staged table: every batch assigned ahead of its commit)."""
         self.db.rollback()
+        if self.committed is not None:
+            self.committed.rollback()
+            self.db.close()
+            self.db = self._scratch()
         self.loaded.clear()
         self.story_of.clear()
         self.members.clear()
@@ -389,3 +473,6 @@ class StoryTable:
 
     def close(self) -> None:
         self.db.close()
+        if self.committed is not None:
+            self.committed.close()
+            self.path.with_name(WORK_FILE).unlink(missing_ok=True)

@@ -20,7 +20,7 @@ COLLAPSES = ("story", "none")
 SELECTABLE_FACETS = tuple(f.name for f in SELECTABLE)
 DEFAULT_FACET_LIMIT = 10
 # Fewer full matches than this: a backend falls back to partial matches (notice
-# "partial", ranked by words matched) and suggests a spelling.
+# "partial", ranked by how much of the query each holds) and suggests a spelling.
 FEW_HITS = 3
 # Other versions of a story listed under a collapsed hit.
 MAX_VERSIONS_SHOWN = 5

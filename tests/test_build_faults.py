@@ -6,6 +6,7 @@ import codecs
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ from pathlib import Path
 from whoosh import index
 
 from conftest import ROOT, corpus_records
+from indexer import stories
 from indexer.build import CHUNK, build_index
 
 BATCH = 250
@@ -70,11 +72,27 @@ def test_killed_build_keeps_commits_and_rerun_completes_without_duplicates(tmp_p
     assert len(ids) % BATCH == 0, "only whole committed batches survive"
     assert len(set(ids)) == len(ids)
     assert set(ids) <= {r["id"] for r in records}
+    # Stories are assigned ahead of the commits; the table keeps only the committed batches'.
+    assert table_stories(ix) == indexed_stories(ix)
 
     rerun = subprocess.run(build_cmd(src, ix, "--wait", "30"), cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
     ids = stored_ids(ix)
     assert sorted(ids) == sorted(r["id"] for r in records)
+    assert table_stories(ix) == indexed_stories(ix)
+
+
+def indexed_stories(ix: Path) -> dict[str, str]:
+    with index.open_dir(str(ix)).searcher() as searcher:
+        return {doc["id"]: doc["story"] for doc in searcher.documents()}
+
+
+def table_stories(ix: Path) -> dict[str, str]:
+    db = sqlite3.connect(ix / stories.TABLE_FILE)
+    try:
+        return dict(db.execute("SELECT id, story FROM articles"))
+    finally:
+        db.close()
 
 
 def test_a_build_killed_while_preparing_is_resumed_from_its_spool(tmp_path):

@@ -205,3 +205,58 @@ def test_unloading_days_keeps_memory_bounded_and_every_story_the_same(tmp_path, 
     assert bounded == everything
     assert sum(len(s) for s, _ in everything) == len(fps) and len({v for s, _ in everything for v in s.values()}) < len(fps)
     assert most_bounded < most_kept / 2, "days the batch does not need were unloaded"
+
+
+def test_a_staged_table_assigns_ahead_and_commits_each_batch_alone(tmp_path, records):
+    """The build assigns batches before their index commits: the table on disk holds only committed batches,
+    and the stories are a one-process assignment's."""
+    whole = records[SYNDICATED[0]]
+    sample = corpus_records(step=2)[:600]
+    sample[100:100] = halves(whole)  # two stories in the first batch, merged by the whole in the second
+    sample[400:400] = [whole]
+    path = write_jsonl(tmp_path / "a.jsonl", sample)
+    fps = [(a.id, fingerprint(a.title, a.body, a.date, a.source)) for a in iter_sources([path])]
+    batches = [fps[k : k + 300] for k in range(0, len(fps), 300)]
+    alone = StoryTable(None)
+    expected = [alone.assign(batch) for batch in batches]
+    rows = sorted(alone.db.execute("SELECT * FROM articles"))
+    assert any(e.moved for e in expected), "the sample has a merge across batches"
+
+    staged = StoryTable(tmp_path, staged=True)
+    found = [staged.assign(batch) for batch in batches]  # every batch ahead of any commit
+    assert [(f.stories, f.moved) for f in found] == [(e.stories, e.moved) for e in expected]
+    staged.commit(found[0])
+    on_disk = StoryTable(tmp_path)
+    assert {r[0] for r in on_disk.db.execute("SELECT id FROM articles")} == {i for i, _ in batches[0]}
+    assert {i: on_disk.story(i) for i, _ in batches[0]} == expected[0].stories, "as the first batch left them"
+    on_disk.close()
+    for f in found[1:]:
+        staged.commit(f)
+    staged.close()
+    assert not (tmp_path / stories.WORK_FILE).exists()
+    reopened = StoryTable(tmp_path)
+    assert sorted(reopened.db.execute("SELECT * FROM articles")) == rows
+    assert reopened.db.execute("SELECT value FROM meta").fetchall() == alone.db.execute("SELECT value FROM meta").fetchall()
+    reopened.close()
+    alone.close()
+
+
+def test_a_build_assigns_the_stories_one_assignment_in_the_articles_order_gives(tmp_path, records):
+    """The parent assigns while the workers prepare and write, batch after batch: the stories are the ones
+    one in-memory table gives all the articles at once, in the order read."""
+    whole = records[SYNDICATED[0]]
+    sample = corpus_records(step=4)[:300]
+    sample[50:50] = halves(whole)  # two stories in the first batch, merged by the whole in the third
+    sample[280:280] = [whole]
+    ix = tmp_path / "ix"
+    build_index([write_jsonl(tmp_path / "a.jsonl", sample)], ix, batch_size=100)
+    built = stories_in(ix)
+    assert built[whole["id"]] == built[sample[50]["id"]] == built[sample[51]["id"]]
+    table = StoryTable(ix)
+    rows = table.db.execute("SELECT id, story, day, source, body, lead, title, names FROM articles").fetchall()
+    table.close()
+    assert {r[0]: r[1] for r in rows} == built, "the table beside the index agrees with it"
+    fps = {doc_id: stories.stored_fingerprint(*stored) for doc_id, _story, *stored in rows}
+    alone = StoryTable(None)
+    assert alone.assign([(r["id"], fps[r["id"]]) for r in sample]).stories == built
+    alone.close()

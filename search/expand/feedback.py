@@ -12,8 +12,7 @@ the ``TERMS`` best stems the query does not hold become a second pass.
 
 The second pass only re-ranks: it adds to the score of articles the query
 already matched, so it never lets an article in, and the engine keeps its
-first sort keys (the query's own words all present, words matched) above
-the score, so an article holding all of the query's own words still ranks
+first sort key (the query's own words all present) above the score, so an article holding all of the query's own words still ranks
 above one reached through alternatives.
 """
 
