@@ -20,6 +20,10 @@
    find that article; MRR@10 and success@1/@10 for Whoosh, Typesense's own
    order, and Typesense re-ranked at the top with Telusur's BM25F.
 
+``--hostile`` runs only ``bench/hostile.py``'s requests on a fresh single
+node instead: each one's answer (200 and its notice, 400 and its code, 503),
+client CPU, the server's CPU and wall time, and the worst of each.
+
 Everything binds 127.0.0.1; nodes are stopped by pid at the end.
 """
 
@@ -32,7 +36,9 @@ import os
 import random
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -101,6 +107,16 @@ def load(cluster: LocalCluster, docs: list[dict]) -> tuple[float, float]:
     counts = cluster.wait_documents(sink.articles, len(docs), timeout=300)
     assert counts == [len(docs)] * cluster.size, counts
     return acknowledged, time.perf_counter() - started
+
+
+@contextmanager
+def typesense_22k() -> Iterator[tuple[LocalCluster, Connection]]:
+    """A fresh single node holding the 22k corpus (``prepared_documents``), stopped by pid on exit."""
+    docs = prepared_documents()
+    with LocalCluster(1) as cluster:
+        acked, _ = load(cluster, docs)
+        print(f"typesense 1 node import {len(docs)} docs: {acked:.1f} s", flush=True)
+        yield cluster, Connection(tuple(cluster.urls), cluster.api_key)
 
 
 def query_bench(engine, requests) -> Timings:
@@ -180,12 +196,47 @@ def relevance(engine, items: list[tuple[str, str]]) -> str:
     return f"MRR@10 {reciprocal / n:.3f}, success@1 {at1 / n:.3f}, success@10 {at10 / n:.3f}"
 
 
+def hostile() -> None:
+    """``bench/hostile.py``'s cases on a fresh 22k node, expanded (the engine's default), each asked twice."""
+    from bench.hostile import hostile_cases
+    from search.model import BackendDown, SearchError
+
+    with HostMeter() as meter, typesense_22k() as (cluster, connection):
+        engine = TypesenseEngine(connection, check_interval=60)
+        worst: dict[str, tuple[float, str]] = {}
+        for label, params in hostile_cases():
+            for run in ("cold", "warm"):  # the same request twice
+                client, server, wall = time.thread_time(), server_cpu_seconds(cluster), time.perf_counter()
+                try:
+                    answer = f"200 notice={engine.search(parse_request(params)).notice}"
+                except SearchError as e:
+                    answer = f"400 {e.code}"
+                except BackendDown:
+                    answer = "503"
+                figures = {
+                    "client CPU": (time.thread_time() - client) * 1000,
+                    "server CPU": (server_cpu_seconds(cluster) - server) * 1000,
+                    "wall": (time.perf_counter() - wall) * 1000,
+                }
+                print(f"  hostile {label:<34} {run} " + ", ".join(f"{k} {v:6.1f} ms" for k, v in figures.items()) + f"  {answer}", flush=True)
+                for k, v in figures.items():
+                    if v > worst.get(k, (0.0, ""))[0]:
+                        worst[k] = (v, f"{label}, {run}")
+        print("worst: " + "; ".join(f"{k} {v:.1f} ms ({label})" for k, (v, label) in worst.items()))
+        engine.close()
+    print(meter.line())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, default=OUT / "index-22k", help="the Whoosh index (built if missing)")
     parser.add_argument("--items", type=int, default=300, help="known-item queries for the relevance comparison (0: none)")
     parser.add_argument("--nodes", default="1,3", help="the Typesense cluster sizes to run (default 1,3)")
+    parser.add_argument("--hostile", action="store_true", help="only bench/hostile.py's requests, on one node")
     args = parser.parse_args()
+    if args.hostile:
+        hostile()
+        return 0
 
     with HostMeter() as meter:
         started = time.perf_counter()

@@ -1,7 +1,7 @@
 """Known-item retrieval quality: MRR@10 and success@10 per query kind, on a dev and a test part.
 
     python bench/known_item_eval.py [--index DIR] [--sources none,slang,synonym,related,feedback,default,all]
-                                    [--items FILE] [--split dev,test] [--show-misses]
+                                    [--items FILE] [--split dev,test] [--show-misses] [--backend typesense]
 
 ``bench/known_items.jsonl`` holds queries written from one article's content
 the way a reader would ask for it (not its title copied), each naming that
@@ -24,7 +24,10 @@ of them). The reciprocal rank
 runs the set once per expansion configuration, so each source is measured
 alone and together against no expansion at all; each configuration also
 prints the CPU time of one request (p50/p95, this thread's CPU, which the
-host's steal does not inflate).
+host's steal does not inflate). ``--backend typesense`` asks a fresh
+single Typesense node holding the 22k corpus instead (started and stopped
+here, ``bench/backend_bench.typesense_22k``), and adds the server's CPU per
+request.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ import json
 import sys
 import time
 from collections import defaultdict
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -115,20 +119,26 @@ def main() -> None:
     parser.add_argument("--items", type=Path, default=ITEMS, help="a known-item file (default: bench/known_items.jsonl)")
     parser.add_argument("--split", default="dev,test", help="which parts to print: dev, test, all (comma-separated)")
     parser.add_argument("--show-misses", action="store_true", help="print every query not ranked first")
+    parser.add_argument("--backend", choices=("whoosh", "typesense"), default="whoosh")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    index_dir = args.index or ensure_index(CORPUS, OUT / "index-22k")
+    typesense = args.backend == "typesense"
+    index_dir = None if typesense else args.index or ensure_index(CORPUS, OUT / "index-22k")
     items = load_items(args.items)
     parts = args.split.split(",")
-    with HostMeter() as host:
+    if typesense:
+        from bench.backend_bench import server_cpu_seconds, typesense_22k
+    with HostMeter() as host, (typesense_22k() if typesense else nullcontext()) as node:
         for config in args.sources.split(","):
-            engine = make_engine(index_dir, config)
+            engine = make_engine(node[1] if typesense else index_dir, config)
             evaluate(engine, items[:5])  # warm the generation's caches: the CPU figures are per request
+            server = server_cpu_seconds(node[0]) if typesense else 0.0
             tables, misses, cpu = evaluate(engine, items)
             for part in parts:
                 print_table(config, part, tables[part])
             ms = np.percentile(np.array(cpu) * 1000, [50, 95])
-            print(f"{config:<16} CPU per request: p50 {ms[0]:.1f} ms, p95 {ms[1]:.1f} ms (n={len(cpu)})", flush=True)
+            extra = f", server {(server_cpu_seconds(node[0]) - server) * 1000 / len(items):.1f} ms mean" if typesense else ""
+            print(f"{config:<16} CPU per request: p50 {ms[0]:.1f} ms, p95 {ms[1]:.1f} ms (n={len(cpu)}){extra}", flush=True)
             if args.show_misses:
                 for part, kind, query, rank in misses:
                     if part in parts or "all" in parts:
@@ -137,13 +147,18 @@ def main() -> None:
     print(host.line())
 
 
-def make_engine(index_dir: Path, config: str) -> WhooshEngine:
+def make_engine(index, config: str):
     """``none``: the query's own words; a source name: that source alone; ``default``: what the engine
-    uses unless told (``search.expand.DEFAULT_SOURCES``); ``all``: every source."""
-    if config == "none":
-        return WhooshEngine(index_dir, expander=None)
+    uses unless told (``search.expand.DEFAULT_SOURCES``); ``all``: every source.
+
+    ``index``: a Whoosh index folder, or a ``cluster.client.Connection`` to a Typesense node."""
     named = {"all": SOURCES, "default": DEFAULT_SOURCES}
-    return WhooshEngine(index_dir, expander=Expander(named.get(config) or config.split("+")))
+    expander = None if config == "none" else Expander(named.get(config) or config.split("+"))
+    if isinstance(index, Path):
+        return WhooshEngine(index, expander=expander)
+    from search.backends.typesense.engine import TypesenseEngine
+
+    return TypesenseEngine(index, check_interval=60, expander=expander)
 
 
 if __name__ == "__main__":

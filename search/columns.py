@@ -116,6 +116,30 @@ class ValueColumn:
 
 _WORD_RE = re.compile(r"\w+")
 
+NAME_FACETS = ("entity", "location")  # their values' words are names: never expanded (``search.expand``)
+
+
+class NameWords:
+    """Per word of a person's, organisation's or place's name, about how many articles name it.
+
+    What both engines answer ``search.expand.IndexStats.is_name`` with; read
+    from the name facets' columns' word indexes, which this also builds
+    before the first ``entity:`` query needs them.
+    """
+
+    def __init__(self, columns: list[ValueColumn]):
+        self.named: dict[str, int] = {}
+        for column in columns:
+            for word, ids in zip(*column.word_index):
+                self.named[word] = self.named.get(word, 0) + int(column.doc_freq[ids].sum())
+
+    def is_name(self, word: str, doc_frequency: int) -> bool:
+        """Mostly seen in names: ``kate``, ``malang`` (the city); not ``bunga``, which names a few people.
+
+        ``doc_frequency``: the index's for the word's stem."""
+        named = self.named.get(word, 0)
+        return named > 0 and 2 * named >= doc_frequency
+
 
 class TypedValues:
     """Each value's type: the type column holding the value in most documents (entity kind)."""

@@ -656,8 +656,8 @@ def test_windows_are_tagged_apart_and_a_full_stop_sits_between_them():
     text = "Joko Widodo datang pagi ini dan lalu kemudian bertemu dengan Prabowo di sana."
     features, windows = tagger.featurise(text)
     assert len(windows) == 2, windows
-    assert len(features) == sum(size for _, _, size in windows) + 1
-    first = windows[0][2]
+    assert len(features) == sum(size for _, size in windows) + 1
+    first = windows[0][1]
     assert "EOS" in features[first] and "w=." in features[first], features[first]
     labels = ["O"] * len(features)
     labels[first - 1:first + 2] = ["B-PERSON", "I-PERSON", "I-PERSON"]  # across the stop

@@ -104,9 +104,13 @@ SEP = "|"
 # `Komisi Pemberantasan Korupsi (KPK)` and `KPK (Komisi Pemberantasan Korupsi)`.
 _NAME = r"[A-Z][\w'’.-]*(?:,?\s+(?:(?:dan|&|of|the|for|de)\s+)?[A-Z][\w'’.-]*){1,9}"
 _ACRONYM = r"[A-Z][A-Za-z]{1,9}"
-DEFINITION_RE = re.compile(rf"({_NAME})\s*\(({_ACRONYM})\)|\b({_ACRONYM})\s*\(({_NAME})\)")
-# `Komisi Hukum atau Komisi III`, `Komisi III atau Komisi Hukum`: a numbered body and its field's name.
-_NUMBERED_RE = re.compile(r"\b([A-Z][a-z]+) (?:([A-Z][a-z]+) atau \1 ([IVX]+)|([IVX]+) atau \1 ([A-Z][a-z]+))\b")
+# Both forms start with a capital and hold `(` before one: the leading lookahead lets the
+# engine skip every other position, and a text without `(` + capital is not searched.
+DEFINITION_RE = re.compile(rf"(?=[A-Z])(?:({_NAME})\s*\(({_ACRONYM})\)|\b({_ACRONYM})\s*\(({_NAME})\))")
+_OPENS_NAME_RE = re.compile(r"\([A-Z]")
+# `Komisi Hukum atau Komisi III`, `Komisi III atau Komisi Hukum`: a numbered body and its field's name
+# (searched only in a text that says ` atau `, from capitals only).
+_NUMBERED_RE = re.compile(r"(?=[A-Z])\b([A-Z][a-z]+) (?:([A-Z][a-z]+) atau \1 ([IVX]+)|([IVX]+) atau \1 ([A-Z][a-z]+))\b")
 
 
 def definitions(text: str) -> list[tuple[str, str]]:
@@ -117,8 +121,9 @@ def definitions(text: str) -> list[tuple[str, str]]:
     (Kemenkeu)`); a head the acronym leaves out names the short form with it
     (`Kementerian Pekerjaan Umum dan Perumahan Rakyat (PUPR)` defines `Kementerian PUPR`).
     """
-    out = [(f"{m[1]} {m[3] or m[4]}", f"{m[1]} {m[2] or m[5]}") for m in _NUMBERED_RE.finditer(text)]
-    if "(" not in text:
+    numbered = _NUMBERED_RE.finditer(text) if " atau " in text else ()
+    out = [(f"{m[1]} {m[3] or m[4]}", f"{m[1]} {m[2] or m[5]}") for m in numbered]
+    if _OPENS_NAME_RE.search(text) is None:
         return out
     for m in DEFINITION_RE.finditer(text):
         long, short = (m[1], m[2]) if m[1] else (m[4], m[3])

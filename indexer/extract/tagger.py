@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -118,19 +119,37 @@ def tagged_mentions(text: str, rules: list[Mention] | None = None) -> list[Menti
     return names(text, crf.tag(features), windows) if features else []
 
 
-Windows = list[tuple[list, int, int]]  # (token matches, offset of their line, window length)
+Windows = list[tuple[list, int]]  # (token matches, window length)
 
 
 def featurise(text: str, rules: list[Mention] | None = None) -> tuple[list[list[str]], Windows]:
     """The CRF input of every window of a text, end to end, and where the windows are."""
     _, cache = _tagger()
     marker = RuleMarks(rules) if rules and cache.rule_features else None
-    ordinary = _ordinary_openers()
-    never = vocab.NEVER  # weekdays, months, `WIB`, credits: capitalised, never a name
+    stop = _stop(cache)
     features: list[list[str]] = []
     windows: Windows = []
+    for tokens, matches, spans in sentence_windows(text):
+        n = len(tokens)
+        for a, b in spans:
+            if windows:
+                features.append(stop)
+            marks = None
+            if marker:  # a token's marks need its own offset and its neighbours'
+                lo, hi = max(0, a - 1), min(n, b + 1)
+                marks = marker.marks([m.start() for m in matches[lo:hi]])[a - lo:b - lo]
+            features += sequence_features(tokens, a, b, cache, marks)
+            windows.append((matches[a:b], b - a))
+    return features, windows
+
+
+def sentence_windows(text: str) -> Iterator[tuple[list[str], list[re.Match], list[tuple[int, int]]]]:
+    """Each sentence of a text that has a capital worth tagging: its tokens (a title-case
+    headline's ordinary words lowered), their matches in the text, and its windows."""
+    ordinary = _ordinary_openers()
+    never = vocab.NEVER  # weekdays, months, `WIB`, credits: capitalised, never a name
     for line in _LINE_RE.finditer(text):
-        matches = list(TOKEN_RE.finditer(line.group()))
+        matches = list(TOKEN_RE.finditer(text, line.start(), line.end()))
         words = [m.group() for m in matches]
         for s0, s1 in _sentences(words):
             tokens = words[s0:s1]
@@ -139,13 +158,7 @@ def featurise(text: str, rules: list[Mention] | None = None) -> tuple[list[list[
                 continue
             if len(caps) >= 3 and tokens[-1] not in _SENTENCE_END:
                 tokens, caps = _unshout(tokens, caps, ordinary)
-            marks = marker.marks([line.start() + m.start() for m in matches[s0:s1]]) if marker else None
-            for a, b in _windows(tokens, caps, ordinary):
-                if windows:
-                    features.append(_stop(cache))
-                features += sequence_features(tokens, a, b, cache, marks)
-                windows.append((matches[s0 + a:s0 + b], line.start(), b - a))
-    return features, windows
+            yield tokens, matches[s0:s1], _windows(tokens, caps, ordinary)
 
 
 def _stop(cache: Features) -> list[str]:
@@ -158,10 +171,10 @@ def names(text: str, labels: list[str], windows: Windows) -> list[Mention]:
     """The mentions the labels of ``featurise``'s windows name."""
     out: list[Mention] = []
     pos = 0
-    for window, base, size in windows:
+    for window, size in windows:
         for kind, i, j in spans(labels[pos:pos + size]):
             for a, b in _street_cuts(window, i, j):
-                start, end = base + window[a].start(), base + window[b - 1].end()
+                start, end = window[a].start(), window[b - 1].end()
                 out.append(_mention(_KINDS[kind], text[start:end], start, end))
         pos += size + 1  # and the stop after it
     return out

@@ -26,11 +26,28 @@ sizes, other outlets and versions: ``stories.attach``).
 A second round counts selected values that did not make a facet's top list
 (their count is the ``found`` of a search for them), and the partial
 fallback (fewer than ``FEW_HITS`` full matches of two or more clauses)
-searches again for any clause. Facet values come back through their hex
+searches again for any clause; its re-ranking window adds candidates ranked
+by Typesense's text match (its own dropping of words, each pair of the
+``RARE_WORDS`` rarest words), since the any-word set's own order is the date. Facet values come back through their hex
 keys (``indexer.typesense.schema``), so their case is exactly as indexed.
 
 Ranking: Typesense's text match orders the candidates; the top
-``RERANK_K`` are re-ranked with Telusur's BM25F (``rerank``). Snippets are
+``RERANK_K`` are re-ranked with Telusur's BM25F (``rerank``).
+
+Query expansion (``search.expand``, the same expander and gates as on
+Whoosh; ``translate`` gives both queries): the expanded query is the one
+counted, faceted and paged, so totals and counts are Whoosh's. Its ranking
+window is merged from the same multi_search: the query's own words' top
+``RERANK_K``, re-ranked, come first, then the other candidates, re-ranked:
+the expanded search's top and, so that an alternative's articles are
+ranked by Typesense's text match rather than by date, one search per
+alternative with that alternative in place of its word (the heaviest
+``MAX_ALT_SEARCHES``, ``ALT_WINDOW`` hits each). An article holding all the
+query's own words thus ranks above one reached only through alternatives
+on the re-ranked pages; the pages past the window come in Typesense's order
+of the expanded set. The expansion's caps (``search.expand.MAX_PER_QUERY``,
+and the bounds of what one request may ask in ``translate``) set the
+notice ``truncated``. Snippets are
 Telusur's highlighter over the stored raw body; did-you-mean reads the
 generation's ``Vocabulary``.
 
@@ -40,6 +57,7 @@ A cluster that does not answer raises ``BackendDown`` (the web's 503).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 import time
 import urllib.parse
@@ -70,10 +88,11 @@ from search.backends.typesense.rerank import RERANK_K, rerank
 from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, key_filter, translate
 from search.backends.typesense.vocabulary import EXPORT_FIELDS, RELOAD_INTERVAL_S, Vocabulary
 from search.document import document_dict, hit
+from search.expand import Expander
 from search.facet_plan import FacetCount, FacetPlan, RangeFilter, ValueFilter, plan_facets
 from search.facet_spec import FACETS, PUBLICATION, SELECTABLE
 from search.model import BackendDown, FacetValue, Hit, SearchError, SearchRequest, SearchResult
-from search.suggest import suggest
+from search.suggest import speller_for, suggest
 
 FEW_HITS = 3
 # Typesense is asked for this many more values than shown, so ties at the
@@ -88,14 +107,21 @@ DISPLAY_FIELDS = "id,title,body,url,source,entity,location,day,dated,story"
 RANK_FIELDS = "id,date,dated,title,title_stems,body_stems,title_len,body_len,story"
 # Exact matching of the pre-stemmed words: no typos, prefixes or dropped words.
 STRICT = {"num_typos": 0, "prefix": "false", "drop_tokens_threshold": 0, "typo_tokens_threshold": 0}
+# Expansion: at most this many searches with one alternative in place of its word, this many hits each.
+MAX_ALT_SEARCHES = 4
+ALT_WINDOW = 20
+# The partial fallback's candidates: each pair of the query's RARE_WORDS rarest words, PAIR_WINDOW hits each.
+RARE_WORDS = 4
+PAIR_WINDOW = 10
+TEXT_ORDER = "_text_match:desc,dated:desc,date:desc"
 
 
-def open_engine(config: BackendConfig, check_interval: float = 1.0) -> "TypesenseEngine":
+def open_engine(config: BackendConfig, check_interval: float = 1.0, expander: Expander | None = Expander()) -> "TypesenseEngine":
     try:
         connection = Connection.from_options(list(config.typesense_urls), config.typesense_key)
     except ConfigError as exc:
         raise BackendUnavailable(str(exc)) from None
-    return TypesenseEngine(connection, check_interval=check_interval)
+    return TypesenseEngine(connection, check_interval=check_interval, expander=expander)
 
 
 class TypesenseEngine:
@@ -109,13 +135,17 @@ class TypesenseEngine:
         prefix: str = DEFAULT_PREFIX,
         check_interval: float = 1.0,
         rerank_k: int = RERANK_K,
+        expander: Expander | None = Expander(),
     ):
         """``check_interval``: seconds between looks at the index generation (0: every request, waiting).
 
         ``rerank_k``: how many top hits Telusur's BM25F re-ranks (0: Typesense's order, as the
-        relevance benchmark compares).
+        relevance benchmark compares). ``expander``: query expansion (None: the query's own words).
         """
         self.rerank_k = rerank_k
+        self.expander = expander
+        if expander is not None:
+            expander.load()
         self.articles = articles_collection(prefix)
         self.meta = meta_collection(prefix)
         self.cluster = Cluster(connection, self.articles)
@@ -149,7 +179,9 @@ class TypesenseEngine:
             aliases = AliasTable.from_json(record["table"])
         except tse.ObjectNotFound:
             aliases = None
-        return Vocabulary(generation, text.split("\n"), aliases)
+        vocab = Vocabulary(generation, text.split("\n"), aliases)
+        speller_for(vocab)  # built with the generation, not by the first request that misspells (~4 s on 22k)
+        return vocab
 
     def vocabulary(self) -> Vocabulary:
         """The current generation's vocabulary; a newer one is loaded aside (or waited for, interval 0)."""
@@ -305,17 +337,20 @@ class _Search:
 
     def run(self) -> SearchResult:
         request = self.request
-        tq = translate(request.query, self.vocab)
+        tq = translate(request.query, self.vocab, self.engine.expander)
+        wide = tq.expanded or tq
         notice = "plain" if tq.plain else None
-        ranked = request.sort == "relevance" and bool(tq.clauses)
-        answers, layout = self.execute(tq.q, tq.filters, ranked)
-        full = answers[layout["full"]]["found"]
+        ranked = request.sort == "relevance" and bool(wide.clauses)
+        answers, layout = self.execute(wide.q, wide.filters, ranked, tq)
+        full = answers[layout["full"]]["found"]  # the query's own words', as on Whoosh
         partial = False
-        if full < FEW_HITS and len(tq.clauses) >= 2:
-            q_any = " ".join(["*"] + ["-" + e for e in tq.excluded])
-            wider, wider_layout = self.execute(q_any, [tq.partial_filter()], ranked)
+        if full < FEW_HITS and len(wide.clauses) >= 2:
+            q_any = " ".join(["*"] + ["-" + e for e in wide.excluded])
+            wider, wider_layout = self.execute(q_any, [wide.partial_filter()], ranked, tq, partial=True)
             if wider[wider_layout["total"]]["found"] > full:
                 answers, layout, partial, notice = wider, wider_layout, True, "partial"
+        if tq.truncated:  # the reader must know part of the query was not expanded
+            notice = "truncated"
         facets = self.facets(answers, layout)
         intervals = {}
         for histogram, index in layout["histograms"]:
@@ -327,7 +362,7 @@ class _Search:
             page=request.page,
             per_page=request.per_page,
             took_ms=0.0,
-            hits=self.hits(answers[0], tq, partial, layout),
+            hits=self.hits(answers, tq, partial, layout),
             facets={spec.name: facets.get(spec.name, []) for spec in FACETS},
             suggestion=suggestion,
             notice=notice,
@@ -335,8 +370,17 @@ class _Search:
             collapsed_total=answers[0]["found"] if self.collapse else None,
         )
 
-    def execute(self, q: str, query_filters: list[str], ranked: bool) -> tuple[list[dict], dict]:
-        """The plan as one multi_search for one query: (answers, layout: which answer holds what)."""
+    def execute(
+        self, q: str, query_filters: list[str], ranked: bool, tq: Translated, partial: bool = False
+    ) -> tuple[list[dict], dict]:
+        """The plan as one multi_search for one query: (answers, layout: which answer holds what).
+
+        ``tq``: the query's own words, counted apart (``full``). When ``q`` is their expansion or
+        the ``partial`` fallback's any-word set, whose own order (text match on the words ``q``
+        keeps, or the date) misses the best articles, the re-ranking window also gets candidates
+        ranked by Typesense's text match (``windows``, merged by ``_ranked``): the own words' top,
+        then one alternative in place of its word, and, partial, Typesense's own dropping of words
+        (``drop_tokens_threshold``) and each pair of the ``RARE_WORDS`` rarest words."""
         plan: FacetPlan = self.plan
         clauses = {name: self.clause(selection) for name, selection in plan.filters.items()}
         base = {"q": q, "query_by": QUERY_BY, **STRICT}
@@ -377,12 +421,24 @@ class _Search:
         for histogram in plan.histograms:
             histograms.append((histogram, len(searches)))
             searches.append(search(filters(histogram.filters), per_page=0, **histogram_facets(histogram.field)))
-        # How many articles the query alone matches (no facet filter): what decides the partial
-        # fallback and the did-you-mean, as on the Whoosh engine.
+        # How many articles the query's own words alone match (no facet filter): what decides the
+        # partial fallback and the did-you-mean, as on the Whoosh engine.
         layout = {
             "facets": counted, "histograms": histograms, "q": q, "window": window, "full": len(searches), "total": total,
+            "windows": [],
         }
-        searches.append(search(list(query_filters), per_page=0))
+        searches.append(search(list(tq.filters), q=tq.q, per_page=0))
+        if window and (tq.expanded is not None or partial):
+            selected = [clauses[n] for n in plan.all_filters]
+            own = [*tq.filters, *selected]
+            text = {**page, "sort_by": TEXT_ORDER, **({"group_by": STORY_FIELD, "group_limit": 1} if self.collapse else {})}
+            candidates = [search(own, **{**text, "q": tq.q})]
+            candidates += [search(own, **{**text, "q": alt_q, "per_page": ALT_WINDOW}) for alt_q in _substitutes(tq)]
+            if partial:
+                candidates.append(search(selected, **{**text, "q": tq.q, "drop_tokens_threshold": page["per_page"]}))
+                candidates += [search(selected, **{**text, "q": pair, "per_page": PAIR_WINDOW}) for pair in _pairs(tq, self.vocab)]
+            layout["windows"] = list(range(len(searches), len(searches) + len(candidates)))
+            searches += candidates
         return self.engine.multi_search(searches), layout
 
     def page_params(self, q: str, ranked: bool) -> tuple[dict, bool]:
@@ -452,24 +508,22 @@ class _Search:
 
     # -- hits ---------------------------------------------------------------------------
 
-    def hits(self, answer: dict, tq: Translated, partial: bool, layout: dict) -> list[Hit]:
+    def hits(self, answers: list[dict], tq: Translated, partial: bool, layout: dict) -> list[Hit]:
         """The page's hits, each with its story (its other versions listed when collapsed)."""
-        shown = self._page(answer, tq, partial, layout)
-        out = [hit(stored(doc), score, tq.stems, tq.forms) for doc, score in shown]
+        shown = self._page(answers, tq, partial, layout)
+        wide = tq.expanded or tq
+        out = [hit(stored(doc), score, wide.stems, wide.forms) for doc, score in shown]
         story_of = {doc["id"]: doc.get(STORY_FIELD) for doc, _ in shown}
         stories.attach(self.engine.multi_search, out, story_of, self.collapse, stored)
         return out
 
-    def _page(self, answer: dict, tq: Translated, partial: bool, layout: dict) -> list[tuple[dict, float]]:
+    def _page(self, answers: list[dict], tq: Translated, partial: bool, layout: dict) -> list[tuple[dict, float]]:
         request = self.request
-        if self.collapse:  # each story's best hit (group_limit 1)
-            docs = [g["hits"][0]["document"] for g in answer.get("grouped_hits", []) if g["hits"]]
-        else:
-            docs = [h["document"] for h in answer["hits"]]
+        docs = self._docs(answers[0])
         if not layout["window"]:
             return [(doc, 0.0) for doc in docs]
         start = (request.page - 1) * request.per_page
-        ranked = rerank(docs, tq.stems, tq.forms, self.vocab, partial)[start : start + request.per_page]
+        ranked = self._ranked(answers, docs, tq, partial, layout)[start : start + request.per_page]
         if not ranked:
             return []
         ids = [doc["id"] for doc, _ in ranked]
@@ -479,6 +533,60 @@ class _Search:
         }])[0]
         by_id = {h["document"]["id"]: h["document"] for h in found["hits"]}
         return [(by_id[doc["id"]], score) for doc, score in ranked if doc["id"] in by_id]
+
+    def _docs(self, answer: dict) -> list[dict]:
+        if self.collapse:  # each story's best hit (group_limit 1)
+            return [g["hits"][0]["document"] for g in answer.get("grouped_hits", []) if g["hits"]]
+        return [h["document"] for h in answer["hits"]]
+
+    def _ranked(self, answers: list[dict], docs: list[dict], tq: Translated, partial: bool, layout: dict) -> list[tuple[dict, float]]:
+        """The re-ranking window in Telusur's order; expanded, the own words' window first, then the rest."""
+        wide = tq.expanded or tq
+        if not layout["windows"]:
+            return rerank(docs, wide.stems, wide.forms, self.vocab, partial)
+        own_window, *alt_windows = layout["windows"]
+        own = self._docs(answers[own_window])
+        seen = {doc["id"] for doc in own}
+        rest = []
+        for doc in [*docs, *(d for i in alt_windows for d in self._docs(answers[i]))]:
+            if doc["id"] not in seen:
+                seen.add(doc["id"])
+                rest.append(doc)
+        ranked = [
+            *rerank(own, tq.stems, wide.forms, self.vocab, partial, tq.alternatives),
+            *rerank(rest, tq.stems, wide.forms, self.vocab, partial, tq.alternatives),
+        ]
+        if self.collapse:  # one hit per story over both lists
+            stories_seen: set = set()
+            kept = []
+            for doc, score in ranked:
+                story = doc.get(STORY_FIELD) or doc["id"]
+                if story not in stories_seen:
+                    stories_seen.add(story)
+                    kept.append((doc, score))
+            ranked = kept
+        return ranked
+
+
+def _substitutes(tq: Translated) -> list[str]:
+    """``q`` with one alternative in place of its word, for the ``MAX_ALT_SEARCHES`` heaviest alternatives
+    of the words ``q`` holds (a word inside an OR group or a phrase is in a filter)."""
+    pairs = [(alt, s) for s, alts in tq.alternatives.items() if s in tq.q_words for alt in alts]
+    pairs.sort(key=lambda pair: -pair[0].weight)
+    out = []
+    for alt, own in pairs[:MAX_ALT_SEARCHES]:
+        words = [" ".join(alt.stems) if w == own else w for w in tq.q_words]
+        out.append(" ".join(words + ["-" + e for e in tq.excluded]))
+    return out
+
+
+def _pairs(tq: Translated, vocab: Vocabulary) -> list[str]:
+    """``q`` for each pair of the query's ``RARE_WORDS`` rarest indexed words: the partial fallback's
+    candidates (an article a long query describes holds its telling words, seldom all of them)."""
+    words = [w for w in dict.fromkeys(tq.q_words) if not w.startswith('"') and vocab.doc_frequency(w) > 0]
+    rare = sorted(words, key=vocab.doc_frequency)[:RARE_WORDS]
+    excluded = ["-" + e for e in tq.excluded]
+    return [" ".join([a, b, *excluded]) for a, b in itertools.combinations(rare, 2)]
 
 
 def _window(k: int, per_page: int) -> int:

@@ -9,14 +9,16 @@ fallback), then BM25F (title above body; an exact affixed form also scores,
 as in the Whoosh index's ``*_exact`` fields), then the newer article.
 
 Frequencies come from the hit's stored ``title_stems``/``body_stems`` and raw
-text, idf and average lengths from the generation's ``Vocabulary``.
+text, idf and average lengths from the generation's ``Vocabulary``. A query
+word's alternatives (``search.expand``) score at their weight, as on the
+Whoosh engine, and count for their word in the partial fallback.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
 from indexer.analysis import tokens
 from indexer.fields import TEXT_FIELDS
@@ -29,8 +31,10 @@ FIELD_BOOST = {"title": 2.5, "body": 1.0}
 RERANK_K = 50
 
 
-def bm25f(doc: dict, stems: Iterable[str], forms: Iterable[str], vocab) -> tuple[int, float]:
-    """(query stems the document holds, BM25F score) of one Typesense hit document."""
+def bm25f(doc: dict, stems: Iterable[str], forms: Iterable[str], vocab, weights: Mapping[str, float] = {}) -> tuple[set[str], float]:
+    """(the ``stems`` the document holds, BM25F score) of one Typesense hit document.
+
+    ``weights``: a factor below 1 for the stems that are only alternatives of the query's words."""
     stems = set(stems)
     forms = {f for f in forms if f not in stems}
     n = max(vocab.n_docs, 1)
@@ -47,15 +51,29 @@ def bm25f(doc: dict, stems: Iterable[str], forms: Iterable[str], vocab) -> tuple
             if term in stems:
                 matched.add(term)
             idf = math.log(n / (vocab.doc_frequency(term) + 1)) + 1
-            score += boost * idf * tf * (K1 + 1) / (tf + norm)
-    return len(matched), score
+            score += weights.get(term, 1.0) * boost * idf * tf * (K1 + 1) / (tf + norm)
+    return matched, score
 
 
-def rerank(docs: list[dict], stems, forms, vocab, partial: bool) -> list[tuple[dict, float]]:
-    """``docs`` (Typesense's order) in Telusur's: clauses matched when partial, score, newer first."""
+def rerank(
+    docs: list[dict], stems, forms, vocab, partial: bool, alternatives: Mapping[str, Sequence] = {}
+) -> list[tuple[dict, float]]:
+    """``docs`` (Typesense's order) in Telusur's: query words matched when partial, score, newer first.
+
+    ``alternatives``: a query stem's ``search.expand.Alternative`` list; the
+    word counts as matched where the article holds it or all of one
+    alternative's stems."""
+    stems = set(stems)
+    weights: dict[str, float] = {}
+    for alts in alternatives.values():
+        for alt in alts:
+            for s in alt.stems:
+                if s not in stems:
+                    weights[s] = max(weights.get(s, 0.0), alt.weight)
     scored = []
     for position, doc in enumerate(docs):
-        matched, score = bm25f(doc, stems, forms, vocab)
+        held, score = bm25f(doc, stems | weights.keys(), forms, vocab, weights)
+        matched = sum(1 for s in stems if s in held or any(held.issuperset(a.stems) for a in alternatives.get(s, ())))
         dated = bool(doc.get("dated"))
         key = (-(matched if partial else 0), -score, not dated, -(doc.get("date") or 0), position)
         scored.append((key, doc, score))

@@ -14,7 +14,18 @@ prefixes and token dropping turned off), understands ``"phrases"`` and
   ranking comes from the rest of ``q`` and Telusur's re-ranking;
 * a filter cannot match a phrase's word order, so a phrase inside ``OR`` or
   ``title:`` matches its words in any order (the one gap here); a negated
-  group that is not plain words is dropped and the notice says ``plain``.
+  group that is not plain words is dropped and the notice says ``plain``;
+* the request is bounded (``MAX_CLAUSES``, ``MAX_PHRASE_WORDS``,
+  ``MAX_FILTER_TOKENS``): the clauses past the bound, a phrase's words past
+  it and an ``OR`` group's alternatives past it are left out, and
+  ``truncated`` says so.
+
+With an ``Expander`` (``search.expand``) the query is translated twice: its
+own words (the ``Translated`` itself) and, when some word has alternatives,
+the expanded tree (``expanded``), where each expanded word is a filter
+clause ``(own || alternative || ...)`` (an alternative of several words is
+their AND) instead of a ``q`` word. The engine counts and pages the expanded
+set and ranks the own words' matches first.
 
 The result also carries what highlighting (stems, forms), did-you-mean
 (words) and the partial fallback (one filter per top-level clause) need.
@@ -22,20 +33,24 @@ The result also carries what highlighting (stems, forms), did-you-mean
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from indexer.analysis import stem, tokens
 from indexer.typesense.schema import KEY_SUFFIX, STEMS_SUFFIX, facet_key, quoted
+from search.expand import Alternative, Expander, Expansion, IndexStats, expand_tree
 from search.facet_spec import BY_NAME
 from search.query import (
     MAX_EXPANSION,
     TITLE as TITLE_PREFIX,
+    AltNode,
     AndNode,
     NotNode,
     OrNode,
     TermNode,
     is_wildcard,
+    leaves,
     literal,
     parse,
     query_terms,
@@ -46,9 +61,18 @@ TITLE = "title" + STEMS_SUFFIX
 BODY = "body" + STEMS_SUFFIX
 QUERY_BY = f"{TITLE},{BODY}"
 NOTHING = "dated:=-1"  # matches no document (``dated`` is 0 or 1)
+# What one request may ask, whatever its text: at most MAX_CLAUSES top-level words, phrases and
+# groups (Whoosh's compiler has the same 12), and a filter_by of at most MAX_FILTER_TOKENS tokens
+# (operands, operators, parentheses): Typesense 0.24 refuses one of more than ~100 (measured: 97
+# accepted, 111 refused), and the facets' filters need the rest. What is cut makes the query
+# ``truncated``.
+MAX_CLAUSES = 12
+MAX_PHRASE_WORDS = 6  # a longer phrase is searched as its first words (Whoosh: as its words)
+MAX_FILTER_TOKENS = 72
+_FILTER_TOKEN = re.compile(r"\w+:|&&|\|\||[()]")
 
 
-class Vocabulary(Protocol):
+class Vocabulary(IndexStats, Protocol):
     def expand(self, pattern: str) -> list[str]:
         """Indexed stems matching a wildcard pattern (bounded)."""
 
@@ -66,6 +90,11 @@ class Translated:
     forms: set[str] = field(default_factory=set)
     words: list[str] = field(default_factory=list)
     plain: bool = False
+    # With an expander: the expanded query (None when no word has alternatives), each expanded
+    # word's alternatives (by its stem), and whether the expansion was cut (``search.expand``).
+    expanded: "Translated | None" = None
+    alternatives: dict[str, list[Alternative]] = field(default_factory=dict)
+    truncated: bool = False
 
     @property
     def q(self) -> str:
@@ -98,36 +127,90 @@ def _token_filter(stems: list[str], fields: tuple[str, ...]) -> str:
     return parts[0] if len(parts) == 1 else "(" + " && ".join(parts) + ")"
 
 
-def translate(text: str, vocab: Vocabulary) -> Translated:
-    """Parse and translate a user query; never raises."""
+def translate(text: str, vocab: Vocabulary, expander: Expander | None = None) -> Translated:
+    """Parse and translate a user query, with its expansion when an ``expander`` is given; never raises."""
     tree, plain = parse(text)
-    terms = query_terms(tree)
+    expansion = expand_tree(tree, expander, vocab) if expander is not None else None
+    own_tree = expansion.own if expansion is not None else tree
+    terms = query_terms(own_tree)
     out = Translated(stems=set(terms.stems), forms=set(terms.forms), words=list(terms.words), plain=plain or terms.plain)
-    _Translator(vocab, out).top(tree.items)
+    own = _Translator(vocab, out)
+    own.top(own_tree.items)
+    out.truncated = bool(own.cuts) or (expansion is not None and expansion.truncated)
+    while expansion is not None and expansion.alternatives:
+        wide = Translated(stems=set(out.stems), forms=set(terms.forms), words=out.words, plain=out.plain)
+        translator = _Translator(vocab, wide)
+        translator.top(expansion.tree.items)
+        if translator.cuts > own.cuts:  # the alternatives would push a clause out: fewer of them
+            _drop_one(expansion)
+            out.truncated = True
+            continue
+        wide.stems.update(s for a in expansion.alternatives for s in a.stems)
+        out.expanded = wide
+        out.alternatives = {
+            _stems(node.own)[0]: node.alternatives for node, _ in leaves(expansion.tree) if isinstance(node, AltNode)
+        }
+        break
     return out
+
+
+def _drop_one(expansion: Expansion) -> None:
+    """Drop the lightest alternative of the word that has the most (each word keeps its best longest)."""
+    nodes = [node for node, _ in leaves(expansion.tree) if isinstance(node, AltNode) and node.alternatives]
+    node = max(nodes, key=lambda n: len(n.alternatives))  # the first such word on ties
+    gone = node.alternatives.pop()
+    expansion.alternatives = [a for a in expansion.alternatives if a is not gone]
 
 
 class _Translator:
     def __init__(self, vocab: Vocabulary, out: Translated):
         self.vocab = vocab
         self.out = out
+        self.cuts = 0  # clauses and OR alternatives left out by the bounds
+
+    def tokens(self, extra: str = "") -> int:
+        """The filter tokens of the larger of what the request sends: the filters ANDed, or the clauses ORed."""
+        out = self.out
+        anded = len(_FILTER_TOKEN.findall(" && ".join(out.filters)))
+        return max(anded, len(_FILTER_TOKEN.findall(out.partial_filter()))) + len(_FILTER_TOKEN.findall(extra))
 
     def top(self, items: list) -> None:
+        out = self.out
         for item in items:
             if isinstance(item, AndNode):  # parentheses at the top level: the same conjunction
                 self.top(item.items)
-            elif isinstance(item, NotNode):
-                self.exclude(item.item)
-            elif isinstance(item, TermNode) and item.facet is None and not is_wildcard(item):
-                self.top_term(item)
-            else:
-                expr = self.expr(item)
-                if expr is not None:
-                    self.out.filters.append(expr)
-                    self.out.clauses.append(expr)
+                continue
+            if not isinstance(item, NotNode) and len(out.clauses) >= MAX_CLAUSES:
+                self.cuts += 1
+                continue
+            saved = [(part, len(part)) for part in (out.q_words, out.excluded, out.filters, out.clauses)]
+            self.item(item)
+            if self.tokens() > MAX_FILTER_TOKENS:
+                for part, n in saved:
+                    del part[n:]
+                self.cuts += 1
+
+    def item(self, item) -> None:
+        """One top-level item: a ``q`` word or phrase, an exclusion, or a filter clause."""
+        if isinstance(item, NotNode):
+            self.exclude(item.item)
+        elif isinstance(item, TermNode) and item.facet is None and not is_wildcard(item):
+            self.top_term(item)
+        else:
+            expr = self.alt_expr(item) if isinstance(item, AltNode) else self.expr(item)
+            if expr is not None:
+                self.out.filters.append(expr)
+                self.out.clauses.append(expr)
+
+    def stems(self, node: TermNode) -> list[str]:
+        """The node's stems, at most ``MAX_PHRASE_WORDS``."""
+        stems = _stems(node)
+        if len(stems) > MAX_PHRASE_WORDS:
+            self.cuts += 1
+        return stems[:MAX_PHRASE_WORDS]
 
     def top_term(self, node: TermNode) -> None:
-        stems = _stems(node)
+        stems = self.stems(node)
         if not stems:
             return
         if node.phrase and len(stems) > 1:
@@ -162,6 +245,8 @@ class _Translator:
         """A positive node as one filter expression (None: nothing to match, e.g. only stop words)."""
         if isinstance(node, TermNode):
             return self.term_expr(node)
+        if isinstance(node, AltNode):
+            return self.alt_expr(node)
         if isinstance(node, AndNode):
             parts = []
             for item in node.items:
@@ -179,6 +264,9 @@ class _Translator:
                     self.out.plain = True
                     continue
                 e = self.expr(item)
+                if e is not None and parts and self.tokens(" || ".join([*parts, e])) + 3 > MAX_FILTER_TOKENS:
+                    self.cuts += 1  # the group's first alternatives only: the bound
+                    break
                 if e is not None:
                     parts.append(e)
             return None if not parts else parts[0] if len(parts) == 1 else "(" + " || ".join(parts) + ")"
@@ -194,8 +282,18 @@ class _Translator:
             if wildcard_prefix(node.text) is None:  # too short to expand safely: the literal word
                 return self.term_expr(literal(node))
             return self.wildcard(node, fields)
-        stems = _stems(node)
+        stems = self.stems(node)
         return _token_filter(stems, fields) if stems else None
+
+    def alt_expr(self, node: AltNode) -> str:
+        """A word or any of its alternatives (each all its stems), in the word's fields: one token
+        list for the word and its one-word alternatives, an AND per longer alternative."""
+        fields = (TITLE,) if node.own.field == TITLE_PREFIX else (TITLE, BODY)
+        single = list(dict.fromkeys([*_stems(node.own), *(a.stems[0] for a in node.alternatives if len(a.stems) == 1)]))
+        one = [f"{f}:[" + ",".join(quoted(t) for t in single) + "]" for f in fields]
+        parts = [one[0] if len(one) == 1 else "(" + " || ".join(one) + ")"]
+        parts += [_token_filter(list(a.stems), fields) for a in node.alternatives if len(a.stems) > 1]
+        return parts[0] if len(parts) == 1 else "(" + " || ".join(parts) + ")"
 
     def wildcard(self, node: TermNode, fields: tuple[str, ...]) -> str | None:
         terms = self.vocab.expand(node.text.lower())[:MAX_EXPANSION]

@@ -8,6 +8,8 @@ derives:
 * document frequencies of stems and affixed forms: did-you-mean, wildcard
   expansion and the BM25 idf of re-ranking;
 * average field lengths (BM25's length normalisation);
+* the words of the name facets' values (``search.columns.NameWords``), so
+  that query expansion (``search.expand.IndexStats``) leaves names alone;
 * per facet field, the values as written with their document frequencies
   (``search.columns.ValueColumn``, the arrays the Whoosh engine counts with too), which
   resolve ``entity:putin`` and a selected ``nasional`` to the exact values,
@@ -33,7 +35,7 @@ from indexer.analysis import stem
 from indexer.canonical import AliasTable
 from indexer.fields import FACET_FIELDS, TEXT_FIELDS
 from indexer.typesense.schema import LENGTH_SUFFIX
-from search.columns import TypedValues, ValueColumn
+from search.columns import NAME_FACETS, NameWords, TypedValues, ValueColumn
 from search.facet_spec import BY_NAME, FACETS
 
 RELOAD_INTERVAL_S = 30.0
@@ -86,11 +88,15 @@ class Vocabulary:
             for spec in FACETS
             if spec.kind == "entity"
         }
+        self.names = NameWords([self.columns[BY_NAME[f].field] for f in NAME_FACETS])
 
     # -- terms (and ``search.suggest.Vocabulary``) ---------------------------------------
 
     def doc_frequency(self, term: str) -> int:
         return self.df.get(term, 0)
+
+    def is_name(self, word: str) -> bool:
+        return self.names.is_name(word, self.doc_frequency(stem(word)))
 
     def known(self, stemmed: str) -> bool:
         return stemmed in self.df

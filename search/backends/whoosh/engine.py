@@ -42,7 +42,7 @@ from indexer.fields import DATE_FIELD, EXACT_SUFFIX, TEXT_FIELDS
 from indexer.stemstore import StemStore
 from search.backends.whoosh.compile import CompiledQuery, compile_query
 from search.backends.whoosh.facets import NO_DATE, DateColumn, EntityFacet, ValueFacet, read_column
-from search.columns import ValueColumn
+from search.columns import NAME_FACETS, NameWords, ValueColumn
 from search import profile
 from search.backends.whoosh import profiles
 from search.backends.whoosh.scoring import Budget, Postings, check_codec, phrase_docs
@@ -78,7 +78,6 @@ READ_AHEAD_DF = 500
 EVALUATION_CPU_SECONDS = 0.15
 _CACHED_PHRASES = 512
 _EXPANDED_FIELDS = tuple(f + suffix for f in reversed(TEXT_FIELDS) for suffix in ("", EXACT_SUFFIX))
-NAME_FACETS = ("entity", "location")  # their values' words are names: never expanded
 # Partial mode ranks by the share of the query's words an article covers plus this much of its
 # BM25F score over the query's best possible score (``_Search._coverage``). 1.0 was chosen on the
 # known items' dev part (0.8-1.2 alike; 0 is the words-matched count alone that it replaces).
@@ -125,7 +124,7 @@ class _Snapshot:
         self.stories = StoryColumn.read(reader, STORY_FIELD, self.live)
         self.vocabulary = WhooshVocabulary(reader)
         speller_for(self.vocabulary)  # built with the generation, not by the first request that misspells
-        self.name_df = self._name_frequencies()
+        self.names = NameWords([self.facets[f].column for f in NAME_FACETS])
         self._phrases: dict[tuple[str, tuple[str, ...]], np.ndarray] = {}  # least recently used first
         self.postings = Postings(self.searcher, TEXT_FIELDS + tuple(f + EXACT_SUFFIX for f in TEXT_FIELDS))
         self.postings.read_ahead(self.vocabulary.frequent(READ_AHEAD_DF))
@@ -180,19 +179,6 @@ class _Snapshot:
         ids = column.ids[column.indptr[docnum] : column.indptr[docnum + 1]]
         return column.values[int(ids[0])] if len(ids) else None
 
-    def _name_frequencies(self) -> dict[str, int]:
-        """Per word of a person's, organisation's or place's name, about how many articles name it.
-
-        Read from the columns' word indexes, which this also builds before the
-        first ``entity:`` query needs them.
-        """
-        out: dict[str, int] = {}
-        for facet in NAME_FACETS:
-            column = self.facets[facet].column
-            for word, ids in zip(*column.word_index):
-                out[word] = out.get(word, 0) + int(column.doc_freq[ids].sum())
-        return out
-
     def filter_mask(self, selection: ValueFilter | RangeFilter) -> np.ndarray:
         """The documents passing one facet's selection."""
         if isinstance(selection, RangeFilter):
@@ -231,9 +217,7 @@ class _Snapshot:
         return max(self.vocabulary.doc_frequency(field, stem) for field in TEXT_FIELDS)
 
     def is_name(self, word: str) -> bool:
-        """Mostly seen in names: ``kate``, ``malang`` (the city); not ``bunga``, which names a few people."""
-        named = self.name_df.get(word, 0)
-        return named > 0 and 2 * named >= self.doc_frequency(stem(word))
+        return self.names.is_name(word, self.doc_frequency(stem(word)))
 
     # -- scoring.Context -----------------------------------------------------------
 

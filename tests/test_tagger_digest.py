@@ -1,0 +1,54 @@
+"""The tagger's speed work changes nothing it tags: features, labels and mentions of a fixed
+sample match the digests recorded before (``scripts/tagger_digest.py``), and the tagging
+path's features are the training path's, less what the model prunes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import CORPUS, NER_DATA
+
+pytestmark = pytest.mark.skipif(not (CORPUS.exists() and NER_DATA.exists()), reason="shared data not present")
+
+
+def test_the_tagger_tags_a_fixed_sample_as_recorded():
+    from scripts import tagger_digest
+
+    recorded = json.loads(tagger_digest.DIGEST_PATH.read_text())
+    if recorded["key"] != tagger_digest.key():
+        pytest.skip("the model, its tables, the rules' modules or the pruning changed: re-record with scripts/tagger_digest.py")
+    got = [tagger_digest.text_digest(t) for t in tagger_digest.sample_texts()]
+    assert len(got) == len(recorded["digests"])
+    changed = [i for i, (a, b) in enumerate(zip(got, recorded["digests"])) if a != b]
+    assert not changed, f"{len(changed)} of {len(got)} texts tag differently, first at sample index {changed[:5]}"
+
+
+def test_tagging_features_are_the_training_features_less_the_pruned():
+    """Per window (with the rules' marks read per window, not per sentence), the cached and
+    pruned features the tagger hands crfsuite are, in order, the features training computes
+    for the same window from the whole sentence's marks, less those the model has no
+    weight for (only the word's own, its neighbours', bigram and run features are pruned)."""
+    from indexer.extract import tagger
+    from indexer.extract.features import TRAINING, RuleMarks, sequence_features
+    from indexer.extract.rules import find_mentions, skip_spans
+    from scripts.tagger_digest import sample_texts
+
+    _, cache = tagger._tagger()
+    unpruned = ("BOS", "EOS", "gB=", "gI=", "rB=", "rI=", "rs=", "rw", "-1rB=", "1rB=")
+    windows = 0
+    for text in sample_texts()[::5]:
+        rules = find_mentions(text, skip_spans(text))
+        features, _ = tagger.featurise(text, rules)
+        marker = RuleMarks(rules)
+        pos = 0
+        for tokens, matches, spans in tagger.sentence_windows(text):
+            marks = marker.marks([m.start() for m in matches])
+            for a, b in spans:
+                want = sequence_features(tokens, a, b, TRAINING, marks[a:b])
+                for got, full in zip(features[pos:pos + b - a], want, strict=True):
+                    assert got == [f for f in full if f in cache.known or f.startswith(unpruned)], tokens
+                pos += b - a + 1
+                windows += 1
+    assert windows > 500
