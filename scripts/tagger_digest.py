@@ -7,8 +7,8 @@ NERGRIT sentence, every 100th article of the 22k corpus), one digest per text of
 input (``tagger.featurise`` with the rules' finds, every feature of every token in order),
 its labels and the mentions read from them, keyed by what defines them besides that code:
 the model, its tables, the modules the rules' finds depend on (``KEYED``) and the features
-the pruning keeps. The test
-recomputes the digests when the key matches and skips, saying so, when it does not.
+the pruning keeps. The test recomputes the digests, and fails when the key does not match
+(a change of those is a change of what is tagged, so it is recorded on purpose, never skipped).
 Re-record after a deliberate change of the features, the model or those modules:
 
     .venv/bin/python scripts/tagger_digest.py
