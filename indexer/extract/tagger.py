@@ -32,8 +32,10 @@ class ModelMissing(RuntimeError):
 
 _model_path: Path = MODEL_PATH
 # Features whose every weight is this small are not passed to the CRF: they barely move
-# a label, and each costs crfsuite a string conversion and lookup per token.
-PRUNE = 0.1
+# a label, and each costs crfsuite a string conversion and lookup per token. 0.05 keeps
+# 18.7k of the model's 28.9k attributes; 0.1 (12.1k) cost 0.0026 F1 on the development
+# folds and 0.008 on the hand-annotated news, 0 (all) measured no better than 0.05.
+PRUNE = 0.05
 _buffers: list[bytes] = []
 
 
