@@ -461,6 +461,27 @@ def test_each_alias_kind_merges_in_the_corpus_table():
     assert extract("Presiden Jokowi meninjau.").people == ["Joko Widodo"]
 
 
+def test_a_persons_junior_is_the_bare_name_unless_the_corpus_names_a_senior():
+    """The 22k build's one real split: `Neymar` (used more often) and `Neymar Jr`."""
+    from indexer.extract.corpus_aliases import learn
+
+    docs = (
+        [_doc(people=["Neymar"])] * 6 + [_doc(people=["Neymar Jr."])] * 2 + [_doc(people=["Neymar Jr"])] * 3
+        + [_doc(people=["Neymar Sr"])]  # the father, named now and then
+        + [_doc(people=["Ken Griffey Jr"])] * 3 + [_doc(people=["Ken Griffey Sr"])] * 2
+        + [_doc(people=["Ken Griffey"])] * 4
+        + [_doc(people=["Cristiano Ronaldo"])] * 8 + [_doc(people=["Cristiano"])] * 3 + [_doc(people=["Cristiano Jr"])] * 2
+    )
+    table = learn(docs)
+    assert table.name("person", "Neymar") == table.name("person", "Neymar Jr.") == "Neymar Jr"
+    # A father and a son both named often: the bare name may be either.
+    assert table.name("person", "Ken Griffey") == "Ken Griffey"
+    assert table.name("person", "Ken Griffey Jr") == "Ken Griffey Jr"
+    # The son of the man the bare name mostly means stays apart.
+    assert table.name("person", "Cristiano") == "Cristiano Ronaldo"
+    assert table.name("person", "Cristiano Jr") == "Cristiano Jr"
+
+
 def test_type_is_voted_by_the_corpus():
     from indexer.extract.corpus_aliases import learn
 

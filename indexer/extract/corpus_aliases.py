@@ -188,6 +188,9 @@ _VARIANT_RULES = [
 ]
 
 
+_JUNIOR_RE = re.compile(r" junior$")
+
+
 def variant_key(name: str) -> str:
     """The key spelling variants share: `Soeharto`/`Suharto`, `Mohamad`/`Mohammad`/`Muhammad`."""
     parts = []
@@ -405,13 +408,15 @@ def learn(documents: list[list[str]]) -> AliasTable:
     people = {name: n for name, n in name_count.items() if kinds[name] == PERSON}
     _people_groups(people, union, find)
     # Spelling variants, every kind; an organisation's words in another order
-    # (`Timnas U-16 Indonesia` / `Timnas Indonesia U-16`).
+    # (`Timnas U-16 Indonesia` / `Timnas Indonesia U-16`); a person's `Junior` / `Jr`.
     by_variant: dict[str, list[str]] = defaultdict(list)
     for name in name_count:
         if not name.replace(" ", "").isupper():  # acronyms are not spelt two ways: `UII` is not `UI`
             key = variant_key(name)
             if kinds[name] == ORG:  # `PT Pertamina` is `Pertamina`; words in another order
                 key = " ".join(sorted(key.split()[1:] if key.startswith("pt ") else key.split()))
+            elif kinds[name] == PERSON:  # `Neymar Junior` is `Neymar Jr`
+                key = _JUNIOR_RE.sub(" jr", key)
             by_variant[key].append(name)
     for group in by_variant.values():
         for other in group[1:]:
@@ -663,9 +668,17 @@ def _people_groups(people: dict[str, int], union, find) -> None:
             root, n = groups.most_common(1)[0]
             # The fuller name holds most of the lone word's fuller uses, is seen in a few
             # articles (not one headline's glue) and more often than the lone word itself
-            # (`Soekarno` alone is a name of its own, not `Soekarno Hatta`).
-            if n >= DOMINANT * sum(groups.values()) and n >= MIN_FULLER and n >= people[name]:
+            # (`Soekarno` alone is a name of its own, not `Soekarno Hatta`), or is the lone
+            # word's own junior (`Neymar Jr`, whom the news mostly calls `Neymar`).
+            if n >= DOMINANT * sum(groups.values()) and n >= MIN_FULLER and (
+                    n >= people[name] or root in _juniors(name, by_first[name], find)):
                 union(name, root)
+
+
+def _juniors(name: str, fuller: list[str], find) -> set[str]:
+    """The groups of ``name``'s `Jr` / `Junior` among its ``fuller`` names."""
+    junior = f"{variant_key(name)} jr"
+    return {find(o) for o in fuller if _JUNIOR_RE.sub(" jr", variant_key(o)) == junior}
 
 
 def _inside(words: list[str], other: list[str]) -> bool:
