@@ -34,7 +34,7 @@ from indexer.postings import write_postings
 from indexer.prepare import PreparedDocument, prepare, worker_warning
 from indexer.sources import Article
 from indexer.stages import CLOCK
-from indexer.stories import fingerprint
+from indexer.stories import article_fingerprint
 
 INCOMING = "incoming"
 WRITER_MEMORY_MB = 256
@@ -172,7 +172,7 @@ def _prepare(articles: list[Article], spool_dir: Path, key: str) -> dict[str, tu
         try:
             doc = prepare(article)
             with CLOCK.stage("story"):
-                fp = fingerprint(article.title, article.body, article.date, article.source, doc.fields.get("entity", ()))
+                fp = article_fingerprint(article, doc)
         except Exception as exc:  # one bad document must not stop the build
             worker_warning(f"skipped {article.origin}: could not be indexed ({exc!r})")
             continue

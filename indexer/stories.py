@@ -112,6 +112,12 @@ def _minhash(items: set[bytes]) -> LeanMinHash:
     return LeanMinHash(m)
 
 
+def article_fingerprint(article, doc) -> Fingerprint:
+    """An article's fingerprint as both backends' builds take it: its title, body, date and source,
+    and the entity values its prepared document (``doc.fields``) names."""
+    return fingerprint(article.title, article.body, article.date, article.source, doc.fields.get("entity", ()))
+
+
 def fingerprint(
     title: str,
     body: str,

@@ -34,7 +34,7 @@ from indexer.prepare import prepare as prepare_article
 from indexer.extract.corpus_aliases import learn
 from indexer.fields import FACET_FIELDS
 from indexer.sources import Article, Repaired, Skipped, iter_sources
-from indexer.stories import Fingerprint, fingerprint
+from indexer.stories import Fingerprint, article_fingerprint
 from indexer.typesense.stories import ClusterStoryTable
 from indexer.typesense.schema import (
     ALIASES_ID,
@@ -67,7 +67,7 @@ def prepare(article: Article) -> tuple[dict, Fingerprint] | str:
     or the reason it cannot be one (runs in a worker)."""
     try:
         doc = prepare_article(article)
-        fp = fingerprint(article.title, article.body, article.date, article.source, doc.fields.get("entity", ()))
+        fp = article_fingerprint(article, doc)
         return to_document(doc), fp
     except Exception as exc:  # one bad article must not stop the build
         return f"skipped {article.origin}: could not be indexed ({exc!r})"
