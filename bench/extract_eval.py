@@ -68,8 +68,9 @@ def _text(rec: dict) -> str:
     return f"{rec.get('title') or ''}\n{rec.get('body') or ''}"
 
 
-def annotation_report(corpus: Path, table: AliasTable, mode: str = DEFAULT_MODE) -> None:
-    """Facet P/R/F1 per type on the hand-annotated articles, splits and non-names."""
+def annotation_report(corpus: Path, table: AliasTable, mode: str = DEFAULT_MODE, errors: bool = False) -> None:
+    """Facet P/R/F1 per type on the hand-annotated articles, splits and non-names; with
+    ``errors``, every wrong value (fp), missed entity (fn) and split, article by article."""
     gold = [json.loads(line) for line in ANNOTATIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     wanted = {g["id"]: g for g in gold}
     records = {r["id"]: r for r in _iter_records(corpus) if r["id"] in wanted}
@@ -86,6 +87,8 @@ def annotation_report(corpus: Path, table: AliasTable, mode: str = DEFAULT_MODE)
                 hit = next((i for i, ks in enumerate(keys) if merge_key(value) in ks), None)
                 if hit is None:
                     counts[attr]["fp"] += 1
+                    if errors:
+                        print(f"  {doc_id} {attr} fp: {value}")
                     if value in g.get("not_names", []):
                         junk.append((doc_id, value))
                 else:
@@ -93,6 +96,12 @@ def annotation_report(corpus: Path, table: AliasTable, mode: str = DEFAULT_MODE)
             counts[attr]["tp"] += len(matched)
             counts[attr]["fn"] += len(entities) - len(matched)
             splits += sum(1 for n in matched.values() if n > 1)
+            if errors:
+                for i, names in enumerate(entities):
+                    if not matched[i] or matched[i] > 1:
+                        shown = [v for v in got[attr] if merge_key(v) in keys[i]]
+                        print(f"  {doc_id} {attr} {'fn' if not matched[i] else 'split'}: {names[0]}"
+                              + (f" shown as {shown}" if shown else ""))
     print(f"\nHand-annotated news ({len(wanted)} articles of {corpus.name}, bench/annotations.jsonl), mode {mode}, "
           f"through {'the index alias table' if len(table) else 'no alias table'}:")
     total = Counter()
@@ -195,13 +204,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-corpus", action="store_true", help="skip the corpus cost pass")
     parser.add_argument("--no-ner", action="store_true", help="skip the NERGRIT scores")
     parser.add_argument("--modes", nargs="+", default=[DEFAULT_MODE], help="score the annotated news in these modes")
+    parser.add_argument("--errors", action="store_true", help="list the annotated news' wrong, missed and split values")
     args = parser.parse_args(argv)
     if not args.no_ner:
         ner_report(args.data)
     table = AliasTable.load(args.index) if args.index else AliasTable()
     with HostMeter() as meter:
         for mode in args.modes:
-            annotation_report(args.corpus, table, mode)
+            annotation_report(args.corpus, table, mode, args.errors)
     print(f"  {meter.line()}")
     if not args.no_corpus:
         cost_report(args.corpus, args.step)

@@ -745,6 +745,37 @@ def test_a_name_cut_at_the_comma_of_a_longer_name_is_dropped_but_a_list_is_kept(
     assert {"KPK", "Polri", "Kejaksaan Agung"} <= set(e.organizations), e
 
 
+def test_a_body_named_at_the_end_of_a_place_is_the_organisation():
+    """22k corpus sentences where the tagger saw one place (`Satlantas Polres Metro Jakarta
+    Selatan`, `Gedung Kemenko Polhukam`, `Rumah Sakit Fatmawati`) and the rules a cued body
+    ending it: the facet shows the body (``combine._org_tail``). A place a body name only
+    starts (`majalah Globe` | `Asia`) is not cut so."""
+    e = extract("Kasus tersebut kini ditangani pihak Satlantas Polres Metro Jakarta Selatan. "
+                "Kami sudah bawa ke Rumah Sakit Fatmawati untuk berobat.")
+    assert {"Polres Metro Jakarta Selatan", "Rumah Sakit Fatmawati"} <= set(e.organizations), e
+    assert not any("Satlantas" in v or "Fatmawati" in v for v in e.locations), e
+    e = extract('"Jarak pandang masih bisa," ujar Wiranto di Gedung Kemenko Polhukam, Jakarta, Rabu (18/9/2019).')
+    assert "Kemenko Polhukam" in e.organizations and "Gedung Kemenko Polhukam" not in all_values(e), e
+    e = extract("Sandiaga Uno masuk daftar 100 orang terkaya versi majalah Globe Asia (Globe Asia).")
+    assert "Globe" not in e.organizations, e
+
+
+def test_a_headline_person_run_into_its_headline_words_is_the_body_person():
+    """A title-case headline capitalises every word: `Kalahkan Sandiaga Uno` and `Christian Bale
+    Komentari Casting Robert Pattinson` (22k corpus headlines) are the people the body names,
+    the words the body never writes dropped (``extent.headline_people``); a headline name the
+    body shortens stays whole."""
+    e = extract("Lolos Dari Hukuman Mati, Kekayaan Bandar Narkoba Ini Kalahkan Sandiaga Uno\n"
+                "Sandiaga Uno masuk daftar 100 orang terkaya. Kekayaan Sandiaga Uno mencapai 500 juta dollar AS.")
+    assert e.people == ["Sandiaga Uno"], e
+    e = extract("Christian Bale Komentari Casting Robert Pattinson\n"
+                "Aktor Christian Bale memberi pendapat soal Robert Pattinson yang akan memerankan Batman.")
+    assert {"Christian Bale", "Robert Pattinson"} <= set(e.people), e
+    assert not any("Komentari" in v for v in all_values(e)), e
+    e = extract("Vladimir Putin Bertemu Kim Jong Un\nPresiden Putin bertemu Kim Jong Un di Vladivostok. Putin senang.")
+    assert "Vladimir Putin" in e.people, e
+
+
 def test_the_extent_step_is_pure():
     """``extent.settle`` returns new mentions: the finders' output is never edited in place."""
     from indexer.extract.extent import settle

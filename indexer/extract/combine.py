@@ -9,7 +9,8 @@ nickname). They are combined twice:
   NERGRIT, learns how far to trust each kind of rule find;
 * after it, by rule families (``FAMILIES``): a known organisation or curated person
   the rules find inside a tagger name replaces the tagger's cut of that stretch
-  (``sure-org``, ``sure-person``), and outside every tagger name the rules' known
+  (``sure-org``, ``sure-person``), so does a cued organisation ending a tagger place
+  (`Gedung Kemenko Polhukam` is the ministry: ``org-tail``), and outside every tagger name the rules' known
   organisations and people (``add-known``) and head-named organisations (`Komisi III
   DPR`, `Pemprov DKI Jakarta`: ``add-headed``) are kept.
 
@@ -34,11 +35,11 @@ SURE_PLACE_LEVELS = frozenset({COUNTRY, PROVINCE, REGION, CITY})
 # Rule families, each a way the rules' find may overrule or add to the tagger's:
 # inside a tagger name, the rules' cut stands when a sure organisation / place / person
 # starts in it (``sure-org`` ...), when a titled person sits in a non-person name
-# (``disagree``), when the rules see two types there (``mixed``), or a club without its
-# town (``club``); outside every tagger name, sure mentions (``add-sure``), organisations
+# (``disagree``), when the rules see two types there (``mixed``), when a cued organisation
+# ends the tagger's place (``org-tail``), or a club without its town (``club``); outside every tagger name, sure mentions (``add-sure``), organisations
 # named by their head word (``add-headed``), every cued one (``add-cued``) or all.
 FAMILIES = (
-    "sure-org", "sure-place", "sure-person", "disagree", "mixed", "club",
+    "sure-org", "sure-place", "sure-person", "disagree", "mixed", "org-tail", "club",
     "add-sure", "add-known", "add-headed", "add-cued", "add-all",
 )
 
@@ -100,6 +101,8 @@ def _overrules(inside: list[Mention], t: Mention, families: frozenset[str]) -> b
         return True
     if "disagree" in families and any(_disagrees(r, t) for r in inside):
         return True
+    if "org-tail" in families and any(_org_tail(r, t) for r in inside):
+        return True
     return "mixed" in families and len({r.kind for r in inside}) >= 2
 
 
@@ -118,6 +121,14 @@ def _disagrees(rule: Mention, tagged: Mention) -> bool:
     """A person the rules found by a title cue inside what the tagger calls something
     else (`Menteri Perhubungan Budi Karya Sumadi`: the tagger saw one place)."""
     return rule.kind == PERSON and tagged.kind != PERSON and not rule.weak and rule.pos > tagged.pos
+
+
+def _org_tail(rule: Mention, tagged: Mention) -> bool:
+    """A cued organisation the rules found ending where the tagger's place ends: the place is
+    that body's building or unit (`Gedung Kemenko Polhukam`, `Satlantas Polres Metro Jakarta
+    Selatan`, `Rumah Sakit Fatmawati`), and the facet wants the body (organisations are the
+    tagger's weak type; a place cut short by a name inside it, `majalah Globe` | `Asia`, is not)."""
+    return tagged.kind == PLACE and rule.kind == ORG and not rule.weak and rule.end >= tagged.end
 
 
 def _headed_org(m: Mention) -> bool:
@@ -160,7 +171,7 @@ MODES: dict[str, Mode | None] = {
     "stacked+tables": Mode(True, _TABLES),
     "stacked+known": Mode(True, frozenset({"sure-org", "sure-person"})),
     "stacked+known+add-sure": Mode(True, frozenset({"sure-org", "sure-person", "add-sure", "add-headed"})),
-    "shipped": Mode(True, frozenset({"sure-org", "sure-person", "add-known", "add-headed"})),
+    "shipped": Mode(True, frozenset({"sure-org", "sure-person", "org-tail", "add-known", "add-headed"})),
 }
 DEFAULT_MODE = "shipped"
 # The tagger reads this much of a text (~10 long articles); the rules read all of

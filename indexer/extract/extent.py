@@ -14,6 +14,10 @@ entities (``resolve``): it returns new mentions and never edits the finders' own
 * A product, not a person: a lone "person" the article writes once right after its maker or
   a product word (`Daihatsu Sigra`, `mobil Avanza`, `Sigra facelift`: ``junk.BRANDS``) is a
   product everywhere in the article (``products``).
+* A headline person run into its headline's words: a title-case headline capitalises every
+  word, so a finder reads `Kalahkan Sandiaga Uno` or `Christian Bale Komentari Casting Robert
+  Pattinson` as one person; when the name is people the body names in two or more words plus
+  words the body never writes, it is those people (``headline_people``).
 """
 
 from __future__ import annotations
@@ -35,11 +39,12 @@ def settle(text: str, mentions: list[Mention]) -> list[Mention]:
     at a comma and products dropped. A new list of new mentions; the input is left as it was."""
     starts = {m.pos for m in mentions}
     made = products(text, mentions)
+    split = headline_people(text, mentions)
     out = []
-    for m in mentions:
+    for i, m in enumerate(mentions):
         if m.kind == PERSON:
             if m.name not in made:
-                out.append(m)
+                out += split.get(i, [m])
             continue
         end = _end(text, m)
         if end is None:
@@ -99,3 +104,48 @@ def products(text: str, mentions: list[Mention]) -> set[str]:
         if (before and before[1].lower() in BRANDS | PRODUCT_BEFORE) or (after and after[1].lower() in PRODUCT_AFTER):
             out.add(m.name)
     return out
+
+
+_WORD_RE = re.compile(r"[\w'-]+")
+
+
+def headline_people(text: str, mentions: list[Mention]) -> dict[int, list[Mention]]:
+    """Headline "people" (on the text's first line) made of people the body names in two or
+    more words and of words the body never writes (`Kalahkan` | `Sandiaga Uno`): by index in
+    ``mentions``, the body's people they hold, in their place. A headline name the body also
+    writes whole, or shortens (`Vladimir Putin` beside a lone `Putin`), is left as it is."""
+    title_end = text.find("\n")
+    if title_end < 0:
+        return {}
+    body_words = {w.lower() for w in _WORD_RE.findall(text, title_end)}
+    body_people = {tuple(m.name.split()) for m in mentions if m.kind == PERSON and m.pos > title_end and " " in m.name}
+    if not body_people:
+        return {}
+    out: dict[int, list[Mention]] = {}
+    for i, m in enumerate(mentions):
+        words = m.name.split()
+        if m.kind != PERSON or m.pos > title_end or len(words) < 3 or tuple(words) in body_people:
+            continue
+        held = _held_people(words, body_people, body_words)
+        if held:
+            out[i] = [replace(m, name=" ".join(words[a:b]), tokens=tuple(words[a:b]), pos=m.pos + len(" ".join(words[:a])) + (a > 0), end=0)
+                      for a, b in held]
+    return out
+
+
+def _held_people(words: list[str], people: set[tuple[str, ...]], body_words: set[str]) -> list[tuple[int, int]]:
+    """The word spans of ``words`` that are ``people``, longest first from the left, when every
+    other word is one the body never writes and there is at least one such word; else []."""
+    spans: list[tuple[int, int]] = []
+    i = loose = 0
+    while i < len(words):
+        end = next((j for j in range(len(words), i + 1, -1) if tuple(words[i:j]) in people), None)
+        if end:
+            spans.append((i, end))
+            i = end
+        elif words[i].lower() in body_words:
+            return []
+        else:
+            loose += 1
+            i += 1
+    return spans if spans and loose else []
