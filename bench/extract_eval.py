@@ -41,7 +41,7 @@ from indexer.clean import repair_mojibake  # noqa: E402
 from indexer.extract import MAX_CHARS, extract  # noqa: E402
 from indexer.extract.combine import DEFAULT_MODE, extract_names  # noqa: E402
 from indexer.extract.aliases import merge_key  # noqa: E402
-from indexer.extract.corpus_aliases import AliasTable  # noqa: E402
+from indexer.extract.corpus_aliases import AliasTable, spellings  # noqa: E402
 
 ANNOTATIONS = ROOT / "bench" / "annotations.jsonl"
 CORPUS = ROOT.parent / "shared" / "corpus" / "berita-22k.jsonl"
@@ -78,7 +78,9 @@ def annotation_report(corpus: Path, table: AliasTable, mode: str = DEFAULT_MODE,
     splits, junk = 0, []
     for doc_id, g in wanted.items():
         rec = records[doc_id]
-        got = dict(zip(KINDS, table.apply(*extract_names(repair_mojibake(_text(rec)[:MAX_CHARS]), mode))))
+        text = repair_mojibake(_text(rec)[:MAX_CHARS])
+        names = extract_names(text, mode)
+        got = dict(zip(KINDS, table.apply(*names, spellings(text, names[0]))))
         for attr in KINDS:
             entities = [[name] + list(g.get("aliases", {}).get(name, [])) for name in g[attr]]
             keys = [{merge_key(n) for n in names} for names in entities]

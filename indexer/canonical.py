@@ -25,7 +25,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from indexer.extract.corpus_aliases import AliasTable, learn, untyped
+from indexer.extract.corpus_aliases import AliasTable, learn, spelt_values, untyped
 from indexer.extract.mention import ORG, PERSON, PLACE
 
 EVIDENCE = "evidence"
@@ -50,7 +50,7 @@ def facet_values(evidence: list[str], table: AliasTable | None = None) -> dict[s
         kind, name = untyped(value)
         if kind in raw:
             raw[kind].append(name)
-    people, orgs, places = (table or _current).apply(raw[PERSON], raw[ORG], raw[PLACE])
+    people, orgs, places = (table or _current).apply(raw[PERSON], raw[ORG], raw[PLACE], spelt_values(evidence))
     return {"entity": people + orgs, "person": people, "organization": orgs, "location": places}
 
 

@@ -63,7 +63,7 @@ def document_fields(article: Article) -> dict:
 
 def _entity_fields(found: Extraction) -> dict:
     """The entity facets through the corpus alias table (``indexer.canonical``), and the evidence that teaches it."""
-    evidence = evidence_values(found.people, found.organizations, found.locations, found.defined)
+    evidence = evidence_values(found.people, found.organizations, found.locations, found.defined, found.spelt)
     return {canonical.EVIDENCE: evidence, **canonical.facet_values(evidence)}
 
 

@@ -410,12 +410,38 @@ def test_acronym_definitions_are_read_either_way():
     assert ("Kemenkeu", "Kementerian Keuangan") in found
     assert ("Kementerian PUPR", "Kementerian Pekerjaan Umum dan Perumahan Rakyat") in found
     assert definitions("Harga naik (10 persen) di Jakarta (ibu kota).") == []
+    # A syllabic short form may take a word's initial and then its stem (22k corpus sentence).
+    found = definitions("membangun Satgas 115 seperti Badan Keamanan Laut (Bakamla), Kejaksaan Agung, Kepolisian RI")
+    assert found == [("Bakamla", "Badan Keamanan Laut")], found
+    assert definitions("Ketua Komisi Keamanan (Kamla) bicara.") == []  # `Komisi` gives no `Ka`
 
 
 def _doc(people=(), orgs=(), places=(), defined=()):
     from indexer.extract.corpus_aliases import evidence_values
 
     return evidence_values(list(people), list(orgs), list(places), list(defined))
+
+
+def test_a_lone_name_is_the_one_fuller_person_its_article_spells_it_as():
+    """`Luna` alone in an article whose title-case headline writes `Luna Maya` (`maya`, an ordinary
+    word, kept the finders to the first name: 22k corpus headline) is `Luna Maya` when the corpus
+    names `Luna Maya` often enough; spelt as two known people (`Lucinta Luna` too), as no known
+    person, or in no article, it stays what the table makes of it."""
+    from indexer.canonical import facet_values
+    from indexer.extract.corpus_aliases import evidence_values, learn, spellings
+
+    text = "Keliling Tokyo, Intip 5 Momen Liburan Seru Luna Maya\nLuna tampil cantik. Kata Luna, ia senang."
+    spelt = spellings(text, ["Luna"])
+    assert ("Luna", "Luna Maya") in spelt and ("Luna", "Seru Luna") in spelt, spelt
+    table = learn([_doc(people=["Luna Maya"])] * 3 + [_doc(people=["Lucinta Luna"])] * 3 + [_doc(people=["Luna"])] * 4)
+    assert table.apply(["Luna"], [], [], spelt) == (["Luna Maya"], [], [])
+    assert table.apply(["Luna"], [], []) == (["Luna"], [], [])  # no spelling: the table's own answer
+    both = spelt + spellings("Lucinta Luna datang.", ["Luna"])
+    assert table.apply(["Luna"], [], [], both) == (["Luna"], [], [])  # two people: neither
+    # Through a document's evidence, as the index writes it, and the table's storage.
+    evidence = evidence_values(["Luna"], [], [], [], spelt)
+    assert facet_values(evidence, type(table).from_json(table.to_json()))["person"] == ["Luna Maya"]
+    assert "Luna Maya" not in learn([evidence] * 3).to_json()  # a spelling is no value the table learns
 
 
 def test_each_alias_kind_merges_in_the_corpus_table():
@@ -758,6 +784,16 @@ def test_a_body_named_at_the_end_of_a_place_is_the_organisation():
     assert "Kemenko Polhukam" in e.organizations and "Gedung Kemenko Polhukam" not in all_values(e), e
     e = extract("Sandiaga Uno masuk daftar 100 orang terkaya versi majalah Globe Asia (Globe Asia).")
     assert "Globe" not in e.organizations, e
+
+
+def test_a_body_named_by_its_office_is_the_body():
+    """`di Kantor Kementerian KKP` (22k corpus) is the ministry; `Kantor Staf Presiden` is a body of its own."""
+    e = extract('"Saya mohon maaf sebesar-besarnya," ujarnya di Kantor Kementerian KKP, Jakarta, Selasa (17/9/2019).')
+    assert "Kementerian KKP" in e.organizations and "Kantor Kementerian KKP" not in all_values(e), e
+    from indexer.extract.resolve import _body_of
+
+    assert _body_of("Kantor Staf Presiden") == "Kantor Staf Presiden"  # no head word after `Kantor`
+    assert _body_of("Gedung DPRD Jawa Barat") == "DPRD Jawa Barat"
 
 
 def test_a_headline_person_run_into_its_headline_words_is_the_body_person():

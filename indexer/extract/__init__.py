@@ -44,6 +44,9 @@ class Extraction:
     dates: list[str] = field(default_factory=list)
     # (short, long) acronym definitions the text spells out: evidence for the corpus alias table.
     defined: list[tuple[str, str]] = field(default_factory=list)
+    # (lone name, fuller spelling) the text writes a one-word person as: evidence the table
+    # resolves a lone name by (``corpus_aliases.spellings``).
+    spelt: list[tuple[str, str]] = field(default_factory=list)
 
 
 def extract(text: str, published: dt.date | None = None) -> Extraction:
@@ -55,7 +58,7 @@ def extract(text: str, published: dt.date | None = None) -> Extraction:
     from indexer.clean import repair_mojibake
     from indexer.extract.dates import find_dates
     from indexer.extract.combine import extract_names
-    from indexer.extract.corpus_aliases import definitions
+    from indexer.extract.corpus_aliases import definitions, spellings
 
     if not text:
         return Extraction()
@@ -63,7 +66,7 @@ def extract(text: str, published: dt.date | None = None) -> Extraction:
         published = published.date()
     text = repair_mojibake(text[:MAX_CHARS])
     people, orgs, places = extract_names(text)
-    return Extraction(people, orgs, places, find_dates(text, published), definitions(text))
+    return Extraction(people, orgs, places, find_dates(text, published), definitions(text), spellings(text, people))
 
 
 __all__ = ["Extraction", "extract", "MAX_CHARS"]

@@ -77,7 +77,7 @@ def run(stdin: TextIO, stdout: TextIO, stderr: TextIO, table: AliasTable | None 
         result = extract(text, published)
         if table is not None:
             result.people, result.organizations, result.locations = table.apply(
-                result.people, result.organizations, result.locations
+                result.people, result.organizations, result.locations, result.spelt
             )
         stdout.write(
             json.dumps(

@@ -100,6 +100,7 @@ PERSON_SHARE = 0.25
 ORG_SHARE = 1 / 3
 TABLE_FILE = "aliases.json"
 SEP = "|"
+SPELT = "spelt"  # evidence of a lone name's fuller spelling in its article (``spellings``)
 
 # `Komisi Pemberantasan Korupsi (KPK)` and `KPK (Komisi Pemberantasan Korupsi)`.
 _NAME = r"[A-Z][\w'’.-]*(?:,?\s+(?:(?:dan|&|of|the|for|de)\s+)?[A-Z][\w'’.-]*){1,9}"
@@ -143,6 +144,32 @@ def definitions(text: str) -> list[tuple[str, str]]:
     return out
 
 
+# A capitalised word right before or after a lone name: `Luna` | ` Maya`, `Lucinta ` | `Luna`.
+_WORD_AFTER = r"[^\S\n]+([A-Z][\w'’-]*)"
+_WORD_BEFORE = r"\b([A-Z][\w'’-]*)[^\S\n]+"
+# At most this many fuller spellings of a lone name are kept as evidence.
+MAX_SPELLINGS = 6
+
+
+def spellings(text: str, people: list[str]) -> list[tuple[str, str]]:
+    """(lone name, fuller spelling) for each one-word person value the text also writes with a
+    capitalised word before or after it (`Luna` / `Luna Maya` in a title-case headline, where
+    `maya`, an ordinary word, kept the finders to the first name): the article's own evidence
+    ``AliasTable.apply`` resolves a lone name by, when the corpus knows that fuller person."""
+    out: list[tuple[str, str]] = []
+    for name in people:
+        if " " in name or not name[:1].isupper():
+            continue
+        found: dict[str, None] = {}
+        lone = re.escape(name)
+        for m in re.finditer(rf"(?={_WORD_BEFORE}{lone}\b)|(?<![\w'’-]){lone}{_WORD_AFTER}", text):
+            found[f"{m[1]} {name}" if m[1] else f"{name} {m[2]}"] = None
+            if len(found) >= MAX_SPELLINGS:
+                break
+        out += [(name, fuller) for fuller in found]
+    return out
+
+
 def abbreviates(short: str, long: str) -> bool:
     """`KPK` / `Komisi Pemberantasan Korupsi`, `Kemenkeu` / `Kementerian Keuangan`: the short
     form's letters, in order, start at the long form's first letter and touch each of the
@@ -156,19 +183,21 @@ def abbreviates(short: str, long: str) -> bool:
 
 
 # A syllabic short form takes a word after its derivational prefix: `Kemenhub` is `Kementerian
-# (Per)hubungan`, `Kementan` `Kementerian (Per)tanian`, `Kemendikbud` `(Pen)didikan (Ke)budayaan`.
+# (Per)hubungan`, `Kementan` `Kementerian (Per)tanian`, `Kemendikbud` `(Pen)didikan (Ke)budayaan`;
+# or its initial and then the stem: `Bakamla` is `Badan K(e)amanan Laut`.
 _DERIVATIONAL = ("per", "pen", "pem", "peng", "pe", "ke")
 
 
 def _covers(s: str, words: list[str], syllabic: bool = False) -> bool:
     """Whether s splits into non-empty prefixes of the words, in order, each word used
     (a word may give only its initial; after the first, a syllabic short form may start a
-    word after its derivational prefix)."""
+    word after its derivational prefix, or take its initial and then the stem)."""
     def walk(i: int, k: int) -> bool:
         if k == len(words):
             return i == len(s)
         word = words[k]
-        starts = [word] + [word[len(p):] for p in _DERIVATIONAL if syllabic and k and word.startswith(p)]
+        stems = [word[len(p):] for p in _DERIVATIONAL if syllabic and k and word.startswith(p)]
+        starts = [word] + stems + [word[0] + stem for stem in stems]
         for start in starts:
             n = 1
             while i + n <= len(s) and n <= len(start) and s[i:i + n] == start[:n]:
@@ -222,6 +251,7 @@ class AliasTable:
     refused: frozenset[str] = frozenset()  # names never shown as a value
     ambiguous: frozenset[str] = frozenset()  # `Bambang`, `Agus`: a dozen men each
     sited: dict[str, dict[str, str]] = field(default_factory=dict)  # `Balai Kota` -> {`Jakarta`: `Balai Kota DKI Jakarta`}
+    people: frozenset[str] = frozenset()  # fuller people's names a lone name may resolve to (``spellings``)
 
     def name(self, kind: str, value: str) -> str:
         return self.canonical.get(typed(kind, value), value)
@@ -233,12 +263,17 @@ class AliasTable:
         """Every other surface form that displays as ``canonical`` (for entity pages)."""
         return sorted({untyped(v)[1] for v, c in self.canonical.items() if c == canonical} - {canonical})
 
-    def apply(self, people: list[str], orgs: list[str], places: list[str]) -> tuple[list[str], list[str], list[str]]:
-        """An article's values through the table: canonical names, corpus types, refusals, order kept."""
+    def apply(self, people: list[str], orgs: list[str], places: list[str],
+              spelt: list[tuple[str, str]] = ()) -> tuple[list[str], list[str], list[str]]:
+        """An article's values through the table: canonical names, corpus types, refusals, order kept.
+        A lone person name the article also writes as exactly one fuller person the corpus knows
+        (``spelt``: ``spellings``) is that person, before any refusal (`Luna` of `Luna Maya`)."""
+        resolved = self._resolved(spelt)
         out: dict[str, list[str]] = {PERSON: [], ORG: [], PLACE: []}
         for kind, values in ((PERSON, people), (ORG, orgs), (PLACE, places)):
             for value in values:
-                name = self.name(kind, value)
+                name = resolved.get(value) if kind == PERSON else None
+                name = name or self.name(kind, value)
                 if name in self.refused or name in self.ambiguous:
                     continue
                 target = out[self.kind(kind, name)]
@@ -253,24 +288,34 @@ class AliasTable:
         out[ORG] = list(dict.fromkeys(fuller.get(name, name) for name in out[ORG]))
         return out[PERSON], out[ORG], out[PLACE]
 
+    def _resolved(self, spelt: list[tuple[str, str]]) -> dict[str, str]:
+        """Lone name -> the one fuller person of ``people`` its article spells it as (whose
+        display still holds the lone name: `Menko Polhukam Wiranto` is not some other man)."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for lone, fuller in spelt:
+            name = self.name(PERSON, fuller)
+            if name in self.people and lone in name.split():
+                found[lone].add(name)
+        return {lone: names.pop() for lone, names in found.items() if len(names) == 1}
+
     def __len__(self) -> int:
         return len(self.canonical)
 
     def __bool__(self) -> bool:
         """A table that only types names (no alias yet) is still a table: `table or default`
         must not take it for none."""
-        return bool(self.canonical or self.types or self.refused or self.ambiguous or self.sited)
+        return bool(self.canonical or self.types or self.refused or self.ambiguous or self.sited or self.people)
 
     def to_json(self) -> str:
         data = {"canonical": self.canonical, "types": self.types, "refused": sorted(self.refused),
-                "ambiguous": sorted(self.ambiguous), "sited": self.sited}
+                "ambiguous": sorted(self.ambiguous), "sited": self.sited, "people": sorted(self.people)}
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "AliasTable":
         data = json.loads(text)
         return cls(dict(data.get("canonical", {})), dict(data.get("types", {})), frozenset(data.get("refused", ())),
-                   frozenset(data.get("ambiguous", ())), dict(data.get("sited", {})))
+                   frozenset(data.get("ambiguous", ())), dict(data.get("sited", {})), frozenset(data.get("people", ())))
 
     def save(self, index_dir: str | Path) -> None:
         path = Path(index_dir) / TABLE_FILE
@@ -284,12 +329,20 @@ class AliasTable:
         return cls.from_json(path.read_text(encoding="utf-8")) if path.exists() else cls()
 
 
-def evidence_values(people: list[str], orgs: list[str], places: list[str], defined: list[tuple[str, str]]) -> list[str]:
+def evidence_values(people: list[str], orgs: list[str], places: list[str], defined: list[tuple[str, str]],
+                    spelt: list[tuple[str, str]] = ()) -> list[str]:
     """What one document teaches the table, as flat strings an index can hold as terms
-    (in the extraction's order: most important first)."""
+    (in the extraction's order: most important first), and the fuller spellings of its
+    lone names (``spellings``) the table resolves them by (``spelt_values``)."""
     out = [typed(PERSON, v) for v in people] + [typed(ORG, v) for v in orgs] + [typed(PLACE, v) for v in places]
     out += [f"def{SEP}{short}{SEP}{long}" for short, long in defined]
+    out += [f"{SPELT}{SEP}{lone}{SEP}{fuller}" for lone, fuller in spelt]
     return list(dict.fromkeys(out))
+
+
+def spelt_values(evidence: list[str]) -> list[tuple[str, str]]:
+    """The (lone name, fuller spelling) pairs of a document's evidence (``evidence_values``)."""
+    return [tuple(v.split(SEP)[1:]) for v in evidence if v.startswith(SPELT + SEP)]
 
 
 def learn(documents: list[list[str]]) -> AliasTable:
@@ -303,7 +356,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
     docs: Counter = Counter()  # name -> articles, whatever their types
     held: Counter = Counter()  # name -> articles where a longer name holds it
     for values in documents:
-        names = [v for v in values if not v.startswith("def" + SEP)]
+        names = [v for v in values if not v.startswith(("def" + SEP, SPELT + SEP))]
         counts.update(names)
         plain = {untyped(v)[1] for v in names}
         docs.update(plain)
@@ -481,8 +534,11 @@ def learn(documents: list[list[str]]) -> AliasTable:
     generic = {long for short, long in defined if is_junk(short)}
     ambiguous = _ambiguous_first_names(people, votes, name_count, groups_of, find)
     sited = _sited(org_names, lambda name: canonical.get(typed(ORG, name), name))
+    # The fuller people a lone name may resolve to by its article's spelling: named in MIN_FULLER articles.
+    fuller_people = frozenset(
+        canonical.get(typed(PERSON, name), name) for name, n in people.items() if " " in name and n >= MIN_FULLER)
     return AliasTable(canonical, {n: k for n, k in types.items() if n in name_count}, frozenset(generic), ambiguous,
-                      sited)
+                      sited, fuller_people)
 
 
 def _generic(words: list[str], gazetteer) -> bool:
