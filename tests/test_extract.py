@@ -786,6 +786,14 @@ def test_a_body_named_at_the_end_of_a_place_is_the_organisation():
     assert "Globe" not in e.organizations, e
 
 
+def test_a_lone_name_joins_the_fuller_name_it_spells_another_way():
+    """`Rifki` of a 22k tennis report is the `Rifqi` of `Muhammad Rifqi Fitriadi` named before it
+    (q for k, like `Taufiq` / `Taufik`): one value."""
+    e = extract("Petenis Indonesia Muhammad Rifqi Fitriadi kalah. Rifki yang berperingkat 1769 mampu "
+                "mengimbangi lawannya. Kata Rifki, ia puas.")
+    assert e.people == ["Muhammad Rifqi Fitriadi"], e
+
+
 def test_a_body_named_by_its_office_is_the_body():
     """`di Kantor Kementerian KKP` (22k corpus) is the ministry; `Kantor Staf Presiden` is a body of its own."""
     e = extract('"Saya mohon maaf sebesar-besarnya," ujarnya di Kantor Kementerian KKP, Jakarta, Selasa (17/9/2019).')

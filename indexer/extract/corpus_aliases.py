@@ -212,6 +212,7 @@ def _covers(s: str, words: list[str], syllabic: bool = False) -> bool:
 _VARIANT_RULES = [
     (re.compile(r"oe"), "u"), (re.compile(r"dj"), "j"), (re.compile(r"tj"), "c"),
     (re.compile(r"^moh?amm?ad|^muhamm?ad|^moh\b"), "muhamad"),
+    (re.compile(r"q"), "k"),  # `Rifqi` / `Rifki`, `Taufiq` / `Taufik`
     # Doubled letters, but not the Roman numerals' (`Komisi II` is not `Komisi I`).
     (re.compile(r"([a-hj-uwyz])\1"), r"\1"),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 
 from indexer.extract.aliases import fuller_orgs, merge_key, norm_key
+from indexer.extract.corpus_aliases import variant_key
 from indexer.extract.gazetteer import DISTRICT, REGENCY
 from indexer.extract.junk import is_junk, known_type, match_sides
 from indexer.extract.lexicon import bare_verb, common_words
@@ -25,7 +26,7 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
     """Merge one article's mentions; return people, organisations, places by importance.
 
     A one- or two-word person (`Putin`, `Kim`) joins the fuller name it is
-    part of (`Vladimir Putin`, `Kim Jong Un`); a regency name that is part of
+    part of (`Vladimir Putin`, `Kim Jong Un`), spelling variants alike (`Rifki` / `Rifqi`); a regency name that is part of
     a person's name in the same article (`Bima` beside `Bima Arya`, the district
     `Bambang` beside `Bambang Soesatyo`) is that person; a "person" spelt like an
     organisation or a cued place of the same article (`Chosun Ilbo`, `Vostochny`
@@ -37,7 +38,7 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
     for m in mentions:
         if m.kind == PERSON and len(m.tokens) > 1:
             for part in m.tokens:
-                part_of.setdefault(merge_key(part), Counter())[m.name] += 1
+                part_of.setdefault(_part_key(part), Counter())[m.name] += 1
     org_keys = {merge_key(m.name): m.name for m in mentions if m.kind == ORG}
     place_parts = {
         merge_key(part): m.name for m in mentions if m.kind == PLACE for part in m.name.split()[1:]
@@ -61,8 +62,8 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
             elif not m.weak or key in confirmed or seen[key] >= MIN_WEAK_MENTIONS or m.group in sure_groups:
                 people.append((m.name, m.pos))
         elif m.kind == PLACE:
-            if m.level in (REGENCY, DISTRICT) and merge_key(m.name) in part_of:
-                people.append((part_of[merge_key(m.name)].most_common(1)[0][0], m.pos))
+            if m.level in (REGENCY, DISTRICT) and _part_key(m.name) in part_of:
+                people.append((part_of[_part_key(m.name)].most_common(1)[0][0], m.pos))
             else:
                 locs.append((m.name, m.pos))
         else:
@@ -112,11 +113,17 @@ def _before_verb(name: str) -> str:
     return name
 
 
+def _part_key(part: str) -> str:
+    """The key a name part is matched by in its article: spelling variants agree (`Rifki` is the
+    `Rifqi` of `Muhammad Rifqi Fitriadi`, `Soekarno` `Sukarno`: ``corpus_aliases.variant_key``)."""
+    return variant_key(merge_key(part))
+
+
 def _owner(parts: tuple[str, ...], part_of: dict[str, Counter]) -> str | None:
     """The longer name in the article that contains all of these name parts, if one does."""
     candidates: Counter | None = None
     for part in parts:
-        owners = part_of.get(merge_key(part))
+        owners = part_of.get(_part_key(part))
         if not owners:
             return None
         candidates = owners if candidates is None else Counter({k: v for k, v in candidates.items() if k in owners})
