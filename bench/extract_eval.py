@@ -41,7 +41,8 @@ from indexer.clean import repair_mojibake  # noqa: E402
 from indexer.extract import MAX_CHARS, extract  # noqa: E402
 from indexer.extract.combine import DEFAULT_MODE, extract_names  # noqa: E402
 from indexer.extract.aliases import merge_key  # noqa: E402
-from indexer.extract.corpus_aliases import AliasTable, spellings  # noqa: E402
+from indexer.extract.alias_table import AliasTable  # noqa: E402
+from indexer.extract.alias_text import spellings  # noqa: E402
 
 ANNOTATIONS = ROOT / "bench" / "annotations.jsonl"
 CORPUS = ROOT.parent / "shared" / "corpus" / "berita-22k.jsonl"
@@ -128,7 +129,7 @@ def cost_report(corpus: Path, step: int) -> None:
     extraction's stages one by one (each timed on its own over the same articles)."""
     from indexer.extract import tagger
     from indexer.extract.combine import MODES, TAGGER_MAX_CHARS, combine
-    from indexer.extract.corpus_aliases import definitions
+    from indexer.extract.alias_text import definitions
     from indexer.extract.dates import find_dates
     from indexer.extract.resolve import resolve
     from indexer.extract.rules import find_mentions, skip_spans

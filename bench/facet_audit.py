@@ -10,7 +10,7 @@ facets of a Whoosh index (document counts) and flags:
   ``KNOWN_MISTYPED`` (a real entity shown under the wrong type: `Bima Sakti` the coach as a
   location);
 * splits: two values of one facet naming one entity: one abbreviates the other
-  (``corpus_aliases.abbreviates``: `UI` / `Universitas Indonesia`), their spelling
+  (``alias_text.abbreviates``: `UI` / `Universitas Indonesia`), their spelling
   variants agree (``variant_key``), a person's words are inside another's with the
   same first word (`Ainun` / `Ainun Habibie`), or the pair is one of the hand-judged
   ``KNOWN_SPLITS`` (the issue's list: `Kemenkeu` / `Kementerian Keuangan`, ...).
@@ -34,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 from bench.machine import HostMeter  # noqa: E402
 from indexer.canonical import ENTITY_COLUMNS as FACETS  # noqa: E402
 from indexer.extract.aliases import merge_key  # noqa: E402
-from indexer.extract.corpus_aliases import abbreviates, variant_key  # noqa: E402
+from indexer.extract.alias_text import abbreviates  # noqa: E402
+from indexer.extract.corpus_aliases import variant_key  # noqa: E402
 from indexer.extract.junk import is_junk  # noqa: E402
 
 # Values judged by hand not to name one entity, seen among the top values of 22k builds.

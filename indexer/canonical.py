@@ -25,7 +25,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from indexer.extract.corpus_aliases import AliasTable, learn, spelt_values, untyped
+from indexer.extract.alias_table import AliasTable, spelt_values, untyped
+from indexer.extract.corpus_aliases import learn
 from indexer.extract.mention import ORG, PERSON, PLACE
 
 EVIDENCE = "evidence"

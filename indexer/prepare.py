@@ -16,7 +16,7 @@ from indexer import canonical
 from indexer.analysis import AnalysedText, analyse_text
 from indexer.categories import canonical_category
 from indexer.extract import Extraction, extract
-from indexer.extract.corpus_aliases import evidence_values
+from indexer.extract.alias_table import evidence_values
 from indexer.sources import Article
 from indexer.stages import CLOCK
 

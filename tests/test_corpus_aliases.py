@@ -11,7 +11,7 @@ import pytest
 from whoosh import index
 
 from indexer.build import build_index
-from indexer.extract.corpus_aliases import AliasTable
+from indexer.extract.alias_table import AliasTable
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "berita-22k.jsonl"

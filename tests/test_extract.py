@@ -400,7 +400,7 @@ def test_training_on_a_tiny_sample_runs_end_to_end(tmp_path):
 
 
 def test_acronym_definitions_are_read_either_way():
-    from indexer.extract.corpus_aliases import definitions
+    from indexer.extract.alias_text import definitions
 
     found = definitions(
         "Komisi Pemberantasan Korupsi (KPK) memeriksa. KPK (Komisi Pemberantasan Korupsi) menahan. "
@@ -417,7 +417,7 @@ def test_acronym_definitions_are_read_either_way():
 
 
 def _doc(people=(), orgs=(), places=(), defined=()):
-    from indexer.extract.corpus_aliases import evidence_values
+    from indexer.extract.alias_table import evidence_values
 
     return evidence_values(list(people), list(orgs), list(places), list(defined))
 
@@ -428,7 +428,9 @@ def test_a_lone_name_is_the_one_fuller_person_its_article_spells_it_as():
     names `Luna Maya` often enough; spelt as two known people (`Lucinta Luna` too), as no known
     person, or in no article, it stays what the table makes of it."""
     from indexer.canonical import facet_values
-    from indexer.extract.corpus_aliases import evidence_values, learn, spellings
+    from indexer.extract.alias_table import evidence_values
+    from indexer.extract.alias_text import spellings
+    from indexer.extract.corpus_aliases import learn
 
     text = "Keliling Tokyo, Intip 5 Momen Liburan Seru Luna Maya\nLuna tampil cantik. Kata Luna, ia senang."
     spelt = spellings(text, ["Luna"])
@@ -867,7 +869,8 @@ def test_numbered_bodies_place_qualified_forms_and_generic_heads_join_their_enti
     """Splits among a 22k build's top organisations: `Komisi III DPR` / `Komisi Hukum DPR` (the
     corpus writes `Komisi Hukum atau Komisi III`), `Timnas U-16` beside `Timnas Indonesia U-16`,
     `Balai Kota` / `Dinas Perhubungan` in articles about Jakarta beside `... DKI Jakarta`."""
-    from indexer.extract.corpus_aliases import definitions, learn
+    from indexer.extract.alias_text import definitions
+    from indexer.extract.corpus_aliases import learn
 
     text = "Rapat dengar pendapat Komisi Hukum atau Komisi III Dewan Perwakilan Rakyat dengan Polri."
     assert ("Komisi III", "Komisi Hukum") in definitions(text)

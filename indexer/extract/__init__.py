@@ -45,7 +45,7 @@ class Extraction:
     # (short, long) acronym definitions the text spells out: evidence for the corpus alias table.
     defined: list[tuple[str, str]] = field(default_factory=list)
     # (lone name, fuller spelling) the text writes a one-word person as: evidence the table
-    # resolves a lone name by (``corpus_aliases.spellings``).
+    # resolves a lone name by (``alias_text.spellings``).
     spelt: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -58,7 +58,7 @@ def extract(text: str, published: dt.date | None = None) -> Extraction:
     from indexer.clean import repair_mojibake
     from indexer.extract.dates import find_dates
     from indexer.extract.combine import extract_names
-    from indexer.extract.corpus_aliases import definitions, spellings
+    from indexer.extract.alias_text import definitions, spellings
 
     if not text:
         return Extraction()

@@ -24,7 +24,7 @@ import json
 from typing import Any, TextIO
 
 from indexer.extract import extract
-from indexer.extract.corpus_aliases import AliasTable
+from indexer.extract.alias_table import AliasTable
 
 EXIT_OK, EXIT_FAILED = 0, 1
 

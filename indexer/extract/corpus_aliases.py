@@ -4,7 +4,9 @@ An article alone cannot know that `Kemenkeu` is `Kementerian Keuangan` or that
 `Anies Rasyid Baswedan` is `Anies Baswedan`; the corpus can. ``learn`` reads, per
 document, the values extraction found (typed: `person|Anies Baswedan`) and the
 acronym definitions the text spelt out (`Komisi Pemberantasan Korupsi (KPK)`,
-``definitions``), and groups values that name one entity:
+``alias_text.definitions``), and groups values that name one entity. The modules around it:
+``alias_text`` (what one text teaches), ``alias_table`` (the table as an index stores and
+applies it, and a document's evidence), ``alias_vote`` (type by the corpus):
 
 * acronym definitions in the text, either order (`X (ABC)`, `ABC (X)`);
 * organisation short forms: a one-word value that abbreviates a longer value it
@@ -48,7 +50,7 @@ to one of them and is never a value: it names no one a reader could pick.
 The display name of a group is its most common full form: for people the most
 used name of two words or more, for organisations and places the most used form
 (the news' own name for a body is often its acronym: `KPK`, `DPR`), a curated name
-when the group holds one. Types are decided by the corpus, per group (``decide_type``
+when the group holds one. Types are decided by the corpus, per group (``alias_vote.decide_type``
 over the votes of its fuller members' articles): curated and known lists first, a venue or
 place head next (`Sirkuit Misano`), then a person when the cue-needing person finders give it a quarter of its person and
 organisation articles, no fewer than its place articles, and no word of it is an
@@ -64,23 +66,18 @@ without knowing about aliases.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import NamedTuple
 
-from indexer.extract.aliases import fuller_orgs, norm_key
+from indexer.extract.alias_table import SEP, SPELT, AliasTable, typed, untyped
+from indexer.extract.alias_text import NUMBERED_RE, abbreviates
+from indexer.extract.alias_vote import MIN_COOCCUR, MIN_FULLER, curated_kinds, decide_type, known_kind, people_named
+from indexer.extract.aliases import norm_key
 from indexer.extract.junk import is_junk
 from indexer.extract.mention import KINDS, ORG, PERSON, PLACE
-from indexer.extract.vocab import ORG_CUES, ORG_HEADS, ORG_TAILS, PLACE_HEADS
+from indexer.extract.vocab import ORG_HEADS
 
-# A short form counts as another value's alias once they appear together this often.
-MIN_COOCCUR = 2
-# A lone word joins a fuller name seen in at least this many articles.
-MIN_FULLER = 3
 # A lone word (`Anies`) is a fuller name's alias when that name holds this share of the
 # lone word's fuller forms' documents.
 DOMINANT = 0.8
@@ -90,123 +87,6 @@ COOCCUR_SHARE = 0.3
 # A lone first name that starts this many people's names, who together are named more often
 # than it (`Bambang`: Soesatyo, Brodjonegoro, Widjojanto...), names nobody: it is refused.
 AMBIGUOUS = 3
-# Type by the corpus: a name with no organisation or place word that the person finders
-# (which need a cue) call a person in this share of its articles is a person (`Neymar`,
-# `Veronica Koman`: the tagger's weak organisation class types lone names in sports and
-# politics news as organisations); a name the finders call an organisation in this share
-# of its articles, unless a gazetteer country or province, is one (`Liverpool`, `Barcelona`:
-# clubs named after their city, in sports news).
-PERSON_SHARE = 0.25
-ORG_SHARE = 1 / 3
-TABLE_FILE = "aliases.json"
-SEP = "|"
-SPELT = "spelt"  # evidence of a lone name's fuller spelling in its article (``spellings``)
-
-# `Komisi Pemberantasan Korupsi (KPK)` and `KPK (Komisi Pemberantasan Korupsi)`.
-_NAME = r"[A-Z][\w'’.-]*(?:,?\s+(?:(?:dan|&|of|the|for|de)\s+)?[A-Z][\w'’.-]*){1,9}"
-_ACRONYM = r"[A-Z][A-Za-z]{1,9}"
-# Both forms start with a capital and hold `(` before one: the leading lookahead lets the
-# engine skip every other position, and a text without `(` + capital is not searched.
-DEFINITION_RE = re.compile(rf"(?=[A-Z])(?:({_NAME})\s*\(({_ACRONYM})\)|\b({_ACRONYM})\s*\(({_NAME})\))")
-_OPENS_NAME_RE = re.compile(r"\([A-Z]")
-# `Komisi Hukum atau Komisi III`, `Komisi III atau Komisi Hukum`: a numbered body and its field's name
-# (searched only in a text that says ` atau `, from capitals only).
-_NUMBERED_RE = re.compile(r"(?=[A-Z])\b([A-Z][a-z]+) (?:([A-Z][a-z]+) atau \1 ([IVX]+)|([IVX]+) atau \1 ([A-Z][a-z]+))\b")
-
-
-def definitions(text: str) -> list[tuple[str, str]]:
-    """(short, long) acronym definitions a text spells out, checked letter by letter, and
-    numbered bodies named by their field (`Komisi Hukum atau Komisi III`: ``_NUMBERED_RE``).
-
-    Words before the defined name are dropped (`Jakarta, Kementerian Keuangan
-    (Kemenkeu)`); a head the acronym leaves out names the short form with it
-    (`Kementerian Pekerjaan Umum dan Perumahan Rakyat (PUPR)` defines `Kementerian PUPR`).
-    """
-    numbered = _NUMBERED_RE.finditer(text) if " atau " in text else ()
-    out = [(f"{m[1]} {m[3] or m[4]}", f"{m[1]} {m[2] or m[5]}") for m in numbered]
-    if _OPENS_NAME_RE.search(text) is None:
-        return out
-    for m in DEFINITION_RE.finditer(text):
-        long, short = (m[1], m[2]) if m[1] else (m[4], m[3])
-        if sum(c.isupper() for c in short) < 2 and len(short) < 4:
-            continue
-        words = long.replace(",", " ").split()
-        starts = range(len(words) - 1)
-        hit = next((i for i in starts if abbreviates(short, " ".join(words[i:]))), None)
-        if hit is not None:
-            out.append((short, " ".join(words[hit:])))
-            if hit and words[hit - 1].lower() in ORG_HEADS:  # `Kementerian PUPR` too
-                out.append((f"{words[hit - 1]} {short}", " ".join(words[hit - 1:])))
-            continue
-        hit = next((i for i in starts if i + 2 < len(words) and abbreviates(short, " ".join(words[i + 1:]))), None)
-        if hit is not None:
-            out.append((f"{words[hit]} {short}", " ".join(words[hit:])))
-    return out
-
-
-# A capitalised word right before or after a lone name: `Luna` | ` Maya`, `Lucinta ` | `Luna`.
-_WORD_AFTER = r"[^\S\n]+([A-Z][\w'’-]*)"
-_WORD_BEFORE = r"\b([A-Z][\w'’-]*)[^\S\n]+"
-# At most this many fuller spellings of a lone name are kept as evidence.
-MAX_SPELLINGS = 6
-
-
-def spellings(text: str, people: list[str]) -> list[tuple[str, str]]:
-    """(lone name, fuller spelling) for each one-word person value the text also writes with a
-    capitalised word before or after it (`Luna` / `Luna Maya` in a title-case headline, where
-    `maya`, an ordinary word, kept the finders to the first name): the article's own evidence
-    ``AliasTable.apply`` resolves a lone name by, when the corpus knows that fuller person."""
-    out: list[tuple[str, str]] = []
-    for name in people:
-        if " " in name or not name[:1].isupper():
-            continue
-        found: dict[str, None] = {}
-        lone = re.escape(name)
-        for m in re.finditer(rf"(?={_WORD_BEFORE}{lone}\b)|(?<![\w'’-]){lone}{_WORD_AFTER}", text):
-            found[f"{m[1]} {name}" if m[1] else f"{name} {m[2]}"] = None
-            if len(found) >= MAX_SPELLINGS:
-                break
-        out += [(name, fuller) for fuller in found]
-    return out
-
-
-def abbreviates(short: str, long: str) -> bool:
-    """`KPK` / `Komisi Pemberantasan Korupsi`, `Kemenkeu` / `Kementerian Keuangan`: the short
-    form's letters, in order, start at the long form's first letter and touch each of the
-    long form's capitalised words at its initial."""
-    s = short.lower()
-    words = [w for w in re.split(r"[\s-]+", long) if w]
-    if len(words) < 2 or not s or s[0] != words[0][0].lower():
-        return False
-    caps = [w for w in words if w[:1].isupper()]
-    return _covers(s, [w.lower() for w in caps], syllabic=not short.isupper()) if len(caps) >= 2 else False
-
-
-# A syllabic short form takes a word after its derivational prefix: `Kemenhub` is `Kementerian
-# (Per)hubungan`, `Kementan` `Kementerian (Per)tanian`, `Kemendikbud` `(Pen)didikan (Ke)budayaan`;
-# or its initial and then the stem: `Bakamla` is `Badan K(e)amanan Laut`.
-_DERIVATIONAL = ("per", "pen", "pem", "peng", "pe", "ke")
-
-
-def _covers(s: str, words: list[str], syllabic: bool = False) -> bool:
-    """Whether s splits into non-empty prefixes of the words, in order, each word used
-    (a word may give only its initial; after the first, a syllabic short form may start a
-    word after its derivational prefix, or take its initial and then the stem)."""
-    def walk(i: int, k: int) -> bool:
-        if k == len(words):
-            return i == len(s)
-        word = words[k]
-        stems = [word[len(p):] for p in _DERIVATIONAL if syllabic and k and word.startswith(p)]
-        starts = [word] + stems + [word[0] + stem for stem in stems]
-        for start in starts:
-            n = 1
-            while i + n <= len(s) and n <= len(start) and s[i:i + n] == start[:n]:
-                if walk(i + n, k + 1):
-                    return True
-                n += 1
-        return False
-
-    return walk(0, 0)
 
 
 _VARIANT_RULES = [
@@ -230,120 +110,6 @@ def variant_key(name: str) -> str:
         if word:
             parts.append(word)
     return " ".join(parts)
-
-
-def typed(kind: str, name: str) -> str:
-    return f"{kind}{SEP}{name}"
-
-
-def untyped(value: str) -> tuple[str, str]:
-    kind, _, name = value.partition(SEP)
-    return kind, name
-
-
-@dataclass
-class AliasTable:
-    """(kind, surface value) -> canonical value, the corpus' type for each name, the names
-    that name no one (``refused``), the first names many people share (``ambiguous``: never
-    a value either) and the generic regional bodies an article's place names (``sited``)."""
-
-    canonical: dict[str, str] = field(default_factory=dict)  # typed value -> canonical name
-    types: dict[str, str] = field(default_factory=dict)  # name -> the kind the corpus gives it
-    refused: frozenset[str] = frozenset()  # names never shown as a value
-    ambiguous: frozenset[str] = frozenset()  # `Bambang`, `Agus`: a dozen men each
-    sited: dict[str, dict[str, str]] = field(default_factory=dict)  # `Balai Kota` -> {`Jakarta`: `Balai Kota DKI Jakarta`}
-    people: frozenset[str] = frozenset()  # fuller people's names a lone name may resolve to (``spellings``)
-
-    def name(self, kind: str, value: str) -> str:
-        return self.canonical.get(typed(kind, value), value)
-
-    def kind(self, kind: str, value: str) -> str:
-        return self.types.get(value, kind)
-
-    def aliases_of(self, canonical: str) -> list[str]:
-        """Every other surface form that displays as ``canonical`` (for entity pages)."""
-        return sorted({untyped(v)[1] for v, c in self.canonical.items() if c == canonical} - {canonical})
-
-    def apply(self, people: list[str], orgs: list[str], places: list[str],
-              spelt: list[tuple[str, str]] = ()) -> tuple[list[str], list[str], list[str]]:
-        """An article's values through the table: canonical names, corpus types, refusals, order kept.
-        A lone person name the article also writes as exactly one fuller person the corpus knows
-        (``spelt``: ``spellings``) is that person, before any refusal (`Luna` of `Luna Maya`)."""
-        resolved = self._resolved(spelt)
-        out: dict[str, list[str]] = {PERSON: [], ORG: [], PLACE: []}
-        for kind, values in ((PERSON, people), (ORG, orgs), (PLACE, places)):
-            for value in values:
-                name = resolved.get(value) if kind == PERSON else None
-                name = name or self.name(kind, value)
-                if name in self.refused or name in self.ambiguous:
-                    continue
-                target = out[self.kind(kind, name)]
-                if name not in target:
-                    target.append(name)
-        fuller = fuller_orgs(set(out[ORG]), starts=False)
-        for name in out[ORG]:
-            sites = self.sited.get(name, {})
-            site = next((sites[p] for p in out[PLACE] if p in sites), None)
-            if site:
-                fuller[name] = site
-        out[ORG] = list(dict.fromkeys(fuller.get(name, name) for name in out[ORG]))
-        return out[PERSON], out[ORG], out[PLACE]
-
-    def _resolved(self, spelt: list[tuple[str, str]]) -> dict[str, str]:
-        """Lone name -> the one fuller person of ``people`` its article spells it as (whose
-        display still holds the lone name: `Menko Polhukam Wiranto` is not some other man)."""
-        found: dict[str, set[str]] = defaultdict(set)
-        for lone, fuller in spelt:
-            name = self.name(PERSON, fuller)
-            if name in self.people and lone in name.split():
-                found[lone].add(name)
-        return {lone: names.pop() for lone, names in found.items() if len(names) == 1}
-
-    def __len__(self) -> int:
-        return len(self.canonical)
-
-    def __bool__(self) -> bool:
-        """A table that only types names (no alias yet) is still a table: `table or default`
-        must not take it for none."""
-        return bool(self.canonical or self.types or self.refused or self.ambiguous or self.sited or self.people)
-
-    def to_json(self) -> str:
-        data = {"canonical": self.canonical, "types": self.types, "refused": sorted(self.refused),
-                "ambiguous": sorted(self.ambiguous), "sited": self.sited, "people": sorted(self.people)}
-        return json.dumps(data, ensure_ascii=False, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> "AliasTable":
-        data = json.loads(text)
-        return cls(dict(data.get("canonical", {})), dict(data.get("types", {})), frozenset(data.get("refused", ())),
-                   frozenset(data.get("ambiguous", ())), dict(data.get("sited", {})), frozenset(data.get("people", ())))
-
-    def save(self, index_dir: str | Path) -> None:
-        path = Path(index_dir) / TABLE_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(self.to_json(), encoding="utf-8")
-        tmp.replace(path)  # a reader never sees half a table
-
-    @classmethod
-    def load(cls, index_dir: str | Path) -> "AliasTable":
-        path = Path(index_dir) / TABLE_FILE
-        return cls.from_json(path.read_text(encoding="utf-8")) if path.exists() else cls()
-
-
-def evidence_values(people: list[str], orgs: list[str], places: list[str], defined: list[tuple[str, str]],
-                    spelt: list[tuple[str, str]] = ()) -> list[str]:
-    """What one document teaches the table, as flat strings an index can hold as terms
-    (in the extraction's order: most important first), and the fuller spellings of its
-    lone names (``spellings``) the table resolves them by (``spelt_values``)."""
-    out = [typed(PERSON, v) for v in people] + [typed(ORG, v) for v in orgs] + [typed(PLACE, v) for v in places]
-    out += [f"def{SEP}{short}{SEP}{long}" for short, long in defined]
-    out += [f"{SPELT}{SEP}{lone}{SEP}{fuller}" for lone, fuller in spelt]
-    return list(dict.fromkeys(out))
-
-
-def spelt_values(evidence: list[str]) -> list[tuple[str, str]]:
-    """The (lone name, fuller spelling) pairs of a document's evidence (``evidence_values``)."""
-    return [tuple(v.split(SEP)[1:]) for v in evidence if v.startswith(SPELT + SEP)]
 
 
 def learn(documents: list[list[str]]) -> AliasTable:
@@ -419,7 +185,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
         if target and target != name and find(name) == name:
             parent[name] = target
             name_count.setdefault(target, 0)
-            kinds.setdefault(target, _known_kind(target) or kinds[name])
+            kinds.setdefault(target, known_kind(target) or kinds[name])
     # Organisations: definitions, then short forms by their most frequent partner.
     for (short, long), _ in defined.most_common():
         long = long if long in name_count else f"PT {long}"  # `PT Toyota Astra Motor (TAM)`
@@ -448,7 +214,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
     # `Komisi Hukum atau Komisi III` defines every name they head alike: `Komisi III DPR` is
     # `Komisi Hukum DPR`.
     for short, long in defined:
-        if _NUMBERED_RE.fullmatch(f"{long} atau {short}"):
+        if NUMBERED_RE.fullmatch(f"{long} atau {short}"):
             for name in by_head.get(short, ()):
                 union(name, long + name[len(short):])
     for name, n in org_names.items():
@@ -522,7 +288,7 @@ def learn(documents: list[list[str]]) -> AliasTable:
         fuller = [m for m in members if " " in m] or members
         group_votes: Counter = sum((votes[m] for m in fuller), Counter())
         main = max(fuller, key=lambda m: (name_count[m], m))
-        kind = next((k for k in map(_known_kind, members) if k), None) or decide_type(main, group_votes, votes, named)
+        kind = next((k for k in map(known_kind, members) if k), None) or decide_type(main, group_votes, votes, named)
         display = next((m for m in members if m in _curated_values()), None) or _display(
             [m for m in members if m not in fragments] or members, {m for m in members if kinds[m] == kind},
             name_count, kind)
@@ -651,7 +417,7 @@ def _ambiguous_first_names(people: dict[str, int], votes: dict[str, Counter], na
 @lru_cache(maxsize=1)
 def _curated() -> frozenset[str]:
     """Names the curated tables fix (`Soekarno`, `PSG`, `Korea Utara`): never folded into another."""
-    return frozenset(_curated_kinds())
+    return frozenset(curated_kinds())
 
 
 @lru_cache(maxsize=1)
@@ -757,128 +523,3 @@ def _display(members: list[str], typed_as: set[str], count: Counter, kind: str) 
     pool = [m for m in pool if m in typed_as] or pool or [m for m in members if m in typed_as] or members
     return max(pool, key=lambda m: (count[m], len(m), m))
 
-
-def decide_type(name: str, votes: Counter, corpus: dict[str, Counter] | None = None,
-                named: "NameParts | None" = None) -> str:
-    """A name's type by the corpus (``votes``: kind -> articles; ``corpus``: every name's votes;
-    ``named``: ``people_named(corpus)``):
-    a curated or known list first, a venue or place head (`Sirkuit Misano`, `Stadion X`) next;
-    then a person when the person finders give it ``PERSON_SHARE`` of its person and
-    organisation articles, no fewer than its place articles, and no word of it heads or ends
-    an organisation or place (`Muenchen` of `Bayern Muenchen` stays a place); an organisation when the
-    finders give it ``ORG_SHARE`` and it is no gazetteer country or province; else the
-    majority (a place wins a tie, being the gazetteer's, then an organisation). A lone word also
-    counts the person articles of the corpus' people it starts or ends (`Neymar` of `Neymar Jr`:
-    the tagger calls the lone surname of sports news a club or a place), and a place reading
-    that rests on a gazetteer word inside a name the gazetteer does not know (`Bima Sakti`,
-    `Hotman Paris`: `Bima` the regency, `Paris` the city) yields to the person evidence
-    (``_gazetteer_word_place``)."""
-    known = _known_kind(name)
-    if known:
-        return known
-    words = name.split()
-    if len(words) > 1 and words[0].lower() in _PLACE_NAMING_HEADS:
-        return PLACE
-    corpus, named = corpus or {}, named or NameParts(Counter(), Counter())
-    person, org, place = votes[PERSON], votes[ORG], votes[PLACE]
-    if len(words) == 1 and not name.isupper() and name.lower() not in _places():  # not `Bima` the regency
-        person += named.first[name] + named.last[name]
-    elif place and _gazetteer_word_place(name) and not _worded(name):
-        lone = corpus.get(words[0], Counter())
-        starts = named.first[words[0]] + (lone[PERSON] if lone[PERSON] > lone[ORG] + lone[PLACE] else 0)
-        if starts >= MIN_FULLER and person + starts >= max(MIN_FULLER, PERSON_SHARE * (person + starts + org + place)):
-            return PERSON
-    total = person + org + place
-    if org and person >= max(MIN_FULLER, PERSON_SHARE * (person + org), place) and not _worded(name):
-        return PERSON
-    if len(votes) > 1 and org >= max(MIN_FULLER, ORG_SHARE * total) and not _region(name):
-        return ORG
-    return max(votes, key=lambda k: (votes[k], KINDS.index(k)))
-
-
-# Heads that make a name a place when the corpus types it (the rules cue `PLACE_HEADS`; a
-# circuit is a venue like a stadium). Not added to ``vocab.PLACE_HEADS``: the tagger reads that
-# list as a feature and was trained with it.
-_PLACE_NAMING_HEADS = PLACE_HEADS | {"sirkuit"}
-
-
-def _places() -> dict[str, tuple[str, str]]:
-    from indexer.extract.gazetteer import places
-
-    return places()
-
-
-def _gazetteer_word_place(name: str) -> bool:
-    """A name of two words or more the gazetteer does not know, one word of which it does
-    (`Bima Sakti`: the regency `Bima`; `Hotman Paris`): the tagger's place reading of it is the
-    gazetteer feature of that word, not evidence about the name."""
-    gazetteer = _places()
-    return name.lower() not in gazetteer and any(w.lower() in gazetteer for w in name.split())
-
-
-class NameParts(NamedTuple):
-    """Word -> person articles of the corpus' people it starts (``first``) or ends (``last``)."""
-
-    first: Counter
-    last: Counter
-
-
-def people_named(corpus: dict[str, Counter]) -> NameParts:
-    """The first and last words of the corpus' people of two or three words, each seen in
-    ``MIN_COOCCUR`` articles or more and mostly as a person (`Neymar` <- `Neymar Jr`; `Marquez`
-    <- `Marc Marquez`; `Bima` <- `Bima Arya`, `Bima Aryo`): evidence that a word names people."""
-    first: Counter = Counter()
-    last: Counter = Counter()
-    for other, v in corpus.items():
-        words = other.split()
-        if 1 < len(words) <= 3 and v[PERSON] >= MIN_COOCCUR and v[PERSON] >= v[ORG] + v[PLACE]:
-            first[words[0]] += v[PERSON]
-            last[words[-1]] += v[PERSON]
-    return NameParts(first, last)
-
-
-@lru_cache(maxsize=65536)
-def _known_kind(name: str) -> str | None:
-    """The type a curated or known list gives a name: ``junk.KNOWN_TYPES``, the curated alias
-    tables' names, the known organisations, the gazetteer's countries and provinces."""
-    from indexer.extract.junk import known_type
-    from indexer.extract.vocab import KNOWN_ORGS
-
-    kind = known_type(name)
-    if kind:
-        return kind
-    kind = _curated_kinds().get(name)
-    if kind:
-        return kind
-    if name.lower() in KNOWN_ORGS:
-        return ORG
-    return PLACE if _region(name) else None
-
-
-@lru_cache(maxsize=1)
-def _curated_kinds() -> dict[str, str]:
-    """Every name of the curated alias tables (either side) -> its table's kind."""
-    from indexer.extract.aliases import ORG_ALIASES, PERSON_ALIASES, PLACE_ALIASES
-
-    out: dict[str, str] = {}
-    for table, kind in ((PLACE_ALIASES, PLACE), (ORG_ALIASES, ORG), (PERSON_ALIASES, PERSON)):
-        out.update({name: kind for pair in table.items() for name in pair})
-    return out
-
-
-def _region(name: str) -> bool:
-    """A gazetteer country, province or region: a place whatever the finders say."""
-    from indexer.extract.gazetteer import COUNTRY, PROVINCE, REGION, places
-
-    hit = places().get(name.lower())
-    return bool(hit) and hit[1] in (COUNTRY, PROVINCE, REGION)
-
-
-# Words that make a name an organisation's or a place's (``_worded``).
-_NAMING_WORDS = ORG_HEADS | ORG_CUES | ORG_TAILS | PLACE_HEADS
-
-
-def _worded(name: str) -> bool:
-    """Whether a word of the name makes it an organisation or place (`Partai`, `FC`,
-    `Jalan`), or is an acronym (`HAM Veronica Koman` is no person's name)."""
-    return any(w.lower() in _NAMING_WORDS or (len(w) > 2 and w.isupper() and len(name.split()) > 1) for w in name.split())
