@@ -128,9 +128,14 @@ def headline_people(text: str, mentions: list[Mention]) -> dict[int, list[Mentio
             continue
         held = _held_people(words, body_people, body_words)
         if held:
-            out[i] = [replace(m, name=" ".join(words[a:b]), tokens=tuple(words[a:b]), pos=m.pos + len(" ".join(words[:a])) + (a > 0), end=0)
-                      for a, b in held]
+            out[i] = [_part(m, words, a, b) for a, b in held]
     return out
+
+
+def _part(m: Mention, words: list[str], a: int, b: int) -> Mention:
+    """The mention of words ``a:b`` of a mention's name, where they start in it."""
+    offset = len(" ".join(words[:a])) + (a > 0)
+    return replace(m, name=" ".join(words[a:b]), tokens=tuple(words[a:b]), pos=m.pos + offset, end=0)
 
 
 def _held_people(words: list[str], people: set[tuple[str, ...]], body_words: set[str]) -> list[tuple[int, int]]:

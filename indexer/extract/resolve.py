@@ -26,8 +26,8 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
     """Merge one article's mentions; return people, organisations, places by importance.
 
     A one- or two-word person (`Putin`, `Kim`) joins the fuller name it is
-    part of (`Vladimir Putin`, `Kim Jong Un`), spelling variants alike (`Rifki` / `Rifqi`); a regency name that is part of
-    a person's name in the same article (`Bima` beside `Bima Arya`, the district
+    part of (`Vladimir Putin`, `Kim Jong Un`), spelling variants alike (`Rifki` / `Rifqi`); a
+    regency name that is part of a person's name in the same article (`Bima` beside `Bima Arya`, the district
     `Bambang` beside `Bambang Soesatyo`) is that person; a "person" spelt like an
     organisation or a cued place of the same article (`Chosun Ilbo`, `Vostochny`
     beside `Kosmodrom Vostochny`) is that;
