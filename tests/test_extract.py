@@ -444,6 +444,9 @@ def test_a_lone_name_is_the_one_fuller_person_its_article_spells_it_as():
     evidence = evidence_values(["Luna"], [], [], [], spelt)
     assert facet_values(evidence, type(table).from_json(table.to_json()))["person"] == ["Luna Maya"]
     assert "Luna Maya" not in learn([evidence] * 3).to_json()  # a spelling is no value the table learns
+    # A lone name the table already joins to a fuller one keeps it, whatever a headline glued to it.
+    joined = type(table)({"person|Ainun": "Hasri Ainun Besari"}, people=frozenset({"Habibie Ainun", "Hasri Ainun Besari"}))
+    assert joined.apply(["Ainun"], [], [], [("Ainun", "Habibie Ainun")]) == (["Hasri Ainun Besari"], [], [])
 
 
 def test_each_alias_kind_merges_in_the_corpus_table():
@@ -794,16 +797,6 @@ def test_a_lone_name_joins_the_fuller_name_it_spells_another_way():
     e = extract("Petenis Indonesia Muhammad Rifqi Fitriadi kalah. Rifki yang berperingkat 1769 mampu "
                 "mengimbangi lawannya. Kata Rifki, ia puas.")
     assert e.people == ["Muhammad Rifqi Fitriadi"], e
-
-
-def test_a_body_named_by_its_office_is_the_body():
-    """`di Kantor Kementerian KKP` (22k corpus) is the ministry; `Kantor Staf Presiden` is a body of its own."""
-    e = extract('"Saya mohon maaf sebesar-besarnya," ujarnya di Kantor Kementerian KKP, Jakarta, Selasa (17/9/2019).')
-    assert "Kementerian KKP" in e.organizations and "Kantor Kementerian KKP" not in all_values(e), e
-    from indexer.extract.resolve import _body_of
-
-    assert _body_of("Kantor Staf Presiden") == "Kantor Staf Presiden"  # no head word after `Kantor`
-    assert _body_of("Gedung DPRD Jawa Barat") == "DPRD Jawa Barat"
 
 
 def test_a_headline_person_run_into_its_headline_words_is_the_body_person():

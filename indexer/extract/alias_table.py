@@ -78,12 +78,13 @@ class AliasTable:
         return out[PERSON], out[ORG], out[PLACE]
 
     def _resolved(self, spelt: list[tuple[str, str]]) -> dict[str, str]:
-        """Lone name -> the one fuller person of ``people`` its article spells it as (whose
-        display still holds the lone name: `Menko Polhukam Wiranto` is not some other man)."""
+        """Lone name -> the one fuller person of ``people`` its article spells it as, whose display
+        still holds the lone name; not for a lone name the table already joins to a fuller one
+        (`Ainun` is `Hasri Ainun Besari`, whatever a headline's `Habibie Ainun`)."""
         found: dict[str, set[str]] = defaultdict(set)
         for lone, fuller in spelt:
             name = self.name(PERSON, fuller)
-            if name in self.people and lone in name.split():
+            if " " not in self.name(PERSON, lone) and name in self.people and lone in name.split():
                 found[lone].add(name)
         return {lone: names.pop() for lone, names in found.items() if len(names) == 1}
 

@@ -16,10 +16,6 @@ from indexer.extract.junk import is_junk, known_type, match_sides
 from indexer.extract.lexicon import bare_verb, common_words
 from indexer.extract.mention import ORG, PERSON, PLACE, Mention
 from indexer.extract.rules import MIN_WEAK_MENTIONS
-from indexer.extract.vocab import ORG_HEADS
-
-# Words that name a body's building or office before its name: `Kantor Kementerian KKP` is the ministry.
-_OFFICE_WORDS = frozenset({"kantor", "gedung"})
 
 
 def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
@@ -31,8 +27,7 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
     `Bambang` beside `Bambang Soesatyo`) is that person; a "person" spelt like an
     organisation or a cued place of the same article (`Chosun Ilbo`, `Vostochny`
     beside `Kosmodrom Vostochny`) is that;
-    an organisation's short form joins its one longer form (`Komisi III DPR`); an organisation
-    named by its office (`Kantor Kementerian KKP`) is the body.
+    an organisation's short form joins its one longer form (`Komisi III DPR`).
     """
     part_of: dict[str, Counter] = {}
     for m in mentions:
@@ -67,7 +62,7 @@ def resolve(mentions: list[Mention]) -> tuple[list[str], list[str], list[str]]:
             else:
                 locs.append((m.name, m.pos))
         else:
-            orgs.append((_body_of(m.name), m.pos))
+            orgs.append((m.name, m.pos))
     fuller = fuller_orgs({name for name, _ in orgs})
     orgs = [(fuller.get(name, name), pos) for name, pos in orgs]
     return _guard(_rank(people, merge_key), _rank(orgs, norm_key), _rank(locs, norm_key))
@@ -91,16 +86,6 @@ def _guard(people: list[str], orgs: list[str], places: list[str]) -> tuple[list[
             if value not in target:
                 target.append(value)
     return out[PERSON], out[ORG], out[PLACE]
-
-
-def _body_of(name: str) -> str:
-    """An organisation named by its office or building (`Kantor Kementerian KKP`, `Gedung DPRD
-    Jawa Barat`): the body itself, when another organisation's head word follows (`Kantor Staf
-    Presiden` is a body of its own)."""
-    words = name.split()
-    if len(words) > 2 and words[0].lower() in _OFFICE_WORDS and words[1].lower() in ORG_HEADS:
-        return " ".join(words[1:])
-    return name
 
 
 def _before_verb(name: str) -> str:
