@@ -80,8 +80,8 @@ def annotation_report(corpus: Path, table: AliasTable, mode: str = DEFAULT_MODE,
     for doc_id, g in wanted.items():
         rec = records[doc_id]
         text = repair_mojibake(_text(rec)[:MAX_CHARS])
-        names = extract_names(text, mode)
-        got = dict(zip(KINDS, table.apply(*names, spellings(text, names[0]))))
+        found = extract_names(text, mode)
+        got = dict(zip(KINDS, table.apply(*found, spellings(text, found[0]))))
         for attr in KINDS:
             entities = [[name] + list(g.get("aliases", {}).get(name, [])) for name in g[attr]]
             keys = [{merge_key(n) for n in names} for names in entities]
