@@ -112,11 +112,18 @@ def tagged_mentions(text: str, rules: list[Mention] | None = None) -> list[Menti
     ``rules`` (the rules' mentions of the same text) become features (``RuleMarks``)
     when the model was trained with them.
     """
+    labels, windows = label_windows(text, rules)
+    return names(text, labels, windows)
+
+
+def label_windows(text: str, rules: list[Mention] | None = None) -> tuple[list[str], Windows]:
+    """The CRF's labels of every window of a text, end to end (a stop between two), and
+    where the windows are."""
     crf, _ = _tagger()
     features, windows = featurise(text, rules)
     # One CRF call for the whole article: windows are joined end to end with a full stop
     # between them (``_stop``), which costs one call's overhead instead of ~30.
-    return names(text, crf.tag(features), windows) if features else []
+    return (crf.tag(features) if features else []), windows
 
 
 Windows = list[tuple[list, int]]  # (token matches, window length)
