@@ -710,12 +710,14 @@ def test_capitalised_runs_are_features_and_cached_features_escape_the_collector(
     feats = features.sequence_features(["Presiden", "Joko", "Widodo", "datang", "."])
     assert {"run=B", "runlen=3", "runpos=B3"} <= set(feats[0]) and {"run=E", "runpos=E3"} <= set(feats[2])
     assert not any(f.startswith("run") for f in feats[3]), feats[3]
-    # Cached per word type as tuples of strings, which a full collection stops tracking:
-    # a cache of lists would be walked by every collection of a long build.
+    # Cached per word type as tuples (of strings; of the scores' row numbers), which a full
+    # collection stops tracking: a cache of lists would be walked by every collection of a long build.
     tagger.featurise("Presiden Joko Widodo datang.")
+    tagger.tagged_mentions("Presiden Joko Widodo datang.")
     gc.collect()
-    bundle = tagger._tagger()[1].bundle("Joko")
+    bundle = tagger._strings().bundle("Joko")
     assert isinstance(bundle[0], tuple) and not gc.is_tracked(bundle[0])
+    assert not gc.is_tracked(tagger._tagger()[1].bundle("Joko"))
 
 
 def _articles(ids: tuple[str, ...]) -> list[str]:

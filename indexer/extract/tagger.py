@@ -2,7 +2,8 @@
 
 Trained on NERGRIT by ``scripts/train_tagger.py`` with the features of
 ``features``; the model (``data/tagger.crfsuite.gz``, committed) is read once per
-process and held in memory. ``tag_spans`` tags a token sequence and returns its
+process and held in memory, with the summed weights of each word type's features
+(``scores``: crfsuite is handed six numbers a token, not ~36 strings). ``tag_spans`` tags a token sequence and returns its
 names as token spans; which parts of an article are worth tagging is the
 caller's business (``mentions`` tags only windows around capitalised words).
 """
@@ -16,9 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer.extract.aliases import PERSON_KEYS, display_name, merge_key, norm_key, org_name
-from indexer.extract.features import MODEL_PATH, TOKEN_RE, Features, RuleMarks, sequence_features
+from indexer.extract.features import MODEL_PATH, TOKEN_RE, Features, RuleMarks, Row, token_rows
 from indexer.extract.gazetteer import canonical_place, club_name, places
 from indexer.extract.mention import Mention
+from indexer.extract.scores import Scores, state_weights
 from indexer.extract import vocab
 from indexer.extract.vocab import TITLES
 
@@ -31,8 +33,9 @@ class ModelMissing(RuntimeError):
 
 
 _model_path: Path = MODEL_PATH
-# Features whose every weight is this small are not passed to the CRF: they barely move
-# a label, and each costs crfsuite a string conversion and lookup per token. 0.05 keeps
+# Features whose every weight is this small are left out of a token's scores: they barely
+# move a label (chosen when crfsuite was handed strings, each costing it a conversion and a
+# lookup per token; summed per word type, a kept feature now costs nothing more). 0.05 keeps
 # 18.7k of the model's 28.9k attributes; 0.1 (12.1k) cost 0.0026 F1 on the development
 # folds and 0.008 on the hand-annotated news, 0 (all) measured no better than 0.05.
 PRUNE = 0.05
@@ -51,9 +54,16 @@ def _tagger():
     model = gzip.decompress(_model_path.read_bytes())
     tagger.open_inmemory(model)
     _buffers[:] = [model]
-    weights = tagger.info().state_features
-    known = frozenset(attr for (attr, _label), w in weights.items() if abs(w) >= PRUNE)
-    return tagger, Features(known)
+    info = tagger.info()
+    known = frozenset(attr for (attr, _label), w in info.state_features.items() if abs(w) >= PRUNE)
+    attrs, _labels, weights = state_weights(model, info)
+    return tagger, Scores(attrs, weights, known)
+
+
+@lru_cache(maxsize=1)
+def _strings() -> Features:
+    """The CRF's input as strings, pruned as the scores are (``featurise``: tests, explanation)."""
+    return Features(_tagger()[1].known)
 
 
 def use_model(path: Path) -> None:
@@ -61,6 +71,7 @@ def use_model(path: Path) -> None:
     global _model_path
     _model_path = Path(path)
     _tagger.cache_clear()
+    _strings.cache_clear()
 
 
 def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[str]:
@@ -68,8 +79,9 @@ def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[str]:
     end = len(tokens) if end is None else end
     if start >= end:
         return []
-    crf, cache = _tagger()
-    return crf.tag(sequence_features(tokens, start, end, cache))
+    crf, scores = _tagger()
+    scores.trim()
+    return crf.tag(scores.items(list(token_rows(tokens, start, end, scores))))
 
 
 def spans(labels: list[str]) -> list[tuple[str, int, int]]:
@@ -119,35 +131,42 @@ def tagged_mentions(text: str, rules: list[Mention] | None = None) -> list[Menti
 def label_windows(text: str, rules: list[Mention] | None = None) -> tuple[list[str], Windows]:
     """The CRF's labels of every window of a text, end to end (a stop between two), and
     where the windows are."""
-    crf, _ = _tagger()
-    features, windows = featurise(text, rules)
+    crf, scores = _tagger()
+    scores.trim()
+    rows, windows = window_rows(text, rules, scores)
     # One CRF call for the whole article: windows are joined end to end with a full stop
     # between them (``_stop``), which costs one call's overhead instead of ~30.
-    return (crf.tag(features) if features else []), windows
+    return (crf.tag(scores.items(rows)) if rows else []), windows
 
 
 Windows = list[tuple[list, int]]  # (token matches, window length)
 
 
 def featurise(text: str, rules: list[Mention] | None = None) -> tuple[list[list[str]], Windows]:
-    """The CRF input of every window of a text, end to end, and where the windows are."""
-    _, cache = _tagger()
+    """The CRF's input of every window of a text as feature strings, end to end, and where
+    the windows are: what ``label_windows`` hands crfsuite as summed weights."""
+    rows, windows = window_rows(text, rules, _strings())
+    return [[*own, *m2, *m1, *p1, *p2, *extra] for own, m2, m1, p1, p2, extra in rows], windows
+
+
+def window_rows(text: str, rules: list[Mention] | None, cache: Features) -> tuple[list[Row], Windows]:
+    """The ``features.token_rows`` of every window of a text, end to end, and where the windows are."""
     marker = RuleMarks(rules) if rules and cache.rule_features else None
     stop = _stop(cache)
-    features: list[list[str]] = []
+    rows: list[Row] = []
     windows: Windows = []
     for tokens, matches, spans in sentence_windows(text):
         n = len(tokens)
         for a, b in spans:
             if windows:
-                features.append(stop)
+                rows.append(stop)
             marks = None
             if marker:  # a token's marks need its own offset and its neighbours'
                 lo, hi = max(0, a - 1), min(n, b + 1)
                 marks = marker.marks([m.start() for m in matches[lo:hi]])[a - lo:b - lo]
-            features += sequence_features(tokens, a, b, cache, marks)
+            rows += token_rows(tokens, a, b, cache, marks)
             windows.append((matches[a:b], b - a))
-    return features, windows
+    return rows, windows
 
 
 def sentence_windows(text: str) -> Iterator[tuple[list[str], list[re.Match], list[tuple[int, int]]]]:
@@ -168,10 +187,10 @@ def sentence_windows(text: str) -> Iterator[tuple[list[str], list[re.Match], lis
             yield tokens, matches[s0:s1], _windows(tokens, caps, ordinary)
 
 
-def _stop(cache: Features) -> list[str]:
+def _stop(cache: Features) -> Row:
     """What the CRF sees between two windows: a sentence-final full stop, so that no name
     runs from one window into the next (the label path would otherwise join them)."""
-    return [*cache.bundle(".")[0], "EOS"]
+    return (cache.bundle(".")[0], *cache.nothing[1:5], ["EOS"])
 
 
 def names(text: str, labels: list[str], windows: Windows) -> list[Mention]:
