@@ -1,11 +1,11 @@
-"""The tagger's input and output on a fixed sample, digested: what ``tests/test_tagger_digest.py``
+"""The tagger's output on a fixed sample, digested: what ``tests/test_tagger_digest.py``
 holds the tagging code to.
 
-Speed work on the tagger (``features.py``'s implementation, ``tagger.py``, ``tokens.py``,
-``rules.py``) must not change what it tags. This records, for a fixed sample (every 4th
-NERGRIT sentence, every 100th article of the 22k corpus), one digest per text of the CRF's
-input (``tagger.featurise`` with the rules' finds, every feature of every token in order),
-its labels and the mentions read from them, keyed by what defines them besides that code:
+Speed work on the tagger (``features.py``'s implementation, ``scores.py``, ``tagger.py``,
+``tokens.py``, ``rules.py``) must not change what it tags. This records, for a fixed sample
+(every 4th NERGRIT sentence, every 100th article of the 22k corpus), one digest per text of
+the tagged windows' lengths, the CRF's labels (``tagger.label_windows`` with the rules'
+finds) and the mentions read from them, keyed by what defines them besides that code:
 the model, its tables, the modules the rules' finds depend on (``KEYED``) and the features
 the pruning keeps. The test recomputes the digests, and fails when the key does not match
 (a change of those is a change of what is tagged, so it is recorded on purpose, never skipped).
