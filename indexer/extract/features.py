@@ -19,8 +19,8 @@ from __future__ import annotations
 import gzip
 import re
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
 
@@ -171,8 +171,6 @@ class Features:
             size = min(length, MAX_RUN)
             hit = self.runs[key] = self._keep([f"run={place}", f"runlen={size}", f"runpos={place}{size}"])
         return hit
-
-
 
 
 def _word_features(word: str) -> tuple[list[str], ...]:

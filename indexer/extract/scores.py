@@ -25,10 +25,12 @@ from itertools import repeat
 
 import numpy as np
 
-from indexer.extract.features import CACHE_MAX, Bundle, Features, Row, _word_features
+from indexer.extract.features import CACHE_MAX, Features, Row, _word_features
 
 # Room for this many word types before the table grows (doubling).
 _FIRST_TYPES = 4096
+# A word's bundle here: the table rows of its five parts, its lowercase form, whether it is capitalised.
+RowBundle = tuple[int, int, int, int, int, str, bool]
 
 
 class Scores(Features):
@@ -73,7 +75,7 @@ class Scores(Features):
             self.fill = self.zero + 1
             self._index, self._starts, self._targets = [], [], []
 
-    def bundle(self, word: str) -> Bundle:
+    def bundle(self, word: str) -> RowBundle:  # type: ignore[override]
         hit = self.bundles.get(word)
         if hit is None:
             first = self.fill
