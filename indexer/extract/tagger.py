@@ -241,16 +241,30 @@ def _unshout(tokens: list[str], caps: list[int], ordinary: frozenset[str]) -> tu
     return tokens, [i for i in caps if tokens[i][:1].isupper()]
 
 
+# A full stop after one of these ends an abbreviation, not a sentence: an initial
+# (`Nardi T. Nirwanto`, `John B. Fenn`) or a title (`Dr. Soetomo`).
+_ABBREVIATIONS = frozenset("dr prof ir drs dra hj jl no st mr mrs ms".split())
+
+
 def _sentences(words: list[str]) -> list[tuple[int, int]]:
-    """Sentence bounds in a line's tokens: after `.`, `!`, `?` before a capital."""
+    """Sentence bounds in a line's tokens: after `.`, `!`, `?` before a capital, unless the
+    full stop closes an initial or an abbreviation (``_ABBREVIATIONS``)."""
     out, start = [], 0
     for i in range(len(words) - 1):
-        if words[i] in _SENTENCE_END and words[i + 1][:1].isupper():
+        if words[i] in _SENTENCE_END and words[i + 1][:1].isupper() and not _abbreviation(words, i):
             out.append((start, i + 1))
             start = i + 1
     if start < len(words):
         out.append((start, len(words)))
     return out
+
+
+def _abbreviation(words: list[str], i: int) -> bool:
+    """Whether ``words[i]``, a full stop, closes an initial or an abbreviation."""
+    if words[i] != "." or not i:
+        return False
+    before = words[i - 1]
+    return (len(before) == 1 and before.isupper()) or before.lower() in _ABBREVIATIONS
 
 
 def _windows(tokens: list[str], caps: list[int], ordinary: frozenset[str]) -> list[tuple[int, int]]:
@@ -275,6 +289,11 @@ def _ordinary_openers() -> frozenset[str]:
     return lone_ordinary_words()
 
 
+# A royal title the tagger found inside a person's name stays in it: it is how news names
+# royalty (`Pangeran Harry`, `Ratu Elizabeth`, `Raja Salman`, `Sultan Hamengku Buwono X`: the
+# lone given name is an ambiguous first name) and how NERGRIT annotates them (`Pangeran` 13
+# times inside a name, twice before one). Office titles (`Presiden`) are still stripped.
+ROYAL_TITLES = frozenset({"raja", "ratu", "pangeran", "sultan"})
 # Degrees written after a name (`Budi Santoso SH`): not part of it.
 _DEGREES = frozenset("sh se mh msi mkom spd mpd sked ssos sip mba phd st mt ak mm".split())
 
@@ -284,7 +303,9 @@ def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
         words = surface.split()
         while len(words) > 1 and words[-1].lower().strip(".,") in _DEGREES:
             words.pop()
-        while len(words) > 1 and (words[0].lower().strip(".") in TITLES or _portfolio_word(words[0])):
+        while len(words) > 1 and words[0].lower() not in ROYAL_TITLES and (
+            words[0].lower().strip(".") in TITLES or _portfolio_word(words[0])
+        ):
             words.pop(0)  # `Bripka Suranto`, `Pak Habibie`: the title is not the name
         if any(w.lower() in FACILITY_WORDS for w in words[1:]):
             return Mention(PLACE_KIND, surface, start, level="tagged", end=end, source="tagger")
