@@ -149,12 +149,12 @@ class Postings:
         entry = self._entry(field, text)
         return entry.ids, entry.scores
 
-    def blocks(self, field: str, text: str) -> tuple[np.ndarray, "Blocks"]:
+    def blocks(self, field: str, text: str) -> tuple[np.ndarray, Blocks]:
         """(document numbers, where their posting blocks lie) of one term, for reading positions."""
         entry = self._entry(field, text)
         return entry.ids, entry.blocks
 
-    def _entry(self, field: str, text: str) -> "_Term":
+    def _entry(self, field: str, text: str) -> _Term:
         key = (field, text)
         hit = self._pinned.get(key)
         if hit is not None:
@@ -168,7 +168,7 @@ class Postings:
             self._cache.popitem(last=False)
         return value
 
-    def _scored(self, field: str, text: str) -> "_Term":
+    def _scored(self, field: str, text: str) -> _Term:
         ids, weights, blocks = self._read(field, text)
         if len(ids):
             searcher = self.searcher
@@ -180,7 +180,7 @@ class Postings:
             scores = np.zeros(0, dtype=np.float32)
         return _Term(ids, scores.astype(np.float32), blocks)
 
-    def _read(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray, "Blocks"]:
+    def _read(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray, Blocks]:
         """Whole posting list as arrays, block by block (Whoosh 2.7's W3 codec), and where each block lies.
 
         Deleted documents are read too (``segment.postings`` would wrap the
@@ -209,7 +209,7 @@ class Postings:
 class _Term:
     ids: np.ndarray
     scores: np.ndarray
-    blocks: "Blocks"
+    blocks: Blocks
 
 
 class Blocks:
@@ -230,7 +230,7 @@ class Blocks:
         self._starts.append(start)
         self.sources.append(source)
 
-    def done(self, end: int) -> "Blocks":
+    def done(self, end: int) -> Blocks:
         self.starts = np.array([*self._starts, end], dtype=np.int64)
         del self._starts
         return self
