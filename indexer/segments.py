@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from whoosh import index
+from whoosh.fields import FieldType
 from whoosh.writing import SegmentWriter
 
 from indexer import canonical, spool
@@ -79,7 +80,8 @@ class _SegmentWriter(SegmentWriter):
                 field = schema[fieldname]
                 length = 0
                 if field.indexed:
-                    items = token_postings(field.format, value) if isinstance(value, (list, tuple)) and field.analyzer is not None else None
+                    # A text field's token list (Whoosh's ``FieldType.index``; other fields index their own way).
+                    items = token_postings(field.format, value) if isinstance(value, (list, tuple)) and type(field).index is FieldType.index else None
                     if items is None:
                         items = field.index(value)
                     added = self._terms.add(fieldname, docnum, items, self._field_boost(fields, fieldname, docboost))
