@@ -8,7 +8,12 @@ table's hash writer, ``tell()`` on every file write), and most terms of a
 segment have a posting or two. ``write_postings`` does the same work in one
 loop per term and writes each file through a buffer, producing the very bytes
 Whoosh writes (``tests/test_build_pipeline.py`` compares the files of both),
-so every reader, merge and search sees an ordinary Whoosh segment.
+so every reader, merge and search sees an ordinary Whoosh segment. Before
+that, adding a document made a Token object and a pool tuple per posting,
+and the pool sorted every tuple of the segment: ``token_postings`` turns a
+pre-analysed token list into its postings in one pass, and ``TermPostings``
+gathers them per term in document order, so only the terms are sorted and
+``write_terms`` writes straight from them.
 
 It relies on whoosh-reloaded 2.7.5's W3 codec internals (``W3FieldWriter``,
 ``W3PostingsWriter._write_block``, ``W3TermInfo.to_bytes``,
