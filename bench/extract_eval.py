@@ -128,23 +128,25 @@ def cost_report(corpus: Path, step: int) -> None:
           f"the first 300")
     for text, published in texts[:300]:
         extract(text, published)
-    crf, _ = tagger._tagger()
+    crf, scores = tagger._tagger()
     families = MODES[DEFAULT_MODE].families
     # Each stage's input, made once beforehand so that each is timed alone.
     skips = [skip_spans(t) for t, _ in texts]
     found = [find_mentions(t, s) for (t, _), s in zip(texts, skips)]
-    feats = [tagger.featurise(t[:TAGGER_MAX_CHARS], f) for (t, _), f in zip(texts, found)]
-    labels = [crf.tag(f) if f else [] for f, _ in feats]
-    tagged = [tagger.names(t, lab, w) for (t, _), lab, (_, w) in zip(texts, labels, feats)]
+    rows = [tagger.window_rows(t[:TAGGER_MAX_CHARS], f, scores) for (t, _), f in zip(texts, found)]
+    items = [scores.items(r) for r, _ in rows]
+    labels = [crf.tag(it) if it else [] for it in items]
+    tagged = [tagger.names(t, lab, w) for (t, _), lab, (_, w) in zip(texts, labels, rows)]
     n = len(texts)
     jobs = {
         "extract (shipped, whole)": lambda i: extract(texts[i][0], texts[i][1]),
         "tagger alone (windows, features, CRF)": lambda i: tagger.tagged_mentions(texts[i][0]),
         "rules alone (mentions)": lambda i: find_mentions(texts[i][0], skip_spans(texts[i][0])),
         "  stage: rules (skip spans + mentions)": lambda i: find_mentions(texts[i][0], skip_spans(texts[i][0])),
-        "  stage: tagger features (windows, rule marks)": lambda i: tagger.featurise(texts[i][0][:TAGGER_MAX_CHARS], found[i]),
-        "  stage: CRF (one call an article)": lambda i: crf.tag(feats[i][0]) if feats[i][0] else None,
-        "  stage: mentions from labels": lambda i: tagger.names(texts[i][0], labels[i], feats[i][1]),
+        "  stage: tagger features (windows, rule marks)": lambda i: tagger.window_rows(texts[i][0][:TAGGER_MAX_CHARS], found[i], scores),
+        "  stage: summed scores (crfsuite's items)": lambda i: scores.items(rows[i][0]),
+        "  stage: CRF (one call an article)": lambda i: crf.tag(items[i]) if items[i] else None,
+        "  stage: mentions from labels": lambda i: tagger.names(texts[i][0], labels[i], rows[i][1]),
         "  stage: combine + resolve": lambda i: resolve(combine(found[i], tagged[i], families)),
         "  stage: dates": lambda i: find_dates(texts[i][0], texts[i][1]),
         "  stage: acronym definitions": lambda i: definitions(texts[i][0]),
@@ -156,8 +158,8 @@ def cost_report(corpus: Path, step: int) -> None:
                 job(i)
             cpu = time.process_time() - cpu
             print(f"  {label:<48} {1000 * cpu / n:5.2f} CPU-ms/article")
-    tokens = sum(len(f) for f, _ in feats) / n
-    print(f"  tokens tagged an article: {tokens:.0f}")
+    tokens = sum(len(it) for it in items) / n
+    print(f"  tokens tagged an article: {tokens:.0f}, {len(scores.basis)} attributes each")
     print(f"  {meter.line()}")
 
 

@@ -1,11 +1,11 @@
-"""The tagger's input and output on a fixed sample, digested: what ``tests/test_tagger_digest.py``
+"""The tagger's output on a fixed sample, digested: what ``tests/test_tagger_digest.py``
 holds the tagging code to.
 
-Speed work on the tagger (``features.py``'s implementation, ``tagger.py``, ``tokens.py``,
-``rules.py``) must not change what it tags. This records, for a fixed sample (every 4th
-NERGRIT sentence, every 100th article of the 22k corpus), one digest per text of the CRF's
-input (``tagger.featurise`` with the rules' finds, every feature of every token in order),
-its labels and the mentions read from them, keyed by what defines them besides that code:
+Speed work on the tagger (``features.py``'s implementation, ``scores.py``, ``tagger.py``,
+``tokens.py``, ``rules.py``) must not change what it tags. This records, for a fixed sample
+(every 4th NERGRIT sentence, every 100th article of the 22k corpus), one digest per text of
+the tagged windows' lengths, the CRF's labels (``tagger.label_windows`` with the rules'
+finds) and the mentions read from them, keyed by what defines them besides that code:
 the model, its tables, the modules the rules' finds depend on (``KEYED``) and the features
 the pruning keeps. The test recomputes the digests, and fails when the key does not match
 (a change of those is a change of what is tagged, so it is recorded on purpose, never skipped).
@@ -60,7 +60,7 @@ def sample_texts() -> list[str]:
 
 
 def text_digest(text: str) -> str:
-    """The CRF input, labels and tagged mentions of one text, as 12 hex digits."""
+    """The tagged windows' lengths, their labels and the mentions read from them, as 12 hex digits."""
     from indexer.clean import repair_mojibake
     from indexer.extract import MAX_CHARS, tagger
     from indexer.extract.combine import TAGGER_MAX_CHARS
@@ -69,10 +69,9 @@ def text_digest(text: str) -> str:
     text = repair_mojibake(text[:MAX_CHARS])
     head = text[:TAGGER_MAX_CHARS]
     rules = [m for m in find_mentions(text, skip_spans(text)) if m.pos < TAGGER_MAX_CHARS]
-    features, windows = tagger.featurise(head, rules)
-    labels = tagger._tagger()[0].tag(features) if features else []
+    labels, windows = tagger.label_windows(head, rules)
     mentions = [(m.kind, m.name, m.pos, m.end) for m in tagger.names(head, labels, windows)]
-    blob = json.dumps([features, labels, mentions], ensure_ascii=False)
+    blob = json.dumps([[size for _, size in windows], labels, mentions], ensure_ascii=False)
     return hashlib.sha1(blob.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 

@@ -687,6 +687,19 @@ def test_windows_are_tagged_apart_and_a_full_stop_sits_between_them():
     assert found[0].end == text.index(" ini") and found[1].pos == text.index("bertemu"), found
 
 
+def test_an_initial_or_an_abbreviation_does_not_end_a_sentence_and_royal_titles_stay():
+    """`Emmy M. Salman` is one name: the full stop after an initial or `Dr` ends no sentence
+    (cut there, the tagger saw `Emmy M` and `Salman` apart). A royal title stays inside the
+    tagger's name (`Pangeran Harry`: `Harry` alone names no one); an office title does not."""
+    from indexer.extract import tagger
+
+    words = "Emmy M . Salman dikenal . Lalu RSUD Dr . Soetomo dibuka .".split()
+    assert tagger._sentences(words) == [(0, 6), (6, len(words))]
+    assert tagger._mention("person", "Pangeran Harry", 0, 14).name == "Pangeran Harry"
+    assert tagger._mention("person", "Ratu Elizabeth", 0, 14).name == "Ratu Elizabeth"
+    assert tagger._mention("person", "Presiden Joko Widodo", 0, 20).name == "Joko Widodo"
+
+
 def test_a_sentence_with_final_punctuation_is_not_read_as_a_title_case_headline():
     """A list of party names capitalises many ordinary words but ends with a full stop;
     a title-case headline does not end with one, and its ordinary words are lowered."""
@@ -710,12 +723,14 @@ def test_capitalised_runs_are_features_and_cached_features_escape_the_collector(
     feats = features.sequence_features(["Presiden", "Joko", "Widodo", "datang", "."])
     assert {"run=B", "runlen=3", "runpos=B3"} <= set(feats[0]) and {"run=E", "runpos=E3"} <= set(feats[2])
     assert not any(f.startswith("run") for f in feats[3]), feats[3]
-    # Cached per word type as tuples of strings, which a full collection stops tracking:
-    # a cache of lists would be walked by every collection of a long build.
+    # Cached per word type as tuples (of strings; of the scores' row numbers), which a full
+    # collection stops tracking: a cache of lists would be walked by every collection of a long build.
     tagger.featurise("Presiden Joko Widodo datang.")
+    tagger.tagged_mentions("Presiden Joko Widodo datang.")
     gc.collect()
-    bundle = tagger._tagger()[1].bundle("Joko")
+    bundle = tagger._strings().bundle("Joko")
     assert isinstance(bundle[0], tuple) and not gc.is_tracked(bundle[0])
+    assert not gc.is_tracked(tagger._tagger()[1].bundle("Joko"))
 
 
 def _articles(ids: tuple[str, ...]) -> list[str]:

@@ -29,7 +29,7 @@ def test_the_tagger_tags_a_fixed_sample_as_recorded():
 
 def test_tagging_features_are_the_training_features_less_the_pruned():
     """Per window (with the rules' marks read per window, not per sentence), the cached and
-    pruned features the tagger hands crfsuite are, in order, the features training computes
+    pruned features ``featurise`` shows are, in order, the features training computes
     for the same window from the whole sentence's marks, less those the model has no
     weight for (only the word's own, its neighbours', bigram and run features are pruned)."""
     from indexer.extract import tagger
@@ -37,7 +37,7 @@ def test_tagging_features_are_the_training_features_less_the_pruned():
     from indexer.extract.rules import find_mentions, skip_spans
     from scripts.tagger_digest import sample_texts
 
-    _, cache = tagger._tagger()
+    known = tagger._tagger()[1].known
     unpruned = ("BOS", "EOS", "gB=", "gI=", "rB=", "rI=", "rs=", "rw", "-1rB=", "1rB=")
     windows = 0
     for text in sample_texts()[::5]:
@@ -50,7 +50,47 @@ def test_tagging_features_are_the_training_features_less_the_pruned():
             for a, b in spans:
                 want = sequence_features(tokens, a, b, TRAINING, marks[a:b])
                 for got, full in zip(features[pos:pos + b - a], want, strict=True):
-                    assert got == [f for f in full if f in cache.known or f.startswith(unpruned)], tokens
+                    assert got == [f for f in full if f in known or f.startswith(unpruned)], tokens
                 pos += b - a + 1
                 windows += 1
     assert windows > 500
+
+
+def test_the_summed_scores_are_the_features_weights_and_tag_alike():
+    """What the tagger hands crfsuite (``scores.Scores``: six basis attributes a token, valued
+    so that crfsuite's own sum gives the token's label scores back) scores every label as the
+    weights of ``featurise``'s feature strings do, less one constant a token, and crfsuite
+    labels both inputs alike, on the sample's texts; a word type's cached sums outlive
+    the text that brought it (they are read again, not recomputed, on a second pass)."""
+    import numpy as np
+
+    from indexer.extract import tagger
+    from indexer.extract.rules import find_mentions, skip_spans
+    from indexer.extract.scores import state_weights
+    from scripts.tagger_digest import sample_texts
+
+    crf, scores = tagger._tagger()
+    info = crf.info()
+    attrs, labels, matrix = state_weights(tagger._buffers[0], info)
+    weights = dict(zip(attrs, matrix))
+    # The exact weights are those crfsuite prints, to its six decimals.
+    for (attr, label), w in info.state_features.items():
+        assert abs(weights[attr][labels.index(label)] - w) <= 5e-7, (attr, label)
+    frame = np.array([weights[a] for a in scores.basis])
+    tokens = 0
+    texts = sample_texts()[1::7]
+    for text in texts + texts[:20]:
+        rules = find_mentions(text, skip_spans(text))
+        strings, windows = tagger.featurise(text, rules)
+        rows, same = tagger.window_rows(text, rules, scores)
+        assert [size for _, size in same] == [size for _, size in windows]
+        items = scores.items(rows)
+        assert len(items) == len(strings)
+        for item, feats in zip(items, strings):
+            want = sum((weights[f] for f in feats if f in weights), np.zeros(len(labels)))
+            got = np.array([item[a] for a in scores.basis]) @ frame
+            assert np.ptp(got - want) < 1e-9, (feats, got - want)
+        if items:
+            assert crf.tag(items) == crf.tag(strings), text[:80]
+        tokens += len(items)
+    assert tokens > 5_000

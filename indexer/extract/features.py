@@ -10,9 +10,8 @@ side the word, shape, word lists, cluster ids and capitalised share, plus word
 bigrams. Both tables are written by ``scripts/tagger_corpus.py``.
 
 Everything that depends on the word alone is computed once per surface form and
-kept (``Features``): a news article repeats its words, and the corpus
-has a few hundred thousand types, so tagging costs list concatenation, not
-string building.
+kept (``Features``; the tagger keeps its weights summed instead, ``scores``): a news
+article repeats its words, and the corpus has a few hundred thousand types.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from __future__ import annotations
 import gzip
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
@@ -32,6 +32,9 @@ MODEL_PATH = DATA / "tagger.crfsuite.gz"
 # NERGRIT's own tokenisation: re-tokenising its detokenised text gives its tokens back.
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 CONTEXT = (-2, -1, 1, 2)
+# The offsets as features spell them (formatting an int per feature was a fifth of a new
+# word's cost), and whether each is a next neighbour.
+_OFFSETS = tuple((str(offset), abs(offset) == 1) for offset in CONTEXT)
 # Gazetteer names longer than this many tokens are not looked up.
 MAX_GAZ_TOKENS = 4
 # Runs of capitalised tokens longer than this are told apart no further.
@@ -111,18 +114,26 @@ def _word_classes() -> dict[str, tuple[str, ...]]:
     return {w: tuple(v) for w, v in out.items()}
 
 
+# A word's own features, what it shows at offsets -2, -1, +1, +2, its lowercase form and
+# whether it is capitalised.
+Bundle = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], str, bool]
+
+
 class Features:
     """Per-surface-form feature lists, computed once and kept.
 
     A word's ``bundle`` holds its own features and what it shows each neighbour
     (its features seen from two before, one before, one after, two after), so a
     token costs one lookup and five list concatenations. ``known`` (the tagger passes
-    its model's attributes) drops every feature the model has no weight for before it
-    is cached: crfsuite would ignore them, but only after converting and looking up
-    each string, which is most of its time. Word bigrams are built only when their
-    first word starts one the model knows. (Handing crfsuite UTF-8 bytes instead of
-    ``str`` saves nothing measurable: it encodes an ASCII string by a copy.)
+    its model's attributes, pruned) drops every feature the model has no weight for
+    before it is cached. Word bigrams are built only when their first word starts one
+    the model knows. The tagger itself hands crfsuite these features' summed weights
+    (``scores.Scores``, a subclass caching sums instead of strings); this class is
+    training's cache and what ``tagger.featurise`` shows.
     """
+
+    # A word beyond the sentence: no word, no features.
+    nothing: Bundle = ((), (), (), (), (), "", False)
 
     def __init__(self, known: frozenset[str] | None = None):
         self.known = known
@@ -162,13 +173,6 @@ class Features:
         return hit
 
 
-# A word's own features, what it shows at offsets -2, -1, +1, +2, its lowercase form and
-# whether it is capitalised.
-Bundle = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...], str, bool]
-# Beyond the sentence: no word, no features.
-_NOTHING: Bundle = ((), (), (), (), (), "", False)
-
-
 def _word_features(word: str) -> tuple[list[str], ...]:
     """A word's own features and what it shows at each offset of ``CONTEXT``, from one
     lowercasing, one shape and one lookup in each table."""
@@ -197,7 +201,7 @@ def _word_features(word: str) -> tuple[list[str], ...]:
         if row[5] != "-":
             own.append(f"cs={row[5]}")
     out = [own]
-    for offset in CONTEXT:
+    for offset, near in _OFFSETS:
         feats = [f"{offset}w={low}", f"{offset}sh={word_shape}"]
         if title:
             feats.append(f"{offset}title")
@@ -206,7 +210,7 @@ def _word_features(word: str) -> tuple[list[str], ...]:
             feats.append(f"{offset}oov")
         else:
             feats += [f"{offset}c128={row[1]}", f"{offset}c512={row[2]}", f"{offset}cs={row[5]}"]
-            if abs(offset) == 1:
+            if near:
                 feats.append(f"{offset}c1024={row[3]}")
         out.append(feats)
     return tuple(out)
@@ -342,6 +346,22 @@ def sequence_features(
     first and last tokens still see their real neighbours. ``marks`` (``RuleMarks``,
     one tuple per token of ``tokens[start:end]``) are the rules' finds.
     """
+    return [[*own, *m2, *m1, *p1, *p2, *extra] for own, m2, m1, p1, p2, extra in token_rows(tokens, start, end, cache, marks)]
+
+
+# A token's features in six parts: its own bundle's, what the words two and one before and
+# one and two after show it (each a bundle's part, as ``Features`` or a subclass caches it),
+# and the features that depend on more than one word.
+Row = tuple[object, object, object, object, object, list[str]]
+
+
+def token_rows(
+    tokens: list[str], start: int = 0, end: int | None = None, cache: Features = TRAINING,
+    marks: list[list[str]] | None = None,
+) -> Iterator[Row]:
+    """``sequence_features``'s tokens, each as its ``Row``: the parts that depend on one word
+    come from ``cache`` as they are (strings, or a scorer's sums), the rest are strings
+    (`BOS`/`EOS`, bigrams, gazetteer and rule marks, the capitalised run)."""
     n = len(tokens)
     end = n if end is None else end
     # The first name that can reach token ``start`` starts MAX_GAZ_TOKENS - 1 before it.
@@ -349,37 +369,36 @@ def sequence_features(
     gaz = gazetteer_marks(tokens[lo:end])
     # Bundles of tokens[start - 2:end + 2], padded beyond the sentence: token i is at i - start + 2.
     first, last = max(0, start - 2), min(n, end + 2)
-    cached, bundle = cache.bundles.get, cache.bundle
-    bundles = [_NOTHING] * (first - start + 2)
+    cached, bundle, nothing = cache.bundles.get, cache.bundle, cache.nothing
+    bundles = [nothing] * (first - start + 2)
     for t in tokens[first:last]:
         bundles.append(cached(t) or bundle(t))
-    bundles += [_NOTHING] * (end + 2 - last)
+    bundles += [nothing] * (end + 2 - last)
     known = cache.known
     before, after = (None, None) if cache.bigram_starts is None else (cache.bigram_starts["bg-="], cache.bigram_starts["bg+="])
-    out = []
     run_end = -1  # the capitalised run the last capitalised token is in ends before this
     i = start - 1
     # Each token with its neighbours' bundles, its gazetteer marks and its rule marks.
     rows = zip(bundles, bundles[1:], bundles[2:], bundles[3:], bundles[4:], gaz[start - lo:], marks or repeat(()))
     for before2, before1, b, after1, after2, places, found in rows:
         i += 1
-        feats = [*b[0], *before2[1], *before1[2], *after1[3], *after2[4]]
+        extra = []
         if i == 0:
-            feats.append("BOS")
+            extra.append("BOS")
         elif before is None or before1[5] in before:
             bigram = f"bg-={before1[5]}|{b[5]}"
             if known is None or bigram in known:
-                feats.append(bigram)
+                extra.append(bigram)
         if i + 1 == n:
-            feats.append("EOS")
+            extra.append("EOS")
         elif after is None or b[5] in after:
             bigram = f"bg+={b[5]}|{after1[5]}"
             if known is None or bigram in known:
-                feats.append(bigram)
+                extra.append(bigram)
         if places:
-            feats += places
+            extra += places
         if found:
-            feats += found
+            extra += found
         if b[6]:
             if i >= run_end:
                 run_start, run_end = i, i + 1
@@ -387,6 +406,5 @@ def sequence_features(
                     run_start -= 1
                 while run_end < n and tokens[run_end][:1].isupper():
                     run_end += 1
-            feats += cache.run(i - run_start, run_end - run_start)
-        out.append(feats)
-    return out
+            extra += cache.run(i - run_start, run_end - run_start)
+        yield b[0], before2[1], before1[2], after1[3], after2[4], extra

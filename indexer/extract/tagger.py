@@ -2,9 +2,11 @@
 
 Trained on NERGRIT by ``scripts/train_tagger.py`` with the features of
 ``features``; the model (``data/tagger.crfsuite.gz``, committed) is read once per
-process and held in memory. ``tag_spans`` tags a token sequence and returns its
-names as token spans; which parts of an article are worth tagging is the
-caller's business (``mentions`` tags only windows around capitalised words).
+process and held in memory, with the summed weights of each word type's features
+(``scores``: crfsuite is handed six numbers a token, not ~36 strings). ``tag_spans``
+tags a token sequence and returns its names as token spans; which parts of an article
+are worth tagging is the caller's business (``mentions`` tags only windows around
+capitalised words).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from indexer.extract.aliases import PERSON_KEYS, display_name, merge_key, norm_key, org_name
-from indexer.extract.features import MODEL_PATH, TOKEN_RE, Features, RuleMarks, sequence_features
+from indexer.extract.features import MODEL_PATH, TOKEN_RE, Features, RuleMarks, Row, token_rows
 from indexer.extract.gazetteer import canonical_place, club_name, places
 from indexer.extract.mention import Mention
+from indexer.extract.scores import Scores, state_weights
 from indexer.extract import vocab
 from indexer.extract.vocab import TITLES
 
@@ -31,8 +34,9 @@ class ModelMissing(RuntimeError):
 
 
 _model_path: Path = MODEL_PATH
-# Features whose every weight is this small are not passed to the CRF: they barely move
-# a label, and each costs crfsuite a string conversion and lookup per token. 0.05 keeps
+# Features whose every weight is this small are left out of a token's scores: they barely
+# move a label (chosen when crfsuite was handed strings, each costing it a conversion and a
+# lookup per token; summed per word type, a kept feature now costs nothing more). 0.05 keeps
 # 18.7k of the model's 28.9k attributes; 0.1 (12.1k) cost 0.0026 F1 on the development
 # folds and 0.008 on the hand-annotated news, 0 (all) measured no better than 0.05.
 PRUNE = 0.05
@@ -51,9 +55,16 @@ def _tagger():
     model = gzip.decompress(_model_path.read_bytes())
     tagger.open_inmemory(model)
     _buffers[:] = [model]
-    weights = tagger.info().state_features
-    known = frozenset(attr for (attr, _label), w in weights.items() if abs(w) >= PRUNE)
-    return tagger, Features(known)
+    info = tagger.info()
+    known = frozenset(attr for (attr, _label), w in info.state_features.items() if abs(w) >= PRUNE)
+    attrs, _labels, weights = state_weights(model, info)
+    return tagger, Scores(attrs, weights, known)
+
+
+@lru_cache(maxsize=1)
+def _strings() -> Features:
+    """The CRF's input as strings, pruned as the scores are (``featurise``: tests, explanation)."""
+    return Features(_tagger()[1].known)
 
 
 def use_model(path: Path) -> None:
@@ -61,6 +72,7 @@ def use_model(path: Path) -> None:
     global _model_path
     _model_path = Path(path)
     _tagger.cache_clear()
+    _strings.cache_clear()
 
 
 def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[str]:
@@ -68,8 +80,9 @@ def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[str]:
     end = len(tokens) if end is None else end
     if start >= end:
         return []
-    crf, cache = _tagger()
-    return crf.tag(sequence_features(tokens, start, end, cache))
+    crf, scores = _tagger()
+    scores.trim()
+    return crf.tag(scores.items(list(token_rows(tokens, start, end, scores))))
 
 
 def spans(labels: list[str]) -> list[tuple[str, int, int]]:
@@ -112,35 +125,49 @@ def tagged_mentions(text: str, rules: list[Mention] | None = None) -> list[Menti
     ``rules`` (the rules' mentions of the same text) become features (``RuleMarks``)
     when the model was trained with them.
     """
-    crf, _ = _tagger()
-    features, windows = featurise(text, rules)
+    labels, windows = label_windows(text, rules)
+    return names(text, labels, windows)
+
+
+def label_windows(text: str, rules: list[Mention] | None = None) -> tuple[list[str], Windows]:
+    """The CRF's labels of every window of a text, end to end (a stop between two), and
+    where the windows are."""
+    crf, scores = _tagger()
+    scores.trim()
+    rows, windows = window_rows(text, rules, scores)
     # One CRF call for the whole article: windows are joined end to end with a full stop
     # between them (``_stop``), which costs one call's overhead instead of ~30.
-    return names(text, crf.tag(features), windows) if features else []
+    return (crf.tag(scores.items(rows)) if rows else []), windows
 
 
 Windows = list[tuple[list, int]]  # (token matches, window length)
 
 
 def featurise(text: str, rules: list[Mention] | None = None) -> tuple[list[list[str]], Windows]:
-    """The CRF input of every window of a text, end to end, and where the windows are."""
-    _, cache = _tagger()
+    """The CRF's input of every window of a text as feature strings, end to end, and where
+    the windows are: what ``label_windows`` hands crfsuite as summed weights."""
+    rows, windows = window_rows(text, rules, _strings())
+    return [[*own, *m2, *m1, *p1, *p2, *extra] for own, m2, m1, p1, p2, extra in rows], windows
+
+
+def window_rows(text: str, rules: list[Mention] | None, cache: Features) -> tuple[list[Row], Windows]:
+    """The ``features.token_rows`` of every window of a text, end to end, and where the windows are."""
     marker = RuleMarks(rules) if rules and cache.rule_features else None
     stop = _stop(cache)
-    features: list[list[str]] = []
+    rows: list[Row] = []
     windows: Windows = []
     for tokens, matches, spans in sentence_windows(text):
         n = len(tokens)
         for a, b in spans:
             if windows:
-                features.append(stop)
+                rows.append(stop)
             marks = None
             if marker:  # a token's marks need its own offset and its neighbours'
                 lo, hi = max(0, a - 1), min(n, b + 1)
                 marks = marker.marks([m.start() for m in matches[lo:hi]])[a - lo:b - lo]
-            features += sequence_features(tokens, a, b, cache, marks)
+            rows += token_rows(tokens, a, b, cache, marks)
             windows.append((matches[a:b], b - a))
-    return features, windows
+    return rows, windows
 
 
 def sentence_windows(text: str) -> Iterator[tuple[list[str], list[re.Match], list[tuple[int, int]]]]:
@@ -161,10 +188,10 @@ def sentence_windows(text: str) -> Iterator[tuple[list[str], list[re.Match], lis
             yield tokens, matches[s0:s1], _windows(tokens, caps, ordinary)
 
 
-def _stop(cache: Features) -> list[str]:
+def _stop(cache: Features) -> Row:
     """What the CRF sees between two windows: a sentence-final full stop, so that no name
     runs from one window into the next (the label path would otherwise join them)."""
-    return [*cache.bundle(".")[0], "EOS"]
+    return (cache.bundle(".")[0], *cache.nothing[1:5], ["EOS"])
 
 
 def names(text: str, labels: list[str], windows: Windows) -> list[Mention]:
@@ -214,16 +241,30 @@ def _unshout(tokens: list[str], caps: list[int], ordinary: frozenset[str]) -> tu
     return tokens, [i for i in caps if tokens[i][:1].isupper()]
 
 
+# A full stop after one of these ends an abbreviation, not a sentence: an initial
+# (`Nardi T. Nirwanto`, `John B. Fenn`) or a title (`Dr. Soetomo`).
+_ABBREVIATIONS = frozenset("dr prof ir drs dra hj jl no st mr mrs ms".split())
+
+
 def _sentences(words: list[str]) -> list[tuple[int, int]]:
-    """Sentence bounds in a line's tokens: after `.`, `!`, `?` before a capital."""
+    """Sentence bounds in a line's tokens: after `.`, `!`, `?` before a capital, unless the
+    full stop closes an initial or an abbreviation (``_ABBREVIATIONS``)."""
     out, start = [], 0
     for i in range(len(words) - 1):
-        if words[i] in _SENTENCE_END and words[i + 1][:1].isupper():
+        if words[i] in _SENTENCE_END and words[i + 1][:1].isupper() and not _abbreviation(words, i):
             out.append((start, i + 1))
             start = i + 1
     if start < len(words):
         out.append((start, len(words)))
     return out
+
+
+def _abbreviation(words: list[str], i: int) -> bool:
+    """Whether ``words[i]``, a full stop, closes an initial or an abbreviation."""
+    if words[i] != "." or not i:
+        return False
+    before = words[i - 1]
+    return (len(before) == 1 and before.isupper()) or before.lower() in _ABBREVIATIONS
 
 
 def _windows(tokens: list[str], caps: list[int], ordinary: frozenset[str]) -> list[tuple[int, int]]:
@@ -248,6 +289,11 @@ def _ordinary_openers() -> frozenset[str]:
     return lone_ordinary_words()
 
 
+# A royal title the tagger found inside a person's name stays in it: it is how news names
+# royalty (`Pangeran Harry`, `Ratu Elizabeth`, `Raja Salman`, `Sultan Hamengku Buwono X`: the
+# lone given name is an ambiguous first name) and how NERGRIT annotates them (`Pangeran` 13
+# times inside a name, twice before one). Office titles (`Presiden`) are still stripped.
+ROYAL_TITLES = frozenset({"raja", "ratu", "pangeran", "sultan"})
 # Degrees written after a name (`Budi Santoso SH`): not part of it.
 _DEGREES = frozenset("sh se mh msi mkom spd mpd sked ssos sip mba phd st mt ak mm".split())
 
@@ -257,7 +303,9 @@ def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
         words = surface.split()
         while len(words) > 1 and words[-1].lower().strip(".,") in _DEGREES:
             words.pop()
-        while len(words) > 1 and (words[0].lower().strip(".") in TITLES or _portfolio_word(words[0])):
+        while len(words) > 1 and words[0].lower() not in ROYAL_TITLES and (
+            words[0].lower().strip(".") in TITLES or _portfolio_word(words[0])
+        ):
             words.pop(0)  # `Bripka Suranto`, `Pak Habibie`: the title is not the name
         if any(w.lower() in FACILITY_WORDS for w in words[1:]):
             return Mention(PLACE_KIND, surface, start, level="tagged", end=end, source="tagger")

@@ -1,0 +1,149 @@
+"""The CRF's label scores of each token, summed once per word type: what crfsuite is handed.
+
+crfsuite scores a label at a token as the sum of the weights of the token's attributes,
+and converting and looking up those ~36 strings a token was most of the tagger's cost
+(1.5 of its ~2.5 CPU-ms an article). Most of them depend on one word alone (its own
+features and what it shows each neighbour: a ``features.Features`` bundle), so
+``Scores`` sums their weights once per word type; a token's scores are then five cached
+sums (its own and its four neighbours') plus the weights of the few features that
+depend on more than one word (bigrams, its capitalised run, gazetteer and rule marks,
+BOS/EOS).
+
+crfsuite still finds the best label path from these scores: each token is handed
+``L - 1`` of the model's own attributes (``Scores.basis``, L the number of labels) with
+real values, chosen so that crfsuite's sum of value x weight gives the token's scores
+less one constant shared by every label, which changes no label path's rank. Every
+weight is the model's and the Viterbi is crfsuite's; only the order of the
+floating-point additions differs from handing it the strings (the labels are held to
+the strings' by ``tests/test_tagger_digest.py``).
+"""
+
+from __future__ import annotations
+
+import struct
+from itertools import repeat
+
+import numpy as np
+
+from indexer.extract.features import CACHE_MAX, Features, Row, _word_features
+
+# Room for this many word types before the table grows (doubling).
+_FIRST_TYPES = 4096
+# A word's bundle here: the table rows of its five parts, its lowercase form, whether it is capitalised.
+RowBundle = tuple[int, int, int, int, int, str, bool]
+
+
+class Scores(Features):
+    """Per word type, each part of its bundle as one row of summed weights (``table``), in
+    the basis's terms: the model's attributes first (a row each), then a zero row (the
+    parts of ``nothing``), then five rows per word type seen.
+
+    A new type's rows are summed with the text's other new types when its items are made
+    (one numpy call a text, not one a type: a news sentence brings ~10 new types).
+    Memory: 5 x (L - 1) doubles a type (240 bytes for 7 labels), plus its dict entry;
+    at ``CACHE_MAX`` types that is ~50 MB. The table is cut back at the start of a text
+    (``trim``), never while a text is read, since its bundles point into it.
+    """
+
+    def __init__(self, attrs: list[str], matrix: np.ndarray, known: frozenset[str]):
+        """``attrs`` and ``matrix`` as ``state_weights`` reads them; ``known``: the attributes
+        a bundle's parts keep (the tagger's pruning)."""
+        super().__init__(known)
+        labels = matrix.shape[1]
+        self.rows = {attr: i for i, attr in enumerate(attrs)}
+        self.kept = {attr: self.rows[attr] for attr in known}
+        picked = basis(matrix)
+        self.basis = [attrs[i] for i in picked]
+        # Each attribute's weights in the basis's terms: weights = coords @ frame, the
+        # frame's last row being the constant (all ones), which is dropped.
+        frame = np.vstack([matrix[picked], np.ones(labels)])
+        coords = matrix @ np.linalg.inv(frame)
+        self.zero = len(attrs)
+        self.table = np.zeros((self.zero + 1 + 5 * _FIRST_TYPES, labels - 1))
+        self.table[:self.zero] = coords[:, :-1]
+        self.fill = self.zero + 1
+        self.nothing = (self.zero,) * 5 + ("", False)
+        # New types' parts not summed yet: their attribute rows, where each part starts, its row.
+        self._index: list[int] = []
+        self._starts: list[int] = []
+        self._targets: list[int] = []
+
+    def trim(self) -> None:
+        """Forget every word type once ``CACHE_MAX`` are kept (a worker's memory stays bounded)."""
+        if len(self.bundles) >= CACHE_MAX:
+            self.bundles.clear()
+            self.fill = self.zero + 1
+            self._index, self._starts, self._targets = [], [], []
+
+    def bundle(self, word: str) -> RowBundle:  # type: ignore[override]
+        hit = self.bundles.get(word)
+        if hit is None:
+            first = self.fill
+            if first + 5 > len(self.table):
+                self.table = np.concatenate([self.table, np.zeros_like(self.table[self.zero + 1:])])
+            self.fill = first + 5
+            kept, zero, index, starts = self.kept, self.zero, self._index, self._starts
+            for part in _word_features(word):
+                starts.append(len(index))
+                index += map(kept.get, part, repeat(zero))  # a pruned feature adds zero
+                index.append(zero)  # and a part the pruning emptied sums to zero
+            self._targets += range(first, first + 5)
+            hit = self.bundles[word] = (first, first + 1, first + 2, first + 3, first + 4, word.lower(), word[:1].isupper())
+        return hit
+
+    def items(self, rows: list[Row]) -> list[dict[str, float]]:
+        """crfsuite's items for tokens given as ``features.token_rows`` rows of this cache."""
+        table = self.table
+        if self._targets:  # the new types' sums
+            table[self._targets] = np.add.reduceat(table[self._index], self._starts)
+            self._index, self._starts, self._targets = [], [], []
+        get, zero = self.rows.get, self.zero
+        index: list[int] = []
+        starts = []
+        for own, m2, m1, p1, p2, extra in rows:
+            starts.append(len(index))
+            index += (own, m2, m1, p1, p2)
+            if extra:
+                index += [get(f, zero) for f in extra]
+        names = self.basis
+        return [dict(zip(names, v)) for v in np.add.reduceat(table[index], starts).tolist()]
+
+
+# A crfsuite model's feature record: kind (0: attribute -> label, 1: label -> label), source, target, weight.
+_FEATURE = np.dtype([("kind", "<u4"), ("source", "<u4"), ("target", "<u4"), ("weight", "<f8")])
+
+
+def state_weights(model: bytes, info) -> tuple[list[str], list[str], np.ndarray]:
+    """A crfsuite model's attributes and labels (by id) and its attribute -> label weights
+    (attributes x labels), exactly as the model file holds them (``info``: the tagger's
+    ``info()``, for the names). ``info().state_features`` prints them to six decimals,
+    which is not the sum crfsuite adds: a label path ahead by 1e-6 would lose (one did, on
+    one token of 6,334 texts)."""
+    offset = int(info.header["off_features"], 16)
+    chunk, _size, count = struct.unpack_from("<4sII", model, offset)
+    if chunk != b"FEAT":
+        raise ValueError("not a crfsuite CRF1d model: no feature chunk where its header says")
+    features = np.frombuffer(model, _FEATURE, count=count, offset=offset + 12)
+    state = features[features["kind"] == 0]
+    attrs = sorted(info.attributes, key=lambda a: int(info.attributes[a]))
+    labels = sorted(info.labels, key=lambda a: int(info.labels[a]))
+    matrix = np.zeros((len(attrs), len(labels)))
+    matrix[state["source"], state["target"]] = state["weight"]
+    return attrs, labels, matrix
+
+
+def basis(matrix: np.ndarray) -> list[int]:
+    """Rows of ``matrix`` (attributes x labels) that, with the all-ones row, span the label
+    space: each pick is the row least explained by the ones and the rows picked before
+    (pivoted Gram-Schmidt), so the frame is well conditioned and its inverse exact enough."""
+    rest = matrix - matrix.mean(axis=1, keepdims=True)  # what the ones do not explain
+    picked: list[int] = []
+    for _ in range(matrix.shape[1] - 1):
+        norms = np.einsum("ij,ij->i", rest, rest)
+        best = int(norms.argmax())
+        if norms[best] < 1e-12:
+            raise ValueError("the model's attributes do not span its labels")
+        picked.append(best)
+        unit = rest[best] / np.sqrt(norms[best])
+        rest = rest - np.outer(rest @ unit, unit)
+    return picked
