@@ -449,6 +449,14 @@ def test_a_lone_name_is_the_one_fuller_person_its_article_spells_it_as():
     assert joined.apply(["Ainun"], [], [], [("Ainun", "Habibie Ainun")]) == (["Hasri Ainun Besari"], [], [])
 
 
+def test_a_curated_nickname_whose_full_name_no_article_writes_is_learnt():
+    """`Jokowi` alone in a corpus (a test sample of the 22k corpus had it so): the curated name is
+    added to the table's names while they are walked, which once raised mid-build."""
+    from indexer.extract.corpus_aliases import learn
+
+    assert learn([_doc(people=["Jokowi"])]).name("person", "Jokowi") == "Joko Widodo"
+
+
 def test_each_alias_kind_merges_in_the_corpus_table():
     from indexer.extract.corpus_aliases import learn
 

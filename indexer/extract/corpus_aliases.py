@@ -180,7 +180,8 @@ def learn(documents: list[list[str]]) -> AliasTable:
 
     # The curated tables first, whatever type an article gave the name (`SUGBK` the
     # "organisation" is `Gelora Bung Karno` the place); `Provinsi DKI Jakarta` is `Jakarta`.
-    for name in name_count:
+    # Over a copy: a target no article names is added to the counts.
+    for name in list(name_count):
         target = _curated_name(name) or _province(name)
         if target and target != name and find(name) == name:
             parent[name] = target
