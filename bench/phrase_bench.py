@@ -1,6 +1,15 @@
 """Phrase verification on the 22k index: ours, Whoosh's, and on the stored text; same hits?
 
     python bench/phrase_bench.py [--index DIR] [--sample 60]
+    python bench/phrase_bench.py --index DIR --requests 6
+
+``--requests N`` times whole phrase requests instead (``bench/query_bench.py``'s
+phrases through ``WhooshEngine.search``, page 1 with every facet), N rounds on
+one engine, each round once from the phrase cache and once with it emptied
+before each request, and prints each round's p50/p95 CPU and all of them
+together: the uncached p95 of one run of 12 phrases swings by 10-20 ms with the
+neighbours' load, so a figure takes several rounds. Run it from two checkouts
+one after the other to compare two codes on the same index.
 
 Phrases: ``bench/query_bench.py``'s, plus ``--sample`` word runs (2-4 words)
 cut from random article bodies, analysed as a query is. For each, the body
@@ -32,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import HostMeter  # noqa: E402
-from bench.query_bench import CORPUS, OUT, PHRASES, percentiles  # noqa: E402
+from bench.query_bench import CORPUS, OUT, PHRASES, Timings, percentiles  # noqa: E402
 from indexer.analysis import add_stems, analyze  # noqa: E402
 from indexer.stemstore import StemStore  # noqa: E402
 from search.backends.whoosh.scoring import Budget, Postings, phrase_docs  # noqa: E402
@@ -68,6 +77,35 @@ def stored_text_docs(searcher, postings: Postings, live: np.ndarray, stems: list
     return np.array(found, dtype=np.int64)
 
 
+def bench_requests(index: Path, rounds: int) -> None:
+    """Whole phrase requests, ``rounds`` times, from the phrase cache and with it emptied before each."""
+    from search.backends.whoosh.engine import WhooshEngine
+    from search.request import parse_request
+
+    engine = WhooshEngine(index)
+    requests = [parse_request({"q": [q]}) for q in PHRASES]
+    for r in requests:
+        engine.search(r)  # posting arrays read: what is timed is the phrase's own work
+    together = {"cached": Timings(), "uncached": Timings()}
+    with HostMeter() as host:
+        for k in range(1, rounds + 1):
+            this = {"cached": Timings(), "uncached": Timings()}
+            for r in requests:
+                engine.search(r)  # the previous round's uncached requests left only the last phrase cached
+            for r in requests:
+                this["cached"].time(engine.search, r)
+            for r in requests:
+                engine._snapshot._phrases.clear()  # verified again
+                this["uncached"].time(engine.search, r)
+            for kind, timings in this.items():
+                together[kind].cpu += timings.cpu
+                together[kind].wall += timings.wall
+            print(f"round {k}: " + "; ".join(f"{kind} p50 {t.p50_p95('cpu')[0]:.1f}, p95 {t.p50_p95('cpu')[1]:.1f}" for kind, t in this.items()) + " ms CPU", flush=True)
+    for kind, timings in together.items():
+        print(timings.line(f"{len(PHRASES)} phrases x {rounds} rounds, {kind:<8}", " (target p95 <= 50)"))
+    print(host.line())
+
+
 def main() -> None:
     from whoosh import index as windex
     from whoosh import query as wq
@@ -75,7 +113,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, default=OUT / "index-22k")
     parser.add_argument("--sample", type=int, default=60)
+    parser.add_argument("--requests", type=int, default=0, help="time whole phrase requests this many rounds instead")
     args = parser.parse_args()
+    if args.requests:
+        bench_requests(args.index, args.requests)
+        return
 
     add_stems(StemStore(args.index).load(repair=False))  # as the engine does: no Sastrawi in the timings
     phrases = [analyze(p.strip('"')) for p in PHRASES] + sampled_phrases(args.sample)

@@ -43,6 +43,11 @@ NOTICES: dict[str, tuple[str, str]] = {
         "the query was too large: only its first part was searched",
         "Kueri terlalu besar, jadi hanya bagian awalnya yang dicari.",
     ),
+    "facets": (
+        "too many results to count every facet value: some values or histogram bars are left out (the counts shown are exact)",
+        "Hasilnya terlalu banyak untuk menghitung semua nilai filter, jadi sebagian nilai atau batang histogram"
+        " tidak ditampilkan; jumlah yang ditampilkan tetap tepat.",
+    ),
 }
 
 class SearchError(ValueError):

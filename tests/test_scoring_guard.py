@@ -111,7 +111,6 @@ def _slow_path(*args, **kwargs):
     [
         (whoosh3.W3LeafMatcher, "_read_ids"),
         (whoosh3.W3LeafMatcher, "_read_weights"),
-        (whoosh3.W3LeafMatcher, "_read_values"),
         (whoosh3.W3LeafMatcher, "_next_block"),
         (whoosh3.W3PerDocReader, "_cached_reader"),
         (IndexReader, "_text_to_bytes"),
@@ -161,6 +160,48 @@ def test_phrase_docs_equal_whooshs_phrase_query(sample_index, tmp_path):
                 assert phrase_docs(postings, live, field, stems, Budget(None)).tolist() == expected, (field, text)
                 found += len(expected)
     assert found > 50  # the comparison is not vacuous
+
+
+def test_blocks_read_the_values_the_codec_reads(searcher):
+    """``Blocks.values`` reads each block's data itself, as ``W3LeafMatcher._read_data`` does: the same
+    values as the matcher's ``_read_values``, block by block, in every segment."""
+    postings = Postings(searcher, FIELDS)
+    compared = longest = 0
+    for text in WORDS:
+        expected = []
+        for segment, _ in searcher.reader().leaf_readers():
+            if ("body", text) not in segment:
+                continue
+            m = segment._terms.matcher("body", segment._text_to_bytes("body", text), segment.schema["body"].format)
+            while m.is_active():
+                m._read_values()
+                expected.append(tuple(m._values))
+                m._next_block()
+        ids, blocks = postings.blocks("body", text)
+        assert [tuple(blocks.values(k)) for k in range(len(blocks.starts) - 1)] == expected, text
+        assert blocks.starts[-1] == len(ids) == sum(map(len, expected))
+        compared += len(expected)
+        longest = max(longest, len(expected))
+    assert compared >= 10 and longest >= 2  # several blocks, and a word over more than one
+
+
+def test_a_block_matcher_that_keeps_its_data_offset_elsewhere_refuses(searcher, monkeypatch):
+    """A Whoosh whose block matcher names ``_dataoffset`` otherwise still reads, but not our blocks."""
+    goto, read_data = whoosh3.W3LeafMatcher._goto, whoosh3.W3LeafMatcher._read_data
+
+    def renamed_goto(self, position):
+        goto(self, position)
+        self._data_start = self.__dict__.pop("_dataoffset")
+
+    def renamed_read_data(self):
+        self._dataoffset = self._data_start
+        read_data(self)
+        del self._dataoffset
+
+    monkeypatch.setattr(whoosh3.W3LeafMatcher, "_goto", renamed_goto)
+    monkeypatch.setattr(whoosh3.W3LeafMatcher, "_read_data", renamed_read_data)
+    with pytest.raises(IncompatibleWhoosh, match="_dataoffset"):
+        Postings(searcher, FIELDS).term("body", "indonesia")
 
 
 def test_phrase_docs_give_up_when_the_budget_is_spent(sample_index):

@@ -23,7 +23,11 @@ merge: ``../shared/notes/typesense-facts.md``). So:
   the articles whose id changes;
 * ``mentioned_day`` holds the mentioned dates (``mentioned``) as day
   ordinals, for the event-date range filter (an int array matches when any
-  element is in the range); their histogram counts ``mentioned_key``;
+  element is in the range); their histogram counts ``mentioned_key`` (the
+  days) and ``mentioned_month`` (each mentioned day's month, once per day,
+  so a month's count is the sum of its days' and a histogram over many
+  articles asks for its months instead of every day: ``search.backends.
+  typesense.histogram``);
 * ``terms`` lists the article's distinct stems and affixed forms, and
   ``title_len`` / ``body_len`` count its tokens (not indexed): the
   vocabulary and field lengths that did-you-mean and BM25 re-ranking read.
@@ -44,7 +48,7 @@ from indexer.canonical import EVIDENCE
 from indexer.fields import FACET_FIELDS, TEXT_FIELDS
 from indexer.prepare import PreparedDocument
 
-SCHEMA_VERSION = 2  # 2: story, mentioned_day
+SCHEMA_VERSION = 3  # 2: story, mentioned_day; 3: mentioned_month
 DEFAULT_PREFIX = "telusur"
 STEMS_SUFFIX = "_stems"
 KEY_SUFFIX = "_key"
@@ -52,6 +56,7 @@ LENGTH_SUFFIX = "_len"
 GENERATION_ID = "generation"
 STORY_FIELD = "story"
 MENTIONED_DAY = "mentioned_day"  # the ``mentioned`` dates as day ordinals (range filters)
+MENTIONED_MONTH = "mentioned_month"  # each mentioned day's month (the event histogram's month buckets)
 ALIASES_ID = "aliases"  # the corpus alias table (indexer.canonical), in the meta collection
 
 
@@ -84,6 +89,7 @@ def articles_schema(name: str) -> dict:
         {"name": "day", "type": "string", "facet": True, "optional": True},
         {"name": STORY_FIELD, "type": "string", "facet": True, "optional": True},
         {"name": MENTIONED_DAY, "type": "int32[]", "optional": True},
+        {"name": MENTIONED_MONTH, "type": "string[]", "facet": True, "optional": True},
         _stored("url"),
         _stored("subcategory"),
         _stored("terms", "string[]"),
@@ -146,6 +152,7 @@ def to_document(prepared: PreparedDocument, story: str | None = None) -> dict:
             doc[facet + KEY_SUFFIX] = [facet_key(v) for v in values]
     if doc.get("mentioned"):
         doc[MENTIONED_DAY] = sorted({dt.date.fromisoformat(d).toordinal() for d in doc["mentioned"]})
+        doc[MENTIONED_MONTH] = [d[:7] for d in doc["mentioned"]]  # one per day: Typesense counts repeats
     if story:
         doc[STORY_FIELD] = story
     published = fields.get("date")

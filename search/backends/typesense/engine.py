@@ -83,7 +83,8 @@ from indexer.typesense.schema import (
 )
 from search import profile
 from search.backends.typesense import profiles, stories
-from search.backends.typesense.histogram import histogram_facets, histogram_of
+from search.backends.typesense.bound import Bound
+from search.backends.typesense.histogram import buckets, histogram_of, histogram_searches
 from search.backends.typesense.rerank import RERANK_K, rerank
 from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, key_filter, translate
 from search.backends.typesense.vocabulary import EXPORT_FIELDS, RELOAD_INTERVAL_S, Vocabulary
@@ -136,13 +137,16 @@ class TypesenseEngine:
         check_interval: float = 1.0,
         rerank_k: int = RERANK_K,
         expander: Expander | None = Expander(),
+        bound: Bound = Bound(),
     ):
         """``check_interval``: seconds between looks at the index generation (0: every request, waiting).
 
         ``rerank_k``: how many top hits Telusur's BM25F re-ranks (0: Typesense's order, as the
         relevance benchmark compares). ``expander``: query expansion (None: the query's own words).
+        ``bound``: the server-side cost bound's thresholds (``bound``).
         """
         self.rerank_k = rerank_k
+        self.bound = bound
         self.expander = expander
         if expander is not None:
             expander.load()
@@ -218,8 +222,17 @@ class TypesenseEngine:
         out: list[dict] = []
         for start in range(0, len(searches), MULTI_SEARCH_LIMIT):
             body = {"searches": searches[start : start + MULTI_SEARCH_LIMIT]}
-            common = {"collection": self.articles}
-            answer = self._read(lambda c, b=body: c.multi_search.perform(b, common))
+            common: dict = {"collection": self.articles}
+            if self.bound.search_cutoff_ms is not None:
+                common["search_cutoff_ms"] = self.bound.search_cutoff_ms
+            try:
+                answer = self._read(lambda c, b=body: c.multi_search.perform(b, common))
+            except tse.TypesenseClientError as exc:
+                if "408" not in str(exc):
+                    raise
+                # Typesense 0.24.1 answers a whole multi_search 408 when its clock (from the request's
+                # start) ran out before one of its searches found anything: an overloaded node.
+                raise BackendDown(f"the Typesense cluster is overloaded: {exc}") from None
             for result in answer["results"]:
                 if "error" in result:
                     raise RuntimeError(f"Typesense refused a search: {result['error']}")
@@ -292,7 +305,9 @@ class _Counted:
     count: FacetCount
     index: int
     base: list[str]  # its filter clauses (for counting a selected value outside its top list)
+    max_values: int  # the search's max_facet_values
     candidates: set[str] | None = None  # facet_prefix: only these values
+    whole: bool = False  # counted over every article: the vocabulary's counts
 
 
 class _Search:
@@ -341,20 +356,30 @@ class _Search:
         wide = tq.expanded or tq
         notice = "plain" if tq.plain else None
         ranked = request.sort == "relevance" and bool(wide.clauses)
-        answers, layout = self.execute(wide.q, wide.filters, ranked, tq)
+        answers, layout = self.execute(wide.q, wide.filters, ranked, tq, self.estimate(wide))
         full = answers[layout["full"]]["found"]  # the query's own words', as on Whoosh
         partial = False
         if full < FEW_HITS and len(wide.clauses) >= 2:
             q_any = " ".join(["*"] + ["-" + e for e in wide.excluded])
-            wider, wider_layout = self.execute(q_any, [wide.partial_filter()], ranked, tq, partial=True)
+            wider, wider_layout = self.execute(q_any, [wide.partial_filter()], ranked, tq, self.vocab.n_docs, partial=True)
             if wider[wider_layout["total"]]["found"] > full:
                 answers, layout, partial, notice = wider, wider_layout, True, "partial"
+        facets, cut = self.facets(answers, layout)
+        intervals = {}
+        for histogram, day, month, day_cap, month_cap in layout["histograms"]:
+            if day is None:  # every article: the vocabulary's days
+                interval, values, cut_here = buckets(histogram, self._whole_days(histogram), None)
+            else:
+                month_answer = None if month is None else answers[month]
+                interval, values, cut_here = histogram_of(histogram, answers[day], month_answer, day_cap, month_cap or 0)
+            intervals[histogram.facet], facets[histogram.facet] = interval, values
+            cut = cut or cut_here
+        if cut:  # counts shown are exact, but a cap left values or buckets out
+            notice = "facets"
         if tq.truncated:  # the reader must know part of the query was not expanded
             notice = "truncated"
-        facets = self.facets(answers, layout)
-        intervals = {}
-        for histogram, index in layout["histograms"]:
-            intervals[histogram.facet], facets[histogram.facet] = histogram_of(histogram, answers[index])
+        if any(a.get("search_cutoff") for a in answers):  # Typesense stopped a search: counts may be short
+            notice = "budget"
         suggestion = suggest(self.vocab, request.query, tq.words) if full < FEW_HITS and tq.words else None
         return SearchResult(
             query=request.query,
@@ -370,10 +395,41 @@ class _Search:
             collapsed_total=answers[0]["found"] if self.collapse else None,
         )
 
+    def _whole_days(self, histogram) -> dict[str, int]:
+        """Articles per day over the whole index: published on it, or (event dates) mentioning it."""
+        if histogram.field == PUBLICATION.field:
+            return self.vocab.days
+        return dict(self.vocab.top_values(histogram.field, len(self.vocab.columns[histogram.field].values)))
+
+    def estimate(self, t: Translated) -> int:
+        """At most how many articles ``t`` and the selections match, from the vocabulary alone:
+        the rarest of its ``q`` words (phrases: their rarest word), the selected values' articles."""
+        bound = self.vocab.n_docs
+        for word in t.q_words:
+            bound = min(bound, *(self.vocab.doc_frequency(s) for s in word.strip('"').split()))
+        for selection in self.plan.filters.values():
+            if isinstance(selection, ValueFilter):
+                column = self.vocab.columns[selection.field]
+                held = [column.index.get(v) for v in self.exact(selection.field, selection.values)]
+                bound = min(bound, sum(int(column.doc_freq[i]) for i in held if i is not None))
+        return bound
+
+    def count_hits(self, search: dict, estimate: int) -> int | None:
+        """How many articles ``search`` (the main search) matches, counted by one search without
+        facets (a round of its own) when the ``estimate`` cannot rule out more than ``large_set``;
+        None when it can."""
+        if estimate <= self.engine.bound.large_set:
+            return None
+        count = {k: v for k, v in search.items() if k in ("q", "query_by", "filter_by", *STRICT)}
+        return self.engine.multi_search([{**count, "per_page": 0}])[0]["found"]
+
     def execute(
-        self, q: str, query_filters: list[str], ranked: bool, tq: Translated, partial: bool = False
+        self, q: str, query_filters: list[str], ranked: bool, tq: Translated, estimate: int, partial: bool = False
     ) -> tuple[list[dict], dict]:
         """The plan as one multi_search for one query: (answers, layout: which answer holds what).
+
+        ``estimate``: at most how many articles the query matches (``estimate``), which sets the
+        caps of the server-side bound.
 
         ``tq``: the query's own words, counted apart (``full``). When ``q`` is their expansion or
         the ``partial`` fallback's any-word set, whose own order (text match on the words ``q``
@@ -398,43 +454,79 @@ class _Search:
             searches[0].update(group_by=STORY_FIELD, group_limit=1)
             searches.append(search(filters(plan.all_filters), per_page=0))
         total = len(searches) - 1
-        # Facets counted over the hits themselves ride on the search that gives the total.
-        on_main = [c for c in plan.counts if c.filters == plan.all_filters and not c.prefix]
-        if on_main:
-            searches[total]["facet_by"] = ",".join(c.field + KEY_SUFFIX for c in on_main)
-            searches[total]["max_facet_values"] = max(c.limit for c in on_main) + FACET_SLACK
-        counted = {c.facet: _Counted(c, total, filters(c.filters)) for c in on_main}
+        bound = self.engine.bound
+        hits = self.count_hits(searches[total], estimate)
+        large = hits is not None and hits > bound.large_set
+        # Every article, as the vocabulary counted them: its facet counts are the vocabulary's.
+        whole = q == "*" and not query_filters and not plan.filters and hits == self.vocab.n_docs
+        cap = bound.facet_fetch_cap if estimate > bound.fetch_cap_set else None
+
+        def max_values(limit: int) -> int:
+            return limit + FACET_SLACK if cap is None else min(limit + FACET_SLACK, cap)
+
+        # Facets counted over the hits themselves ride on the search that gives the total, and so,
+        # over a large set, do the histograms (one evaluation of the query less each), their months
+        # then cut at the search's one max_facet_values.
+        on_main = [c for c in plan.counts if c.filters == plan.all_filters and not c.prefix and not whole]
+        main = searches[total]
+        facet_by = [c.field + KEY_SUFFIX for c in on_main]
+        main_values = max_values(max(c.limit for c in on_main)) if on_main else 0
+        histograms = []
+        for histogram in plan.histograms:
+            days, months = histogram_searches(histogram)
+            if whole:
+                histograms.append([histogram, None, None, 0, 0])
+                continue
+            if large and months is not None and histogram.filters == plan.all_filters:
+                facet_by += [days["facet_by"], months["facet_by"]]
+                main_values = max(main_values, days["max_facet_values"])
+                histograms.append([histogram, total, total])
+                continue
+            histograms.append([histogram, len(searches), None, days["max_facet_values"], None])
+            searches.append(search(filters(histogram.filters), per_page=0, **days))
+            if months is not None:
+                histograms[-1][2:] = [len(searches), days["max_facet_values"], months["max_facet_values"]]
+                searches.append(search(filters(histogram.filters), per_page=0, **months))
+        for entry in histograms:
+            if len(entry) == 3:  # rides on the main search
+                entry += [main_values, main_values]
+        if facet_by:
+            main.update(facet_by=",".join(facet_by), max_facet_values=main_values)
+        counted = {c.facet: _Counted(c, total, filters(c.filters), main_values) for c in on_main}
         for count in plan.counts:
             if count.facet in counted:
                 continue
-            entry = _Counted(count, len(searches), filters(count.filters))
+            if whole and not count.prefix:
+                counted[count.facet] = _Counted(count, total, [], 0, whole=True)
+                continue
+            entry = _Counted(count, len(searches), filters(count.filters), max_values(count.limit))
             extra: list[str] = []
-            max_values = count.limit + FACET_SLACK
             if count.prefix:
                 candidates = self._prefix_candidates(count)
                 entry.candidates = set(candidates)
                 extra = [key_filter(count.field, candidates) if candidates else NOTHING]
-                max_values = MAX_PREFIX_VALUES
-            searches.append(search(entry.base + extra, per_page=0, facet_by=count.field + KEY_SUFFIX, max_facet_values=max_values))
+                entry.max_values = MAX_PREFIX_VALUES
+            searches.append(
+                search(entry.base + extra, per_page=0, facet_by=count.field + KEY_SUFFIX, max_facet_values=entry.max_values)
+            )
             counted[count.facet] = entry
-        histograms = []
-        for histogram in plan.histograms:
-            histograms.append((histogram, len(searches)))
-            searches.append(search(filters(histogram.filters), per_page=0, **histogram_facets(histogram.field)))
         # How many articles the query's own words alone match (no facet filter): what decides the
-        # partial fallback and the did-you-mean, as on the Whoosh engine.
+        # partial fallback and the did-you-mean, as on the Whoosh engine (the total itself when
+        # nothing was expanded or selected).
         layout = {
-            "facets": counted, "histograms": histograms, "q": q, "window": window, "full": len(searches), "total": total,
-            "windows": [],
+            "facets": counted, "histograms": [tuple(h) for h in histograms], "q": q, "window": window, "full": total,
+            "total": total, "windows": [],
         }
-        searches.append(search(list(tq.filters), q=tq.q, per_page=0))
+        if q != tq.q or query_filters != list(tq.filters) or plan.filters:
+            layout["full"] = len(searches)
+            searches.append(search(list(tq.filters), q=tq.q, per_page=0))
         if window and (tq.expanded is not None or partial):
             selected = [clauses[n] for n in plan.all_filters]
             own = [*tq.filters, *selected]
             text = {**page, "sort_by": TEXT_ORDER, **({"group_by": STORY_FIELD, "group_limit": 1} if self.collapse else {})}
             candidates = [search(own, **{**text, "q": tq.q})]
             candidates += [search(own, **{**text, "q": alt_q, "per_page": ALT_WINDOW}) for alt_q in _substitutes(tq)]
-            if partial:
+            if partial and tq.q_words:  # (without words, Typesense has nothing to drop: the whole index)
                 candidates.append(search(selected, **{**text, "q": tq.q, "drop_tokens_threshold": page["per_page"]}))
                 candidates += [search(selected, **{**text, "q": pair, "per_page": PAIR_WINDOW}) for pair in _pairs(tq, self.vocab)]
             layout["windows"] = list(range(len(searches), len(searches) + len(candidates)))
@@ -465,13 +557,19 @@ class _Search:
 
     # -- facets -------------------------------------------------------------------------
 
-    def facets(self, answers: list[dict], layout: dict) -> dict[str, list[FacetValue]]:
+    def facets(self, answers: list[dict], layout: dict) -> tuple[dict[str, list[FacetValue]], bool]:
+        """The value facets, and whether a cap of the bound left values out (``Bound.facet_fetch_cap``)."""
         counts: dict[str, dict[str, int]] = {}
+        cut = False
         for name, entry in layout["facets"].items():
             found: dict[str, int] = {}
-            for facet in answers[entry.index].get("facet_counts", []):
+            for facet in answers[entry.index].get("facet_counts", []) if not entry.whole else ():
                 if facet["field_name"] == entry.count.field + KEY_SUFFIX:
                     found = {facet_value(c["value"]): c["count"] for c in facet["counts"]}
+            if entry.whole:
+                found = dict(self.vocab.top_values(entry.count.field, entry.count.limit))
+            if entry.candidates is None and not entry.whole and entry.max_values < entry.count.limit and len(found) >= entry.max_values:
+                cut = True  # the reader asked for more values than the bound lets Typesense return
             if entry.candidates is not None:
                 found = {v: c for v, c in found.items() if v in entry.candidates}
             counts[name] = found
@@ -487,7 +585,7 @@ class _Search:
             values = [FacetValue(v, c, v in selected, self.vocab.entity_type(name, v)) for v, c in chosen.items()]
             values.sort(key=lambda f: (-f.count, f.value))
             out[name] = values
-        return out
+        return out, cut
 
     def _count_missing_selections(self, counts: dict[str, dict[str, int]], layout: dict) -> None:
         """Selected values outside a facet's returned list: counted by one search each, in one round."""

@@ -28,7 +28,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Callable
 
 from indexer.typesense.schema import KEY_SUFFIX, STORY_FIELD, facet_value, id_filter
-from search.backends.typesense.histogram import histogram_facets, histogram_of
+from search.backends.typesense.histogram import histogram_of, histogram_searches
 from search.backends.typesense.rerank import bm25f
 from search.backends.typesense.stories import MAX_STORY_VERSIONS, VERSION_FIELDS, members_search
 from search.backends.typesense.translate import QUERY_BY, key_filter
@@ -71,15 +71,20 @@ def profile(
     canonical = column.values[vid]
     subject = key_filter(field, [canonical])
     slack = RELATED_LIMIT * 3 + 1 + 20  # ties at the cut are broken by value over a wider list
-    listed, dated = engine.multi_search([
+    plan = DateHistogram(PUBLICATION.name, PUBLICATION.field, (), None, None)
+    counted = {"q": "*", "query_by": QUERY_BY, "filter_by": subject, "per_page": 0}
+    days, months = histogram_searches(plan)
+    listed, *dated = engine.multi_search([
         {
             "q": "*", "query_by": QUERY_BY, "filter_by": subject, "per_page": limit,
             "sort_by": "dated:desc,date:desc", "include_fields": VERSION_FIELDS, "highlight_fields": "none",
             "facet_by": ",".join(BY_NAME[f].field + KEY_SUFFIX for f in PROFILE_FACETS), "max_facet_values": slack,
         },
-        {"q": "*", "query_by": QUERY_BY, "filter_by": subject, "per_page": 0, **histogram_facets(PUBLICATION.field)},
+        {**counted, **days},
+        {**counted, **months},
     ])
-    histogram = histogram_of(DateHistogram(PUBLICATION.name, PUBLICATION.field, (), None, None), dated)
+    interval, buckets, _cut = histogram_of(plan, *dated, days["max_facet_values"], months["max_facet_values"])
+    histogram = (interval, buckets)
     return page(
         canonical,
         facet,

@@ -16,9 +16,9 @@ prefixes and token dropping turned off), understands ``"phrases"`` and
   ``title:`` matches its words in any order (the one gap here); a negated
   group that is not plain words is dropped and the notice says ``plain``;
 * the request is bounded (``MAX_CLAUSES``, ``MAX_PHRASE_WORDS``,
-  ``MAX_FILTER_TOKENS``): the clauses past the bound, a phrase's words past
-  it and an ``OR`` group's alternatives past it are left out, and
-  ``truncated`` says so.
+  ``MAX_FILTER_TOKENS``, ``MAX_WILDCARD_TERMS``): the clauses past the
+  bound, a phrase's words past it, an ``OR`` group's alternatives past it and
+  the wildcard expansions past it are left out, and ``truncated`` says so.
 
 With an ``Expander`` (``search.expand``) the query is translated twice: its
 own words (the ``Translated`` itself) and, when some word has alternatives,
@@ -69,6 +69,9 @@ NOTHING = "dated:=-1"  # matches no document (``dated`` is 0 or 1)
 MAX_CLAUSES = 12
 MAX_PHRASE_WORDS = 6  # a longer phrase is searched as its first words (Whoosh: as its words)
 MAX_FILTER_TOKENS = 72
+# The words all of a request's wildcards may expand to: Typesense evaluates a token list per search
+# (several per request), ~40 ms of server CPU for 9 wildcards of 64 common words each.
+MAX_WILDCARD_TERMS = 128
 _FILTER_TOKEN = re.compile(r"\w+:|&&|\|\||[()]")
 
 
@@ -167,6 +170,7 @@ class _Translator:
         self.vocab = vocab
         self.out = out
         self.cuts = 0  # clauses and OR alternatives left out by the bounds
+        self.wildcard_terms = 0  # words the wildcards expanded to so far
 
     def tokens(self, extra: str = "") -> int:
         """The filter tokens of the larger of what the request sends: the filters ANDed, or the clauses ORed."""
@@ -297,6 +301,11 @@ class _Translator:
 
     def wildcard(self, node: TermNode, fields: tuple[str, ...]) -> str | None:
         terms = self.vocab.expand(node.text.lower())[:MAX_EXPANSION]
+        room = MAX_WILDCARD_TERMS - self.wildcard_terms
+        if len(terms) > room:
+            self.cuts += 1
+            terms = terms[: max(room, 1)]  # (one word at least: the clause keeps its meaning's start)
+        self.wildcard_terms += len(terms)
         if not terms:
             return NOTHING
         self.out.forms.update(terms)

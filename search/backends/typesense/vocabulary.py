@@ -13,7 +13,11 @@ derives:
 * per facet field, the values as written with their document frequencies
   (``search.columns.ValueColumn``, the arrays the Whoosh engine counts with too), which
   resolve ``entity:putin`` and a selected ``nasional`` to the exact values,
-  answer ``facet_prefix``, and give each entity its type.
+  answer ``facet_prefix``, and give each entity its type;
+* the whole index's facet counts and publication days (``top_values``,
+  ``days``): a request that matches every article (the front page) takes its
+  facets from here instead of having Typesense count the whole collection
+  (~250 ms of server CPU on 22k articles).
 
 On 22k articles the export is a few seconds of background work; a build
 changes the generation every batch, so reloads are spaced by
@@ -42,7 +46,7 @@ RELOAD_INTERVAL_S = 30.0
 MAX_EXPANSION_SCAN = 5000
 MAX_EXPANSION = 64
 MAX_RESOLVED_VALUES = 50
-EXPORT_FIELDS = ("id", "terms", *(f + LENGTH_SUFFIX for f in TEXT_FIELDS), *FACET_FIELDS)
+EXPORT_FIELDS = ("id", "terms", "day", *(f + LENGTH_SUFFIX for f in TEXT_FIELDS), *FACET_FIELDS)
 
 
 class Vocabulary:
@@ -58,11 +62,14 @@ class Vocabulary:
             f: ({}, [], [0], []) for f in FACET_FIELDS
         }
         n = 0
+        days: Counter[str] = Counter()
         for line in export_lines:
             if not line:
                 continue
             doc = json.loads(line)
             n += 1
+            if doc.get("day"):
+                days[doc["day"]] += 1
             df.update(doc.get("terms") or ())
             for f in TEXT_FIELDS:
                 lengths[f] += doc.get(f + LENGTH_SUFFIX) or 0
@@ -77,6 +84,8 @@ class Vocabulary:
                 indptr.append(len(ids))
         self.n_docs = n
         self.df = df
+        self.days = dict(days)  # publication day -> articles
+        self._ranked: dict[str, list[tuple[str, int]]] = {}
         self.terms = sorted(df)
         self.avg_length = {f: (lengths[f] / n if n else 1.0) or 1.0 for f in TEXT_FIELDS}
         self.columns = {
@@ -140,6 +149,14 @@ class Vocabulary:
     def with_prefix(self, field: str, prefix: str) -> list[str]:
         column = self.columns[field]
         return [column.values[i] for i in column.with_prefix(prefix).tolist()]
+
+    def top_values(self, field: str, limit: int) -> list[tuple[str, int]]:
+        """The ``limit`` values of a facet field most articles hold, (value, articles), ties by value."""
+        if field not in self._ranked:
+            column = self.columns[field]
+            order = sorted(range(len(column.values)), key=lambda i: (-int(column.doc_freq[i]), column.values[i]))
+            self._ranked[field] = [(column.values[i], int(column.doc_freq[i])) for i in order]
+        return self._ranked[field][:limit]
 
     def entity_type(self, facet: str, value: str) -> str | None:
         types = self.entity_types.get(facet)

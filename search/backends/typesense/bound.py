@@ -1,0 +1,44 @@
+"""The server-side cost bound of one search request on Typesense, and what degrades when it binds.
+
+Measured on Typesense 0.24.1 over the 22k corpus (one node, DEVELOPERS.md
+"The cost of a request on Typesense"): a facet count costs the server ~2 ms
+per 1,000 counted articles (the entity facet; the others less) plus ~0.1 ms
+per value it returns (0.24.1 reads a stored document for every facet value),
+``group_by`` (collapse=story) ~3 ms per 1,000 hits, and every search of a
+multi_search evaluates the query's filter again (~40 ms for nine wildcards of
+64 words each). So the engine:
+
+* with a query whose words could match more than ``fetch_cap_set`` articles
+  (the vocabulary's document frequencies bound it), lets a value facet return
+  at most ``facet_fetch_cap`` values: a larger ``facet_limit`` is cut;
+* counts the hits first (a search without facets, a round of its own) when
+  the vocabulary cannot rule out more than ``large_set``; over more, the
+  histograms ride on the main search (one evaluation of the query each
+  fewer), so their months are cut at its one ``max_facet_values`` (the
+  value facets' cap, at least ``day_max_days + 1``: 63); when the hits are
+  every article (the front page), the facets and histograms are the
+  generation vocabulary's counts and Typesense counts nothing;
+* sends no ``search_cutoff_ms`` unless given one. Typesense 0.24.1 measures it
+  in wall time from the HTTP request's start, for the whole multi_search, so
+  on a loaded host it cuts ordinary requests; a cut search answers what it
+  has with ``search_cutoff: true`` (the engine's notice ``budget``), and when
+  one had found nothing the whole multi_search answers 408 (``BackendDown``,
+  the web's 503). The caps above bound the work; a wall-clock cut would only
+  make counts short.
+
+Counts shown stay exact; what a cap leaves out is said by the notice
+``facets`` (values or histogram months left out), never silently. Tests pass
+a small ``Bound`` to reach these paths on the sample.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Bound:
+    fetch_cap_set: int = 1000
+    facet_fetch_cap: int = 100
+    large_set: int = 5000
+    search_cutoff_ms: int | None = None

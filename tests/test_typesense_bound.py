@@ -1,0 +1,136 @@
+"""The Typesense engine's server-side cost bound (``search.backends.typesense.bound``) on the sample.
+
+The thresholds are scaled down to the sample's 390 articles (``SMALL``), so
+the paths the 22k corpus takes for a request over most of the index run here
+on the session's real node: the answer is a 200 with the notice ``facets``,
+the facets and histograms are cut to the caps, and every count shown is the
+exact one (the same as the unbounded engine's, and as Whoosh's). The cost
+itself is measured by ``bench/backend_bench.py --hostile``, not asserted.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode
+
+import pytest
+
+from indexer.typesense.schema import STORY_FIELD
+from search.model import NOTICES
+from search.request import parse_request
+
+SMALL = {"fetch_cap_set": 50, "facet_fetch_cap": 5, "large_set": 100}
+MOST = "q=-pertemuan&facet_limit.entity=500"  # most articles, and every entity asked for
+# Over a large set the histograms ride on the main search: every facet there is cut at one
+# max_facet_values, the larger of the value facets' cap and a histogram's days (62 + 1).
+SHARED_CAP = 63
+
+
+def _request(query: str):
+    return parse_request(parse_qs(query, keep_blank_values=True))
+
+
+@pytest.fixture(scope="module")
+def engines(sample_index, typesense_sample):
+    """(Whoosh, Typesense with the default bound, Typesense with the ``SMALL`` bound), on the sample."""
+    from search.backends.typesense.bound import Bound
+    from search.backends.typesense.engine import TypesenseEngine
+    from search.backends.whoosh.engine import WhooshEngine
+
+    return (
+        WhooshEngine(sample_index),
+        TypesenseEngine(typesense_sample, prefix="sample", check_interval=0),
+        TypesenseEngine(typesense_sample, prefix="sample", check_interval=0, bound=Bound(**SMALL)),
+    )
+
+
+def _recording(engine) -> list[dict]:
+    """Every search ``engine`` sends from now on (its ``multi_search`` wrapped)."""
+    sent: list[dict] = []
+    send = engine.multi_search
+
+    def record(searches):
+        sent.extend(searches)
+        return send(searches)
+
+    engine.multi_search = record
+    return sent
+
+
+def test_a_request_over_most_of_the_index_is_cut_and_says_so(engines):
+    _, unbounded, bounded = engines
+    request = _request(MOST)
+    full, cut = unbounded.search(request), bounded.search(request)
+    assert cut.total == full.total > SMALL["large_set"]
+    assert full.notice is None and cut.notice == "facets"
+    # The entity facet asked for 500 values: the bound lets Typesense return the shared cap.
+    assert len(full.facets["entity"]) > SHARED_CAP and len(cut.facets["entity"]) == SHARED_CAP
+    exact = {v.value: v.count for v in full.facets["entity"]}
+    assert all(v.count == exact[v.value] for v in cut.facets["entity"])  # the counts shown are exact
+    # The event histogram's months: exact counts, at most the cap.
+    months = {v.value: v.count for v in full.facets["event"]}
+    assert cut.date_intervals["event"] == "month" and 0 < len(cut.facets["event"]) <= SHARED_CAP
+    assert all(v.count == months[v.value] for v in cut.facets["event"])
+    assert [v.value for v in cut.facets["event"]] == sorted(v.value for v in cut.facets["event"])
+    # The publication dates span fewer months than the cap: shown whole, exact.
+    assert [(v.value, v.count) for v in cut.facets["date"]] == [(v.value, v.count) for v in full.facets["date"]]
+
+
+def test_an_ordinary_request_is_untouched(engines):
+    """Under the thresholds nothing is cut: the bounded engine answers what the unbounded one does."""
+    _, unbounded, bounded = engines
+    request = _request("q=banjir&source=kompas.com")
+    full, same = unbounded.search(request), bounded.search(request)
+    assert same.total == full.total < SMALL["fetch_cap_set"] and same.notice == full.notice
+    assert {n: [(v.value, v.count, v.selected) for v in vs] for n, vs in same.facets.items()} == {
+        n: [(v.value, v.count, v.selected) for v in vs] for n, vs in full.facets.items()
+    }
+
+
+def test_every_article_is_counted_from_the_vocabulary(engines):
+    """The front page matches every article: its counts are the generation vocabulary's, Typesense
+    counts no facet, and they are Whoosh's (the sample is far under the default threshold, so
+    the unbounded engine has Typesense count the same request)."""
+    whoosh, unbounded, bounded = engines
+    sent = _recording(bounded)
+    request = _request("")
+    mine, theirs, want = bounded.search(request), unbounded.search(request), whoosh.search(request)
+    assert {s["facet_by"] for s in sent if "facet_by" in s} <= {STORY_FIELD}  # (the page's stories' sizes)
+    assert mine.total == want.total and mine.notice is None
+    assert mine.date_intervals == want.date_intervals
+    for name, expected in want.facets.items():
+        for other in (expected, theirs.facets[name]):
+            _same_but_ties(mine.facets[name], other, name)
+
+
+def _same_but_ties(got_values, want_values, name: str) -> None:
+    """The same values and counts, in the same order of counts; values may differ only among ties at the cut."""
+    got = {v.value: v.count for v in got_values}
+    want = {v.value: v.count for v in want_values}
+    assert [v.count for v in got_values] == [v.count for v in want_values], name
+    cut = min(want.values(), default=0)
+    assert all(got[v] == want[v] for v in got.keys() & want.keys()), name
+    assert all(got[v] == cut for v in got.keys() - want.keys()), name
+
+
+def test_a_search_typesense_cuts_short_says_so_or_is_a_503(typesense_sample):
+    """``search_cutoff_ms`` 0: Typesense stops every search at its first look at the clock (before
+    each facet count). What it found is answered with the notice ``budget``; when a search had found
+    nothing, 0.24.1 answers the whole multi_search 408: the backend is overloaded, never a 500."""
+    from search.backends.typesense.bound import Bound
+    from search.backends.typesense.engine import TypesenseEngine
+    from search.model import BackendDown
+
+    engine = TypesenseEngine(typesense_sample, prefix="sample", check_interval=0, bound=Bound(search_cutoff_ms=0))
+    assert engine.search(_request("q=presiden OR jakarta OR polisi")).notice == "budget"
+    with pytest.raises(BackendDown):
+        engine.search(_request("q=xyzzyqwerty"))
+
+
+def test_the_page_says_it_in_indonesian(engines):
+    from web import create_app
+
+    client = create_app({"ENGINE": engines[2], "TESTING": True}).test_client()
+    params = parse_qs(MOST)
+    assert client.get("/api/search?" + urlencode(params, doseq=True)).get_json()["notice"] == "facets"
+    page = client.get("/?" + urlencode(params, doseq=True)).get_data(as_text=True)
+    assert NOTICES["facets"][1] in page
