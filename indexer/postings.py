@@ -8,7 +8,12 @@ table's hash writer, ``tell()`` on every file write), and most terms of a
 segment have a posting or two. ``write_postings`` does the same work in one
 loop per term and writes each file through a buffer, producing the very bytes
 Whoosh writes (``tests/test_build_pipeline.py`` compares the files of both),
-so every reader, merge and search sees an ordinary Whoosh segment.
+so every reader, merge and search sees an ordinary Whoosh segment. Before
+that, adding a document made a Token object and a pool tuple per posting,
+and the pool sorted every tuple of the segment: ``token_postings`` turns a
+pre-analysed token list into its postings in one pass, and ``TermPostings``
+gathers them per term in document order, so only the terms are sorted and
+``write_terms`` writes straight from them.
 
 It relies on whoosh-reloaded 2.7.5's W3 codec internals (``W3FieldWriter``,
 ``W3PostingsWriter._write_block``, ``W3TermInfo.to_bytes``,
@@ -21,11 +26,12 @@ from __future__ import annotations
 import zlib
 from array import array
 from pickle import dumps
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3FieldWriter, W3TermInfo
 from whoosh.filedb.filetables import _lengths
-from whoosh.system import emptybytes, pack_int, pack_long, pack_ushort
+from whoosh.formats import Frequency, Positions
+from whoosh.system import emptybytes, pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 _FLUSH_BYTES = 1 << 20  # buffered bytes written out at once
@@ -53,6 +59,84 @@ class _Buffered:
         self._buf = bytearray()
 
 
+def token_postings(fmt, tokens) -> list[tuple[bytes, int, float, bytes]] | None:
+    """What ``field.index(tokens)`` yields for a pre-analysed token list in Whoosh's ``Positions`` or
+    ``Frequency`` format (the text fields), without a Token object and a generator step per token;
+    None for another format."""
+    kind = type(fmt)
+    if kind is not Positions and kind is not Frequency:
+        return None
+    seen: dict[str, list[int]] = {}
+    for pos, text in enumerate(tokens):
+        where = seen.get(text)
+        if where is None:
+            seen[text] = [pos]
+        else:
+            where.append(pos)
+    boost = fmt.field_boost
+    out = []
+    if kind is Frequency:
+        for text, where in seen.items():
+            n = len(where)
+            out.append((text.encode("utf-8"), n, float(n) * boost, pack_uint(n)))
+        return out
+    for text, where in seen.items():
+        n = len(where)
+        # Positions.encode: the count, then the pickled gaps. Each value a bytes object of its own,
+        # as Whoosh's: pickle would write a shared one as a back-reference, and the block bytes would differ.
+        value = pack_uint(n) + dumps(where if n == 1 else [b - a for a, b in zip([0, *where], where)], 2)
+        out.append((text.encode("utf-8"), n, float(n) * boost, value))
+    return out
+
+
+class TermPostings:
+    """A segment's postings gathered per term as its documents are added, in document order.
+
+    Whoosh's pool keeps one tuple per posting and sorts them all at the end;
+    here each term's postings are already in order, and only the terms are
+    sorted. ``postings()`` gives the pool's tuples for a writer that must mix
+    them with postings that came through the pool (a merge).
+    """
+
+    def __init__(self) -> None:
+        self.fields: dict[str, dict[bytes, tuple[list, list, list]]] = {}
+        self.count = 0  # postings held
+
+    def add(self, fieldname: str, docnum: int, items: Iterable[tuple], boost: float) -> int:
+        """Add one document's ``(btext, freq, weight, value)`` items of one field; the sum of their frequencies."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        length = 0
+        for btext, freq, weight, value in items:
+            length += freq
+            postings = terms.get(btext)
+            if postings is None:
+                terms[btext] = ([docnum], [weight * boost], [value])
+            else:
+                postings[0].append(docnum)
+                postings[1].append(weight * boost)
+                postings[2].append(value)
+            self.count += 1
+        return length
+
+    def terms(self) -> Iterator[tuple[str, bytes, list, list, list]]:
+        """``(fieldname, btext, docnums, weights, values)`` per term, sorted as Whoosh's pool sorts."""
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            for btext in sorted(terms):
+                yield (fieldname, btext, *terms[btext])
+
+    def postings(self) -> Iterator[tuple]:
+        """The pool's ``(fieldname, btext, docnum, weight, value)`` tuples, sorted."""
+        for fieldname, btext, ids, weights, values in self.terms():
+            yield from ((fieldname, btext, d, w, v) for d, w, v in zip(ids, weights, values))
+
+    def clear(self) -> None:
+        self.fields.clear()
+        self.count = 0
+
+
 def write_postings(fw: W3FieldWriter, schema, field_lengths: Callable[[str], list | None], items: Iterable[tuple]) -> None:
     """``fw.add_postings(schema, lengths, items)`` for a W3 field writer without term vectors.
 
@@ -60,119 +144,120 @@ def write_postings(fw: W3FieldWriter, schema, field_lengths: Callable[[str], lis
     postings; ``field_lengths(fieldname)``: each document's length of that
     field, or None for a field without lengths.
     """
+    write_terms(fw, schema, field_lengths, _grouped(items))
+
+
+def write_terms(fw: W3FieldWriter, schema, field_lengths: Callable[[str], list | None], terms: Iterable[tuple]) -> None:
+    """``write_postings`` for postings already grouped per term: sorted ``(fieldname, btext, docnums,
+    weights, values)`` (``TermPostings.terms``)."""
     codec = fw._codec
     if codec._inlinelimit > 1:  # Whoosh would inline short posting lists; this writer never does
         raise ValueError("write_postings needs a codec that does not inline postings")
     posts = _Buffered(fw._postfile)
-    terms = _Buffered(fw._tindex.dbfile)
+    terms_file = _Buffered(fw._tindex.dbfile)
     try:
-        _write(fw, schema, field_lengths, items, posts, terms, codec._blocklimit, codec._compression)
+        _write(fw, schema, field_lengths, terms, posts, terms_file, codec._blocklimit, codec._compression)
     finally:
         posts.flush()
-        terms.flush()
+        terms_file.flush()
 
 
-def _write(fw, schema, field_lengths, items, posts: _Buffered, terms: _Buffered, blocklimit: int, compression: int) -> None:
+def _grouped(items: Iterable[tuple]) -> Iterator[tuple[str, bytes, list, list, list]]:
+    """The pool's sorted postings grouped per term (spelling words left out, as Whoosh does)."""
+    term = None  # (fieldname, btext, ids, weights, values) being gathered
+    for fieldname, btext, docnum, weight, value in items:
+        if docnum == -1:  # a spelling word, not a posting
+            continue
+        if term is None or btext != term[1] or fieldname != term[0]:
+            if term is not None:
+                if fieldname < term[0]:
+                    raise ValueError(f"postings out of order: field {term[0]!r} .. {fieldname!r}")
+                if fieldname == term[0] and btext < term[1]:
+                    raise ValueError(f"postings out of order: {fieldname}:{term[1]!r} .. {btext!r}")
+                yield term
+            term = (fieldname, btext, [], [], [])
+        term[2].append(docnum)
+        term[3].append(weight)
+        term[4].append(value)
+    if term is not None:
+        yield term
+
+
+def _write(fw, schema, field_lengths, terms: Iterable[tuple], posts: _Buffered, terms_file: _Buffered, blocklimit: int, compression: int) -> None:
     fieldmap = fw._fieldmap
     tindex = fw._tindex
     hashfn, buckets, positions = tindex.hashfn, tindex.buckets, tindex.index
     lastfield = None
     lastkey = tindex.lastkey
-    fieldid = 0
+    prefix = b""
     fixed = None
     lengths = None
-    term = None  # (btext, ids, weights, values, lens) of the term being gathered
-
-    def finish_term() -> None:
-        nonlocal lastkey
-        btext, ids, weights, values, lens = term
-        value = _posting_list(posts, ids, weights, values, lens, fixed, blocklimit, compression)
-        key = pack_ushort(fieldid) + btext
-        if key <= lastkey:
-            raise ValueError("Keys must increase: %r..%r" % (lastkey, key))
-        pos = terms.tell()
-        positions.append(pos)
-        terms.write(_lengths.pack(len(key), len(value)) + key + value)
-        h = hashfn(key)
-        buckets[h & 255].append((h, pos))
-        lastkey = key
-
-    for fieldname, btext, docnum, weight, value in items:
+    for fieldname, btext, ids, weights, values in terms:
         if fieldname != lastfield:
-            if term is not None:
-                finish_term()
-                term = None
-            if lastfield is not None and fieldname < lastfield:
-                raise ValueError(f"postings out of order: field {lastfield!r} .. {fieldname!r}")
-            fieldid = fieldmap.setdefault(fieldname, len(fieldmap))
+            prefix = pack_ushort(fieldmap.setdefault(fieldname, len(fieldmap)))
             fixed = schema[fieldname].format.fixed_value_size()
             lengths = field_lengths(fieldname)
             lastfield = fieldname
-        if docnum == -1:  # a spelling word, not a posting (Whoosh skips them too)
-            continue
-        if term is None or btext != term[0]:
-            if term is not None:
-                if btext < term[0]:
-                    raise ValueError(f"postings out of order: {fieldname}:{term[0]!r} .. {btext!r}")
-                finish_term()
-            term = (btext, [], [], [], [])
-        term[1].append(docnum)
-        term[2].append(weight)
-        term[3].append(value)
-        term[4].append(lengths[docnum] if lengths else 0)
-    if term is not None:
-        finish_term()
+        lens = [lengths[d] for d in ids] if lengths else None
+        value = _posting_list(posts, ids, weights, values, lens, fixed, blocklimit, compression)
+        key = prefix + btext
+        if key <= lastkey:
+            raise ValueError("Keys must increase: %r..%r" % (lastkey, key))
+        pos = terms_file.tell()
+        positions.append(pos)
+        terms_file.write(_lengths.pack(len(key), len(value)) + key + value)
+        h = hashfn(key)
+        buckets[h & 255].append((h, pos))
+        lastkey = key
     tindex.lastkey = lastkey
 
 
 def _posting_list(posts: _Buffered, ids, weights, values, lens, fixed, blocklimit: int, compression: int) -> bytes:
-    """Write one term's posting blocks as ``W3PostingsWriter`` does; its ``W3TermInfo`` bytes."""
+    """Write one term's posting blocks as ``W3PostingsWriter`` does; its ``W3TermInfo`` bytes.
+
+    ``lens``: each posting's document length, None for a field without lengths."""
     t_weight, t_minlength, t_maxlength, t_maxweight = 0, None, 0, 0
     start = posts.tell()
     posts.write(WHOOSH3_HEADER_MAGIC)
     total = len(ids)
     for s in range(0, total, blocklimit):
         e = min(s + blocklimit, total)
-        bids = ids[s:e]
-        bweights = array("f", weights[s:e])
-        minlength, maxlength, maxweight = None, 0, 0
-        for k in range(s, e):
-            w = weights[k]
-            if w > maxweight:
-                maxweight = w
-            length = lens[k]
-            if length:
-                if minlength is None or length < minlength:
-                    minlength = length
-                if length > maxlength:
-                    maxlength = length
+        if total <= blocklimit:  # most terms: one block, nothing to slice
+            bids, bvalues, blens = ids, values, lens
+            bweights = array("f", weights)
+        else:
+            bids, bvalues, blens = ids[s:e], values[s:e], lens[s:e] if lens else None
+            bweights = array("f", weights[s:e])
+        n = e - s
+        top = max(weights[s:e]) if n < total else max(weights)
+        maxweight = top if top > 0 else 0  # Whoosh's running maximum starts at 0
+        minlength, maxlength = None, 0
+        if blens:
+            known = [length for length in blens if length]
+            if known:
+                minlength, maxlength = min(known), max(known)
         # W3TermInfo.add_block
         t_weight += sum(bweights)
         t_minlength = minlength if t_minlength is None else min(t_minlength, minlength)
         t_maxlength = max(t_maxlength, maxlength)
         t_maxweight = max(t_maxweight, maxweight)
         # W3PostingsWriter._mini_ids/_mini_weights/_mini_values
-        deltas, prev = [], 0
-        for n in bids:
-            deltas.append(n - prev)
-            prev = n
-        if all(w == 1.0 for w in bweights):
+        deltas = (bids[0],) if n == 1 else tuple(b - a for a, b in zip((0, *bids), bids))
+        if bweights.count(1.0) == n:
             mweights = None
-        elif all(w == bweights[0] for w in bweights):
+        elif bweights.count(bweights[0]) == n:
             mweights = bweights[0]
         else:
             mweights = tuple(bweights)
         if fixed == 0:
             mvalues = None
         else:  # Whoosh keeps only the non-empty values
-            block_values = [v for v in values[s:e] if v]
+            block_values = [v for v in bvalues if v]
             mvalues = tuple(block_values) if fixed is None or fixed < 0 else emptybytes.join(block_values)
-        databytes = dumps((tuple(deltas), mweights, mvalues), 2)
+        databytes = dumps((deltas, mweights, mvalues), 2)
         if compression:
             databytes = zlib.compress(databytes, compression)
-        infobytes = dumps(
-            (e - s, bids[-1], maxweight, compression, length_to_byte(minlength), length_to_byte(maxlength)), 2
-        )
+        infobytes = dumps((n, bids[-1], maxweight, compression, _byte(minlength), _byte(maxlength)), 2)
         blocklength = len(infobytes) + len(databytes)
         if e == total:
             blocklength = -blocklength
@@ -182,10 +267,20 @@ def _posting_list(posts: _Buffered, ids, weights, values, lens, fixed, blocklimi
         False,
         t_weight,
         total,  # the term's document frequency
-        0 if t_minlength is None else length_to_byte(t_minlength),
-        length_to_byte(t_maxlength),
+        0 if t_minlength is None else _byte(t_minlength),
+        _byte(t_maxlength),
         t_maxweight,
         ids[0],  # a term has a posting at least: never Whoosh's NO_ID
         ids[-1],
     )
     return info + pack_long(start) + pack_int(length)
+
+
+_BYTES: dict = {}  # length -> length_to_byte(length), memoised: a segment asks for a few hundred lengths
+
+
+def _byte(length) -> int:
+    code = _BYTES.get(length)
+    if code is None:
+        code = _BYTES[length] = length_to_byte(length)
+    return code

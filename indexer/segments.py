@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from whoosh import index
+from whoosh.fields import FieldType
 from whoosh.writing import SegmentWriter
 
 from indexer import canonical, spool
 from indexer.analysis import add_stems, take_new_stems
-from indexer.postings import write_postings
+from indexer.postings import TermPostings, token_postings, write_postings, write_terms
 from indexer.prepare import PreparedDocument, prepare, worker_warning
 from indexer.sources import Article
 from indexer.stages import CLOCK
@@ -41,22 +42,86 @@ WRITER_MEMORY_MB = 256
 
 
 class _SegmentWriter(SegmentWriter):
-    """Whoosh's segment writer, writing the postings with ``indexer.postings`` (the same bytes, faster).
+    """Whoosh's segment writer, adding documents and writing postings with ``indexer.postings`` (the same bytes, faster).
 
-    Writing postings also asks for the length of every posting's document:
-    Whoosh reads it from the length column each time and, for a field without
-    lengths (every facet), checks on disk that the column file is missing,
-    once a posting; here each field's lengths are read once.
+    ``add_document`` is Whoosh's, less its per-posting work: a pre-analysed
+    token list becomes its postings in one pass (``token_postings``), and the
+    postings are gathered per term (``TermPostings``) instead of one tuple each
+    in Whoosh's pool, which sorts them all. A writer that also merges
+    segments (their postings come through the pool), or holds more postings
+    than its memory limit allows, hands its own to the pool and writes as
+    Whoosh does. Writing postings also asks for the length of every posting's
+    document: Whoosh reads it from the length column each time and, for a
+    field without lengths (every facet), checks on disk that the column file
+    is missing, once a posting; here each field's lengths are read once.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._terms = TermPostings()
+        self._max_postings = self.pool.limit // _POSTING_BYTES
+        # Term vectors and spelling words go through Whoosh's own ``add_document``.
+        self._plain = not any(f.vector or f.separate_spelling() for _, f in self.schema.items())
+
+    def add_document(self, **fields):
+        if not self._plain:
+            return super().add_document(**fields)
+        self._check_state()
+        perdocwriter, schema, docnum = self.perdocwriter, self.schema, self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    # A text field's token list (Whoosh's ``FieldType.index``; other fields index their own way).
+                    items = token_postings(field.format, value) if isinstance(value, (list, tuple)) and type(field).index is FieldType.index else None
+                    if items is None:
+                        items = field.index(value)
+                    added = self._terms.add(fieldname, docnum, items, self._field_boost(fields, fieldname, docboost))
+                    if field.scorable:
+                        length = added
+                customval = fields.get("_stored_%s" % fieldname, value)
+                perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+        if self._terms.count > self._max_postings:
+            self._to_pool()
+
+    def _to_pool(self) -> None:
+        add = self.pool.add
+        for item in self._terms.postings():
+            add(item)
+        self._terms.clear()
 
     def _flush_segment(self):
         self.perdocwriter.close()
         lengths = _Lengths(self.per_document_reader(), self.schema, self.docnum)
         try:
-            write_postings(self.fieldwriter, self.schema, lengths.field, self.pool.iter_postings())
+            if self.pool.current or self.pool.runs:  # a merge's postings, or more than the memory limit
+                self._to_pool()
+                write_postings(self.fieldwriter, self.schema, lengths.field, self.pool.iter_postings())
+            else:
+                write_terms(self.fieldwriter, self.schema, lengths.field, self._terms.terms())
         finally:
             self.fieldwriter.close()
             lengths.close()
+
+
+_POSTING_BYTES = 150  # about what Whoosh's pool counts a posting, for the writer's memory limit
 
 
 class _Lengths:

@@ -41,6 +41,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch.minhash import _SCHEME_WIDTHS, _fmix  # what update_batch runs: see ``_minhash``
 
 from indexer.analysis import stem, stop_words
 
@@ -102,14 +103,19 @@ class Fingerprint:
 
 
 _TEMPLATE = MinHash(num_perm=NUM_PERM, permutations=_SCHEME.permutations, scheme=_SCHEME.scheme, hashfunc=zlib.crc32)
+_A, _B = _TEMPLATE.permutations
+_WIDTH = _SCHEME_WIDTHS[_SCHEME.scheme]
 
 
 def _minhash(items: set[bytes]) -> LeanMinHash:
-    """One signature; copying a ready MinHash skips building and checking the permutations each time
-    (what ``MinHash.bulk`` does within one call, here across calls)."""
-    m = _TEMPLATE.copy()
-    m.update_batch(list(items))
-    return LeanMinHash(m)
+    """One signature, as ``MinHash.update_batch`` computes it on the CPU (``tests/test_stories.py``
+    compares the two), without a MinHash object per signature: the crc32 hashes straight into one
+    array, then datasketch's own pre-mix and permutations."""
+    if not items:
+        return LeanMinHash(_TEMPLATE)
+    hashes = np.fromiter(map(zlib.crc32, items), dtype=_TEMPLATE.hashvalues.dtype, count=len(items)).reshape(-1, 1)
+    permuted = _fmix(hashes, _WIDTH) * _A + _B
+    return LeanMinHash(seed=_SCHEME.seed, hashvalues=np.minimum(_TEMPLATE.hashvalues, permuted.min(axis=0)), scheme=_SCHEME.scheme)
 
 
 def article_fingerprint(article, doc) -> Fingerprint:

@@ -81,7 +81,7 @@ def test_a_build_reports_cpu_per_stage_and_leaves_no_segments_in_progress(tmp_pa
 
 @pytest.mark.parametrize("blocklimit", [128, 3])  # 3: terms of several posting blocks
 def test_the_fast_postings_writer_writes_the_bytes_whoosh_writes(tmp_path, sample_records, blocklimit):
-    """``indexer.postings`` replaces Whoosh's postings loop; every segment file must stay the same."""
+    """``indexer.postings`` replaces Whoosh's per-posting work (adding and writing); every segment file must stay the same."""
     from whoosh.codec.whoosh3 import W3Codec
     from whoosh.writing import SegmentWriter
 
@@ -92,11 +92,14 @@ def test_the_fast_postings_writer_writes_the_bytes_whoosh_writes(tmp_path, sampl
     src.write_text("".join(json.dumps(r) + "\n" for r in sample_records[:40]), encoding="utf-8")
     docs = [prepare(a) for a in iter_sources([src])]
     files = {}
-    for name, writer_class in (("whoosh", SegmentWriter), ("fast", _SegmentWriter)):
+    # "pooled": the fast writer past its memory limit, its postings handed to Whoosh's pool as it goes.
+    for name, writer_class in (("whoosh", SegmentWriter), ("fast", _SegmentWriter), ("pooled", _SegmentWriter)):
         folder = tmp_path / name
         folder.mkdir()
         ix = index.create_in(str(folder), build_schema())
         writer = writer_class(ix, codec=W3Codec(blocklimit=blocklimit), compound=False)
+        if name == "pooled":
+            writer._max_postings = 500
         for n, doc in enumerate(docs):
             writer.add_document(**whoosh_fields(doc, f"c{n % 7}"))
         segment = writer._finalize_segment()
@@ -104,6 +107,7 @@ def test_the_fast_postings_writer_writes_the_bytes_whoosh_writes(tmp_path, sampl
         prefix = segment.segment_id()
         files[name] = {p.name.replace(prefix, ""): p.read_bytes() for p in folder.iterdir() if p.name.startswith(prefix)}
     assert {".trm", ".pst"} <= set(files["fast"])
-    assert files["fast"].keys() == files["whoosh"].keys()
-    for ext in files["whoosh"]:
-        assert files["fast"][ext] == files["whoosh"][ext], ext
+    for fast in ("fast", "pooled"):
+        assert files[fast].keys() == files["whoosh"].keys()
+        for ext in files["whoosh"]:
+            assert files[fast][ext] == files["whoosh"][ext], (fast, ext)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -260,3 +261,19 @@ def test_a_build_assigns_the_stories_one_assignment_in_the_articles_order_gives(
     alone = StoryTable(None)
     assert alone.assign([(r["id"], fps[r["id"]]) for r in sample]).stories == built
     alone.close()
+
+
+def test_a_signature_is_the_one_datasketch_computes(records):
+    """``stories._minhash`` runs datasketch's CPU path without a MinHash object each time (its pre-mix and
+    permutations are datasketch internals): the signatures must stay what ``MinHash.update_batch`` gives,
+    or every stored fingerprint and story would silently change."""
+    from datasketch import MinHash
+
+    texts = [f"{r['title']} {r['body']}" for r in list(records.values())[:20]]
+    for items in [set(t.lower().encode().split()) for t in texts] + [set(), {b""}]:
+        expected = MinHash(num_perm=stories.NUM_PERM, permutations=stories._SCHEME.permutations, scheme=stories._SCHEME.scheme, hashfunc=zlib.crc32)
+        expected.update_batch(list(items))
+        got = stories._minhash(items)
+        assert (got.seed, got.scheme) == (expected.seed, expected.scheme)
+        assert got.hashvalues.dtype == expected.hashvalues.dtype
+        assert list(got.hashvalues) == list(expected.hashvalues)

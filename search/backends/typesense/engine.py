@@ -51,7 +51,15 @@ notice ``truncated``. Snippets are
 Telusur's highlighter over the stored raw body; did-you-mean reads the
 generation's ``Vocabulary``.
 
-A cluster that does not answer raises ``BackendDown`` (the web's 503).
+The server-side cost bound (``bound``): histograms ask capped days and
+their months, facets over common words return at most ``facet_fetch_cap``
+values, a request that may match more than ``large_set`` articles is counted
+first (over that, its histograms ride on the main search; every article: the
+vocabulary's counts), and a cap that left values out sets the notice
+``facets``.
+
+A cluster that does not answer raises ``BackendDown`` (the web's 503), and so
+does one that answers a multi_search 408 (overloaded).
 """
 
 from __future__ import annotations
