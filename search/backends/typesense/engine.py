@@ -98,7 +98,7 @@ from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, k
 from search.backends.typesense.vocabulary import EXPORT_FIELDS, RELOAD_INTERVAL_S, Vocabulary
 from search.document import document_dict, hit
 from search.expand import Expander
-from search.facet_plan import FacetCount, FacetPlan, RangeFilter, ValueFilter, plan_facets
+from search.facet_plan import DateHistogram, FacetCount, FacetPlan, RangeFilter, ValueFilter, plan_facets
 from search.facet_spec import FACETS, PUBLICATION, SELECTABLE
 from search.model import BackendDown, FacetValue, Hit, SearchError, SearchRequest, SearchResult
 from search.suggest import speller_for, suggest
@@ -307,6 +307,19 @@ def stored(doc: dict) -> dict:
 
 
 @dataclass
+class _Placed:
+    """Where a histogram's counts are in a multi_search's answers: its days' and months' searches
+    (None: not asked; ``day`` None: every article, the vocabulary's days) and their value caps."""
+
+    histogram: DateHistogram
+    day: int | None = None
+    month: int | None = None
+    day_cap: int = 0
+    month_cap: int = 0
+    on_main: bool = False  # rides on the main search: its caps are the main search's
+
+
+@dataclass
 class _Counted:
     """Where one facet count's answer is in the multi_search, and how to read it."""
 
@@ -374,12 +387,15 @@ class _Search:
                 answers, layout, partial, notice = wider, wider_layout, True, "partial"
         facets, cut = self.facets(answers, layout)
         intervals = {}
-        for histogram, day, month, day_cap, month_cap in layout["histograms"]:
-            if day is None:  # every article: the vocabulary's days
+        for placed in layout["histograms"]:
+            histogram = placed.histogram
+            if placed.day is None:  # every article: the vocabulary's days
                 interval, values, cut_here = buckets(histogram, self._whole_days(histogram), None)
             else:
-                month_answer = None if month is None else answers[month]
-                interval, values, cut_here = histogram_of(histogram, answers[day], month_answer, day_cap, month_cap or 0)
+                month_answer = None if placed.month is None else answers[placed.month]
+                interval, values, cut_here = histogram_of(
+                    histogram, answers[placed.day], month_answer, placed.day_cap, placed.month_cap
+                )
             intervals[histogram.facet], facets[histogram.facet] = interval, values
             cut = cut or cut_here
         if cut:  # counts shown are exact, but a cap left values or buckets out
@@ -479,25 +495,26 @@ class _Search:
         main = searches[total]
         facet_by = [c.field + KEY_SUFFIX for c in on_main]
         main_values = max_values(max(c.limit for c in on_main)) if on_main else 0
-        histograms = []
+        histograms: list[_Placed] = []
         for histogram in plan.histograms:
             days, months = histogram_searches(histogram)
             if whole:
-                histograms.append([histogram, None, None, 0, 0])
+                histograms.append(_Placed(histogram))
                 continue
             if large and months is not None and histogram.filters == plan.all_filters:
                 facet_by += [days["facet_by"], months["facet_by"]]
                 main_values = max(main_values, days["max_facet_values"])
-                histograms.append([histogram, total, total])
+                histograms.append(_Placed(histogram, total, total, on_main=True))
                 continue
-            histograms.append([histogram, len(searches), None, days["max_facet_values"], None])
+            placed = _Placed(histogram, len(searches), day_cap=days["max_facet_values"])
             searches.append(search(filters(histogram.filters), per_page=0, **days))
             if months is not None:
-                histograms[-1][2:] = [len(searches), days["max_facet_values"], months["max_facet_values"]]
+                placed.month, placed.month_cap = len(searches), months["max_facet_values"]
                 searches.append(search(filters(histogram.filters), per_page=0, **months))
-        for entry in histograms:
-            if len(entry) == 3:  # rides on the main search
-                entry += [main_values, main_values]
+            histograms.append(placed)
+        for placed in histograms:
+            if placed.on_main:
+                placed.day_cap = placed.month_cap = main_values
         if facet_by:
             main.update(facet_by=",".join(facet_by), max_facet_values=main_values)
         counted = {c.facet: _Counted(c, total, filters(c.filters), main_values) for c in on_main}
@@ -522,7 +539,7 @@ class _Search:
         # partial fallback and the did-you-mean, as on the Whoosh engine (the total itself when
         # nothing was expanded or selected).
         layout = {
-            "facets": counted, "histograms": [tuple(h) for h in histograms], "q": q, "window": window, "full": total,
+            "facets": counted, "histograms": histograms, "q": q, "window": window, "full": total,
             "total": total, "windows": [],
         }
         if q != tq.q or query_filters != list(tq.filters) or plan.filters:
