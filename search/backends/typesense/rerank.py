@@ -27,13 +27,13 @@ from typing import Iterable, Mapping, Sequence
 from indexer.analysis import tokens
 from indexer.fields import TEXT_FIELDS
 from indexer.typesense.schema import LENGTH_SUFFIX, STEMS_SUFFIX
+from search.coverage import SCORE_SHARE, idf_shares
 
 B = 0.75
 K1 = 1.2
 # As the Whoosh schema's field_boost (indexer/schema.py): a title word weighs 2.5 body words.
 FIELD_BOOST = {"title": 2.5, "body": 1.0}
 RERANK_K = 50
-SCORE_SHARE = 1.0  # as the Whoosh engine's (search.backends.whoosh.engine.SCORE_SHARE)
 
 
 def bm25f(doc: dict, stems: Iterable[str], forms: Iterable[str], vocab, weights: Mapping[str, float] = {}) -> tuple[set[str], float]:
@@ -89,7 +89,8 @@ def rerank(
         rows.append((doc, covered, per_term))
     relevance = [sum(per_term.values()) for _doc, _covered, per_term in rows]
     if partial and stems:
-        share = _idf_shares(stems, vocab)
+        ordered = sorted(stems)
+        share = dict(zip(ordered, idf_shares([vocab.doc_frequency(s) for s in ordered], max(vocab.n_docs, 1)).tolist()))
         word_of = {t: s for s in stems for a in alternatives.get(s, ()) for t in a.stems if t not in stems}
         best: dict[str, float] = {}
         for _doc, _covered, per_term in rows:
@@ -110,10 +111,3 @@ def rerank(
     scored.sort(key=lambda item: item[0])
     return [(doc, score) for _key, doc, score in scored]
 
-
-def _idf_shares(stems: set[str], vocab) -> dict[str, float]:
-    """Each query word's share of the query's idf (all alike when every word is in every article)."""
-    n = max(vocab.n_docs, 1)
-    idf = {s: math.log(n / max(1, vocab.doc_frequency(s))) for s in stems}
-    total = sum(idf.values())
-    return {s: (v / total if total > 0 else 1 / len(stems)) for s, v in idf.items()}

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import math
 import re
 import threading
 import time
@@ -63,6 +62,7 @@ from search.model import (
     SearchResult,
 )
 from search.suggest import speller_for, suggest
+from search.coverage import SCORE_SHARE, idf_shares
 
 # Wildcard expansion reads at most this many lexicon terms after the prefix.
 MAX_EXPANSION_SCAN = 5000
@@ -78,10 +78,6 @@ READ_AHEAD_DF = 500
 EVALUATION_CPU_SECONDS = 0.15
 _CACHED_PHRASES = 512
 _EXPANDED_FIELDS = tuple(f + suffix for f in reversed(TEXT_FIELDS) for suffix in ("", EXACT_SUFFIX))
-# Partial mode ranks by the share of the query's words an article covers plus this much of its
-# BM25F score over the query's best possible score (``_Search._coverage``). 1.0 was chosen on the
-# known items' dev part (0.8-1.2 alike; 0 is the words-matched count alone that it replaces).
-SCORE_SHARE = 1.0
 _USEC_PER_DAY = 86_400_000_000
 _MAX_DATE_LONG = datetime_to_long(dt.datetime.max)
 
@@ -626,11 +622,8 @@ class _Search:
         that only mentions one more common word (known items, dev part: paraphrase MRR@10 0.817 -> 0.851).
         """
         n = self.snap.n_docs
-        idf = np.array([math.log(n / max(1, int(np.count_nonzero(m)))) for m, _ in results])
-        if idf.sum() <= 0:  # every word in every article: count them alike
-            idf = np.ones(len(results))
         coverage = np.zeros(n, dtype=np.float32)
-        for (m, _), weight in zip(results, idf / idf.sum()):
+        for (m, _), weight in zip(results, idf_shares([int(np.count_nonzero(m)) for m, _ in results], n)):
             coverage += np.float32(weight) * m
         self.coverage = coverage
         self.score_bound = sum(float(s[m].max()) for m, s in results if m.any()) or 1.0
