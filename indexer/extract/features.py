@@ -173,6 +173,25 @@ class Features:
         return hit
 
 
+# The features that depend on how a word is written, at any offset (its shape and
+# capitals; ``case_key`` is what they are a function of): every other feature of a word is
+# a function of its lowercase form alone, which lets ``scores.Scores`` sum those once per
+# vocabulary word at load. A feature added to ``_word_features`` that reads the word's
+# case belongs here and in ``case_key``.
+CASE_FEATURES = ("sh=", "title", "upper")
+
+
+def case_feature(feature: str) -> bool:
+    """Whether a feature string (own or at an offset) is one of ``CASE_FEATURES``."""
+    return feature.lstrip("-0123456789").startswith(CASE_FEATURES)
+
+
+def case_key(word: str) -> tuple[str, bool, bool]:
+    """All that a word's ``CASE_FEATURES`` depend on: its shape, whether it is capitalised,
+    whether it is in capitals."""
+    return shape(word), word[:1].isupper(), word.isupper() and len(word) > 1
+
+
 def _word_features(word: str) -> tuple[list[str], ...]:
     """A word's own features and what it shows at each offset of ``CONTEXT``, from one
     lowercasing, one shape and one lookup in each table."""
