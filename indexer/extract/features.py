@@ -88,6 +88,16 @@ _SHAPE_RE = [(re.compile(r"[A-ZÀ-ÖØ-Þ]+"), "X"), (re.compile(r"[a-zß-öø-�
 
 def shape(word: str) -> str:
     """`Putin` -> `Xx`, `KPK` -> `X`, `1998` -> `d`, `PDI-P` -> `X-X`."""
+    if word.isascii() and word.isalnum():  # most words: their shape without a regex
+        if word.isalpha():
+            if word.islower():
+                return "x"
+            if word.isupper():
+                return "X"
+            if word[0].isupper() and word[1:].islower():
+                return "Xx"
+        elif word.isdigit():
+            return "d"
     for pattern, mark in _SHAPE_RE:
         word = pattern.sub(mark, word)
     return word[:6]

@@ -151,6 +151,8 @@ class Scores(Features):
                 self._lower_rows[(np.array(self._lows)[:, None] + parts).ravel()]
                 + self._case_rows[(np.array(self._cases)[:, None] + parts).ravel()])
             self._added, self._lows, self._cases = [], [], []
+        if not rows:
+            return []
         get, zero = self.rows.get, self.zero
         index: list[int] = []
         starts = []
