@@ -69,6 +69,7 @@ class Scores(Features):
         self.table[:self.zero] = coords[:, :-1]
         self.fill = self.zero + 1
         self.nothing = (self.zero,) * 5 + ("", False)
+        self._items = _item_maker(self.basis)
         # The kept attributes split: those of a word's case, the others (its lowercase form's).
         self._cased = {a: r for a, r in self.kept.items() if case_feature(a)}
         self._lowered = {a: r for a, r in self.kept.items() if a not in self._cased}
@@ -161,8 +162,17 @@ class Scores(Features):
             index += (own, m2, m1, p1, p2)
             if extra:
                 index += [get(f, zero) for f in extra]
-        names = self.basis
-        return [dict(zip(names, v)) for v in np.add.reduceat(table[index], starts).tolist()]
+        return self._items(np.add.reduceat(table[index], starts).tolist())
+
+
+def _item_maker(names: list[str]):
+    """Per token, its values as crfsuite's item {basis attribute: value}: a dict display for
+    six attributes (seven labels, NERGRIT's), twice as fast as ``dict(zip(...))``, which any
+    other number of labels gets."""
+    if len(names) != 6:
+        return lambda values: [dict(zip(names, v)) for v in values]
+    a, b, c, d, e, f = names
+    return lambda values: [{a: v, b: w, c: x, d: y, e: z, f: u} for v, w, x, y, z, u in values]
 
 
 # A crfsuite model's feature record: kind (0: attribute -> label, 1: label -> label), source, target, weight.
