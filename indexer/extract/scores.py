@@ -7,7 +7,9 @@ features and what it shows each neighbour: a ``features.Features`` bundle), so
 ``Scores`` sums their weights once per word type; a token's scores are then five cached
 sums (its own and its four neighbours') plus the weights of the few features that
 depend on more than one word (bigrams, its capitalised run, gazetteer and rule marks,
-BOS/EOS).
+BOS/EOS). A new type's sums would still cost its ~47 strings, once: news and NERGRIT
+sentences bring many, so a word of the word table's vocabulary gets its lowercase
+form's sums, made for the whole vocabulary at load, plus its case's.
 
 crfsuite still finds the best label path from these scores: each token is handed
 ``L - 1`` of the model's own attributes (``Scores.basis``, L the number of labels) with
@@ -41,7 +43,7 @@ class Scores(Features):
     A word's features are those of its lowercase form plus those of how it is written
     (``features.CASE_FEATURES``), so its rows are two sums added: for the word table's
     vocabulary (~37k words, the words a text mostly brings) the lowercase sums are made
-    once at load (``lowercase``, ~0.5 s and 9 MB), and the case sums once per
+    once at load (``lowercase``: ~1-1.5 CPU-s, 9 MB), and the case sums once per
     ``features.case_key`` (a few dozen); a new type of the vocabulary then costs a
     lowercasing, a shape and two dict lookups, not its ~47 feature strings. Another word
     has its rows summed from its strings. Either way a text's new types are summed
