@@ -87,15 +87,21 @@ class Scores(Features):
         self._lows: list[int] = []
         self._cases: list[int] = []
 
-    def _sums(self, words, kept: dict[str, int], start: int = 0) -> np.ndarray:
+    def _sums(self, words, kept: dict[str, int]) -> np.ndarray:
         """The five parts of each word's features in ``kept`` (the others add zero), summed."""
-        index, starts, zero = [], [], self.zero
+        index: list[int] = []
+        starts: list[int] = []
+        self._gather(words, kept, index, starts)
+        return np.add.reduceat(self.table[index], starts)
+
+    def _gather(self, words, kept: dict[str, int], index: list[int], starts: list[int]) -> None:
+        """The rows to sum for each part of each word (``index``) and where each part starts."""
+        zero = self.zero
         for word in words:
             for part in _word_features(word):
                 starts.append(len(index))
-                index += map(kept.get, part, repeat(zero))
-                index.append(zero)  # and a part with no feature in ``kept`` sums to zero
-        return np.add.reduceat(self.table[index], starts)
+                index += map(kept.get, part, repeat(zero))  # a feature not in ``kept`` adds zero
+                index.append(zero)  # and a part with none sums to zero
 
     def _vocabulary_rows(self) -> tuple[dict[str, int], np.ndarray]:
         """The word table's words (lowercase) -> their first row in the lowercase sums."""
@@ -132,12 +138,8 @@ class Scores(Features):
                 self._added.append(first)
                 self._lows.append(lowered)
                 self._cases.append(cased)
-            else:
-                kept, zero, index, starts = self.kept, self.zero, self._index, self._starts
-                for part in _word_features(word):
-                    starts.append(len(index))
-                    index += map(kept.get, part, repeat(zero))  # a pruned feature adds zero
-                    index.append(zero)  # and a part the pruning emptied sums to zero
+            else:  # summed from its strings, with the text's other such types (``items``)
+                self._gather([word], self.kept, self._index, self._starts)
                 self._targets += range(first, first + 5)
             hit = self.bundles[word] = (first, first + 1, first + 2, first + 3, first + 4, low, word[:1].isupper())
         return hit
