@@ -123,6 +123,8 @@ ALT_WINDOW = 20
 RARE_WORDS = 4
 PAIR_WINDOW = 10
 TEXT_ORDER = "_text_match:desc,dated:desc,date:desc"
+# Collapsed over a large set: this many times the stories wanted are fetched as articles and collapsed here.
+COLLAPSE_SLACK = 2
 
 
 def open_engine(config: BackendConfig, check_interval: float = 1.0, expander: Expander | None = Expander()) -> "TypesenseEngine":
@@ -416,8 +418,15 @@ class _Search:
             suggestion=suggestion,
             notice=notice,
             date_intervals=intervals,
-            collapsed_total=answers[0]["found"] if self.collapse else None,
+            collapsed_total=self._stories(answers, layout) if self.collapse else None,
         )
+
+    def _stories(self, answers: list[dict], layout: dict) -> int:
+        """How many stories the hits belong to: the grouped search's ``found``, or the story facet's values."""
+        answer = answers[layout["stories"]]
+        if layout["regroup"] is None:
+            return answer["found"]
+        return sum(f.get("stats", {}).get("total_values", 0) for f in answer.get("facet_counts", []))
 
     def _whole_days(self, histogram) -> dict[str, int]:
         """Articles per day over the whole index: published on it, or (event dates) mentioning it."""
@@ -473,14 +482,24 @@ class _Search:
 
         page, window = self.page_params(q, ranked)
         searches = [search(filters(plan.all_filters), **page)]
-        if self.collapse:
-            # Each story's best hit; the articles (the total, the facets over the hits) counted ungrouped.
-            searches[0].update(group_by=STORY_FIELD, group_limit=1)
+        if self.collapse:  # the articles (the total, the facets over the hits) counted ungrouped
             searches.append(search(filters(plan.all_filters), per_page=0))
         total = len(searches) - 1
         bound = self.engine.bound
         hits = self.count_hits(searches[total], estimate)
         large = hits is not None and hits > bound.large_set
+        depth = page["page"] * page["per_page"]  # the stories (or articles) down to the page's last
+        grouped = {**searches[0], "group_by": STORY_FIELD, "group_limit": 1}  # each story's best hit
+        regroup = None
+        if self.collapse and large and depth * COLLAPSE_SLACK <= stories.MAX_PER_PAGE:
+            # Over most of the index group_by costs Typesense ~60 ms: the first stories are collapsed
+            # here from the top articles instead (the same stories: each at its best hit), and counted
+            # by the story facet's number of values (~15 ms), Typesense grouping only when too few.
+            searches[0].update(page=1, per_page=depth * COLLAPSE_SLACK)
+            regroup = grouped
+            searches.append(search(filters(plan.all_filters), per_page=0, facet_by=STORY_FIELD, max_facet_values=1))
+        elif self.collapse:
+            searches[0] = grouped
         # Every article, as the vocabulary counted them: its facet counts are the vocabulary's.
         whole = q == "*" and not query_filters and not plan.filters and hits == self.vocab.n_docs
         cap = bound.facet_fetch_cap if estimate > bound.fetch_cap_set else None
@@ -540,7 +559,8 @@ class _Search:
         # nothing was expanded or selected).
         layout = {
             "facets": counted, "histograms": histograms, "q": q, "window": window, "full": total,
-            "total": total, "windows": [],
+            "total": total, "windows": [], "depth": depth, "regroup": regroup,
+            "stories": len(searches) - 1 if regroup is not None else 0,  # the answer whose "found" or facet counts the stories
         }
         if q != tq.q or query_filters != list(tq.filters) or plan.filters:
             layout["full"] = len(searches)
@@ -548,7 +568,9 @@ class _Search:
         if window and (tq.expanded is not None or partial):
             selected = [clauses[n] for n in plan.all_filters]
             own = [*tq.filters, *selected]
-            text = {**page, "sort_by": TEXT_ORDER, **({"group_by": STORY_FIELD, "group_limit": 1} if self.collapse else {})}
+            # (collapsed: grouped by Typesense, or over a large set collapsed here, as the page is)
+            grouping = {"group_by": STORY_FIELD, "group_limit": 1} if self.collapse and regroup is None else {}
+            text = {**page, "sort_by": TEXT_ORDER, **grouping}
             candidates = [search(own, **{**text, "q": tq.q})]
             candidates += [search(own, **{**text, "q": alt_q, "per_page": ALT_WINDOW}) for alt_q in _substitutes(tq)]
             if partial and tq.q_words:  # (without words, Typesense has nothing to drop: the whole index)
@@ -642,7 +664,7 @@ class _Search:
 
     def _page(self, answers: list[dict], tq: Translated, partial: bool, layout: dict) -> list[tuple[dict, float]]:
         request = self.request
-        docs = self._docs(answers[0])
+        docs = self._main_docs(answers[0], layout)
         if not layout["window"]:
             return [(doc, 0.0) for doc in docs]
         start = (request.page - 1) * request.per_page
@@ -657,10 +679,25 @@ class _Search:
         by_id = {h["document"]["id"]: h["document"] for h in found["hits"]}
         return [(by_id[doc["id"]], score) for doc, score in ranked if doc["id"] in by_id]
 
+    def _main_docs(self, answer: dict, layout: dict) -> list[dict]:
+        """The main search's page (or re-ranking window); collapsed here (``regroup``), its stories
+        cut from the top articles', or grouped by Typesense when these hold too few."""
+        docs = self._docs(answer)
+        regroup, depth = layout["regroup"], layout["depth"]
+        if regroup is None:
+            return docs
+        if len(docs) < depth and len(answer["hits"]) < answer["found"]:  # a few stories hold most top hits
+            return self._docs(self.engine.multi_search([regroup])[0])
+        per_page = regroup["per_page"]
+        return docs[depth - per_page : depth]
+
     def _docs(self, answer: dict) -> list[dict]:
-        if self.collapse:  # each story's best hit (group_limit 1)
-            return [g["hits"][0]["document"] for g in answer.get("grouped_hits", []) if g["hits"]]
-        return [h["document"] for h in answer["hits"]]
+        """An answer's documents; collapsed, each story's best hit (Typesense's groups, or the first
+        hit of each story in an ungrouped answer)."""
+        if "grouped_hits" in answer:  # group_limit 1
+            return [g["hits"][0]["document"] for g in answer["grouped_hits"] if g["hits"]]
+        docs = [h["document"] for h in answer["hits"]]
+        return _first_per_story(docs, lambda d: d) if self.collapse else docs
 
     def _ranked(self, answers: list[dict], docs: list[dict], tq: Translated, partial: bool, layout: dict) -> list[tuple[dict, float]]:
         """The re-ranking window in Telusur's order; expanded, the own words' window first, then the rest."""
@@ -680,15 +717,21 @@ class _Search:
             *rerank(rest, tq.stems, wide.forms, self.vocab, partial, tq.alternatives),
         ]
         if self.collapse:  # one hit per story over both lists
-            stories_seen: set = set()
-            kept = []
-            for doc, score in ranked:
-                story = doc.get(STORY_FIELD) or doc["id"]
-                if story not in stories_seen:
-                    stories_seen.add(story)
-                    kept.append((doc, score))
-            ranked = kept
+            ranked = _first_per_story(ranked, lambda pair: pair[0])
         return ranked
+
+
+def _first_per_story(items: list, doc_of) -> list:
+    """``items`` with only the first of each story (``doc_of(item)``: its document; no story: its own)."""
+    seen: set = set()
+    kept = []
+    for item in items:
+        doc = doc_of(item)
+        story = doc.get(STORY_FIELD) or doc["id"]
+        if story not in seen:
+            seen.add(story)
+            kept.append(item)
+    return kept
 
 
 def _substitutes(tq: Translated) -> list[str]:
