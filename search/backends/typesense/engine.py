@@ -92,7 +92,7 @@ from indexer.typesense.schema import (
 from search import profile
 from search.backends.typesense import profiles, stories
 from search.backends.typesense.bound import Bound
-from search.backends.typesense.histogram import buckets, histogram_of, histogram_searches
+from search.backends.typesense.histogram import buckets, histogram_of, histogram_searches, month_counts, months_span
 from search.backends.typesense.rerank import RERANK_K, rerank
 from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, key_filter, translate
 from search.backends.typesense.vocabulary import EXPORT_FIELDS, RELOAD_INTERVAL_S, Vocabulary
@@ -311,14 +311,16 @@ def stored(doc: dict) -> dict:
 @dataclass
 class _Placed:
     """Where a histogram's counts are in a multi_search's answers: its days' and months' searches
-    (None: not asked; ``day`` None: every article, the vocabulary's days) and their value caps."""
+    (None: not asked) and their value caps."""
 
     histogram: DateHistogram
     day: int | None = None
     month: int | None = None
     day_cap: int = 0
     month_cap: int = 0
-    on_main: bool = False  # rides on the main search: its caps are the main search's
+    on_main: bool = False  # the months ride on the main search: their cap is the main search's
+    whole: bool = False  # every article: the vocabulary's days
+    days_search: dict | None = None  # on main: the days' search, sent only when the months leave the interval open
 
 
 @dataclass
@@ -389,10 +391,14 @@ class _Search:
                 answers, layout, partial, notice = wider, wider_layout, True, "partial"
         facets, cut = self.facets(answers, layout)
         intervals = {}
+        answers = self._ask_days(answers, layout["histograms"])
         for placed in layout["histograms"]:
             histogram = placed.histogram
-            if placed.day is None:  # every article: the vocabulary's days
+            if placed.whole:
                 interval, values, cut_here = buckets(histogram, self._whole_days(histogram), None)
+            elif placed.day is None:  # the months alone decide: a month histogram
+                months = month_counts(histogram, answers[placed.month])
+                interval, values, cut_here = buckets(histogram, {}, months, False, len(months) >= placed.month_cap)
             else:
                 month_answer = None if placed.month is None else answers[placed.month]
                 interval, values, cut_here = histogram_of(
@@ -423,10 +429,23 @@ class _Search:
 
     def _stories(self, answers: list[dict], layout: dict) -> int:
         """How many stories the hits belong to: the grouped search's ``found``, or the story facet's values."""
-        answer = answers[layout["stories"]]
         if layout["regroup"] is None:
-            return answer["found"]
-        return sum(f.get("stats", {}).get("total_values", 0) for f in answer.get("facet_counts", []))
+            return answers[0]["found"]
+        return sum(f.get("stats", {}).get("total_values", 0) for f in layout["hit_count"].get("facet_counts", []))
+
+    def _ask_days(self, answers: list[dict], histograms: list[_Placed]) -> list[dict]:
+        """``answers`` and, in one more round, the days of the histograms whose months rode on the
+        main search and cannot show that the articles span ``day_max_days`` (``months_span``)."""
+        asked = [
+            p for p in histograms
+            if p.days_search is not None and not months_span(p.histogram, month_counts(p.histogram, answers[p.month]))
+        ]
+        if not asked:
+            return answers
+        out = answers + self.engine.multi_search([p.days_search for p in asked])
+        for index, placed in enumerate(asked, len(answers)):
+            placed.day, placed.day_cap = index, placed.days_search["max_facet_values"]
+        return out
 
     def _whole_days(self, histogram) -> dict[str, int]:
         """Articles per day over the whole index: published on it, or (event dates) mentioning it."""
@@ -447,14 +466,16 @@ class _Search:
                 bound = min(bound, sum(int(column.doc_freq[i]) for i in held if i is not None))
         return bound
 
-    def count_hits(self, search: dict, estimate: int) -> int | None:
-        """How many articles ``search`` (the main search) matches, counted by one search without
-        facets (a round of its own) when the ``estimate`` cannot rule out more than ``large_set``;
-        None when it can."""
+    def count_hits(self, search: dict, estimate: int) -> dict | None:
+        """The answer of one search without hits counting what ``search`` (the main search) matches,
+        a round of its own, when the ``estimate`` cannot rule out more than ``large_set``; None when
+        it can. Collapsed, it also counts the stories (the story facet's number of values, ~15 ms
+        over most of the 22k), which a large set then takes instead of Typesense's grouping."""
         if estimate <= self.engine.bound.large_set:
             return None
         count = {k: v for k, v in search.items() if k in ("q", "query_by", "filter_by", *STRICT)}
-        return self.engine.multi_search([{**count, "per_page": 0}])[0]["found"]
+        stories = {"facet_by": STORY_FIELD, "max_facet_values": 1} if self.collapse else {}
+        return self.engine.multi_search([{**count, "per_page": 0, **stories}])[0]
 
     def execute(
         self, q: str, query_filters: list[str], ranked: bool, tq: Translated, estimate: int, partial: bool = False
@@ -486,7 +507,8 @@ class _Search:
             searches.append(search(filters(plan.all_filters), per_page=0))
         total = len(searches) - 1
         bound = self.engine.bound
-        hits = self.count_hits(searches[total], estimate)
+        hit_count = self.count_hits(searches[total], estimate)
+        hits = None if hit_count is None else hit_count["found"]
         large = hits is not None and hits > bound.large_set
         depth = page["page"] * page["per_page"]  # the stories (or articles) down to the page's last
         grouped = {**searches[0], "group_by": STORY_FIELD, "group_limit": 1}  # each story's best hit
@@ -494,10 +516,9 @@ class _Search:
         if self.collapse and large and depth * COLLAPSE_SLACK <= stories.MAX_PER_PAGE:
             # Over most of the index group_by costs Typesense ~60 ms: the first stories are collapsed
             # here from the top articles instead (the same stories: each at its best hit), and counted
-            # by the story facet's number of values (~15 ms), Typesense grouping only when too few.
+            # by the count's story facet, Typesense grouping only when too few.
             searches[0].update(page=1, per_page=depth * COLLAPSE_SLACK)
             regroup = grouped
-            searches.append(search(filters(plan.all_filters), per_page=0, facet_by=STORY_FIELD, max_facet_values=1))
         elif self.collapse:
             searches[0] = grouped
         # Every article, as the vocabulary counted them: its facet counts are the vocabulary's.
@@ -508,8 +529,9 @@ class _Search:
             return limit + FACET_SLACK if cap is None else min(limit + FACET_SLACK, cap)
 
         # Facets counted over the hits themselves ride on the search that gives the total, and so,
-        # over a large set, do the histograms (one evaluation of the query less each), their months
-        # then cut at the search's one max_facet_values.
+        # over a large set, do the histograms' months (one evaluation of the query less each), cut at
+        # the search's one max_facet_values; their days are asked after, when the months leave the
+        # interval open (``_ask_days``).
         on_main = [c for c in plan.counts if c.filters == plan.all_filters and not c.prefix and not whole]
         main = searches[total]
         facet_by = [c.field + KEY_SUFFIX for c in on_main]
@@ -518,12 +540,13 @@ class _Search:
         for histogram in plan.histograms:
             days, months = histogram_searches(histogram)
             if whole:
-                histograms.append(_Placed(histogram))
+                histograms.append(_Placed(histogram, whole=True))
                 continue
             if large and months is not None and histogram.filters == plan.all_filters:
-                facet_by += [days["facet_by"], months["facet_by"]]
+                facet_by.append(months["facet_by"])
                 main_values = max(main_values, days["max_facet_values"])
-                histograms.append(_Placed(histogram, total, total, on_main=True))
+                days_search = search(filters(histogram.filters), per_page=0, **days)
+                histograms.append(_Placed(histogram, month=total, on_main=True, days_search=days_search))
                 continue
             placed = _Placed(histogram, len(searches), day_cap=days["max_facet_values"])
             searches.append(search(filters(histogram.filters), per_page=0, **days))
@@ -533,7 +556,7 @@ class _Search:
             histograms.append(placed)
         for placed in histograms:
             if placed.on_main:
-                placed.day_cap = placed.month_cap = main_values
+                placed.month_cap = main_values
         if facet_by:
             main.update(facet_by=",".join(facet_by), max_facet_values=main_values)
         counted = {c.facet: _Counted(c, total, filters(c.filters), main_values) for c in on_main}
@@ -560,7 +583,7 @@ class _Search:
         layout = {
             "facets": counted, "histograms": histograms, "q": q, "window": window, "full": total,
             "total": total, "windows": [], "depth": depth, "regroup": regroup,
-            "stories": len(searches) - 1 if regroup is not None else 0,  # the answer whose "found" or facet counts the stories
+            "hit_count": hit_count,  # (collapsed: its story facet counts the stories when not grouped)
         }
         if q != tq.q or query_filters != list(tq.filters) or plan.filters:
             layout["full"] = len(searches)
