@@ -20,8 +20,9 @@ what it means on the Whoosh engine:
 ``collapse=story`` groups the main search by ``story`` (``group_limit`` 1:
 each story's best hit; ``found`` is then the number of stories), and one more
 search without grouping gives the per-article total and the facets counted
-over the hits; a second round reads the stories of the page's hits (their
-sizes, other outlets and versions: ``stories.attach``).
+over the hits (over a large set the first stories are collapsed here from the
+top articles instead: ``bound``); a second round reads the stories of the
+page's hits (their sizes, other outlets and versions: ``stories.attach``).
 
 A second round counts selected values that did not make a facet's top list
 (their count is the ``found`` of a search for them), and the partial
@@ -54,9 +55,10 @@ generation's ``Vocabulary``.
 The server-side cost bound (``bound``): histograms ask capped days and
 their months, facets over common words return at most ``facet_fetch_cap``
 values, a request that may match more than ``large_set`` articles is counted
-first (over that, its histograms ride on the main search; every article: the
-vocabulary's counts), and a cap that left values out sets the notice
-``facets``.
+first (over that, its histograms' months ride on the main search, its days
+asked only when needed, and a collapsed page is collapsed here; every
+article: the vocabulary's counts), and a cap that left values out sets the
+notice ``facets``.
 
 A cluster that does not answer raises ``BackendDown`` (the web's 503), and so
 does one that answers a multi_search 408 (overloaded).
@@ -466,16 +468,16 @@ class _Search:
                 bound = min(bound, sum(int(column.doc_freq[i]) for i in held if i is not None))
         return bound
 
-    def count_hits(self, search: dict, estimate: int) -> dict | None:
+    def count_hits(self, search: dict, estimate: int, stories: bool) -> dict | None:
         """The answer of one search without hits counting what ``search`` (the main search) matches,
         a round of its own, when the ``estimate`` cannot rule out more than ``large_set``; None when
-        it can. Collapsed, it also counts the stories (the story facet's number of values, ~15 ms
-        over most of the 22k), which a large set then takes instead of Typesense's grouping."""
+        it can. With ``stories`` it also counts the stories (the story facet's number of values,
+        ~15 ms over most of the 22k), which a large set then takes instead of Typesense's grouping."""
         if estimate <= self.engine.bound.large_set:
             return None
         count = {k: v for k, v in search.items() if k in ("q", "query_by", "filter_by", *STRICT)}
-        stories = {"facet_by": STORY_FIELD, "max_facet_values": 1} if self.collapse else {}
-        return self.engine.multi_search([{**count, "per_page": 0, **stories}])[0]
+        facet = {"facet_by": STORY_FIELD, "max_facet_values": 1} if stories else {}
+        return self.engine.multi_search([{**count, "per_page": 0, **facet}])[0]
 
     def execute(
         self, q: str, query_filters: list[str], ranked: bool, tq: Translated, estimate: int, partial: bool = False
@@ -507,13 +509,14 @@ class _Search:
             searches.append(search(filters(plan.all_filters), per_page=0))
         total = len(searches) - 1
         bound = self.engine.bound
-        hit_count = self.count_hits(searches[total], estimate)
+        depth = page["page"] * page["per_page"]  # the stories (or articles) down to the page's last
+        shallow = self.collapse and depth * COLLAPSE_SLACK <= stories.MAX_PER_PAGE  # may be collapsed here
+        hit_count = self.count_hits(searches[total], estimate, stories=shallow)
         hits = None if hit_count is None else hit_count["found"]
         large = hits is not None and hits > bound.large_set
-        depth = page["page"] * page["per_page"]  # the stories (or articles) down to the page's last
         grouped = {**searches[0], "group_by": STORY_FIELD, "group_limit": 1}  # each story's best hit
         regroup = None
-        if self.collapse and large and depth * COLLAPSE_SLACK <= stories.MAX_PER_PAGE:
+        if shallow and large:
             # Over most of the index group_by costs Typesense ~60 ms: the first stories are collapsed
             # here from the top articles instead (the same stories: each at its best hit), and counted
             # by the count's story facet, Typesense grouping only when too few.
