@@ -94,3 +94,39 @@ def test_the_summed_scores_are_the_features_weights_and_tag_alike():
             assert crf.tag(items) == crf.tag(strings), text[:80]
         tokens += len(items)
     assert tokens > 5_000
+
+
+def test_a_vocabulary_word_is_its_lowercase_sums_plus_its_case_sums():
+    """A new type of the word table's vocabulary takes its rows from the lowercase sums made
+    at load plus the sums of its case (``features.case_key``), not from its strings: those
+    rows are still the weights of its own features' strings, whatever its case; and the case
+    features (``features.CASE_FEATURES``) are a function of ``case_key`` alone (a feature that
+    reads the case and is not declared there fails this)."""
+    import numpy as np
+
+    from indexer.extract import tagger
+    from indexer.extract.features import _word_features, case_feature, case_key, tokenize, word_table
+    from indexer.extract.scores import state_weights
+    from scripts.tagger_digest import sample_texts
+
+    crf, scores = tagger._tagger()
+    attrs, labels, matrix = state_weights(tagger._buffers[0], crf.info())
+    weights = dict(zip(attrs, matrix))
+    frame = np.array([weights[a] for a in scores.basis])
+    words = sorted({w for text in sample_texts()[::9] for w in tokenize(text)})
+    words += [w.upper() for w in words[:300]] + [w.lower() for w in words[:300]] + [w.title() for w in words[:300]]
+    vocabulary = [w for w in words if w.lower() in scores.lowercase and len(w) == len(w.lower())]
+    assert len(vocabulary) > 2000 and any(w.isupper() for w in vocabulary) and any(w.islower() for w in vocabulary)
+    by_case: dict[tuple, set] = {}
+    for word in vocabulary[::3]:
+        bundle = scores.bundle(word)
+        scores.items([])  # the new types' sums are made here
+        for part, row in zip(_word_features(word), bundle[:5]):
+            want = sum((weights[f] for f in part if f in scores.kept), np.zeros(len(labels)))
+            got = scores.table[row] @ frame
+            assert np.ptp(got - want) < 1e-9, (word, part)
+        cased = tuple(f for part in _word_features(word) for f in part if case_feature(f))
+        by_case.setdefault(case_key(word), set()).add(cased)
+    assert all(len(v) == 1 for v in by_case.values()), [k for k, v in by_case.items() if len(v) > 1][:5]
+    assert len(word_table()) == len(scores.lowercase)
+

@@ -152,6 +152,10 @@ def learn(documents: list[list[str]]) -> AliasTable:
             for long in orgs:
                 if long != short and len(long) > len(short) and _short_form(short, long):
                     pairs[(short, long)] += 1
+    # Every tie below falls by name, never by the order the documents came in (a build's
+    # workers, an incremental build's kept documents first) or by set order.
+    counts, pairs, defined, cut, docs, held = map(_sorted, (counts, pairs, defined, cut, docs, held))
+    partners, inside = ({k: _sorted(c) for k, c in sorted(d.items())} for d in (partners, inside))
     votes: dict[str, Counter] = defaultdict(Counter)
     for value, n in counts.items():
         kind, name = untyped(value)
@@ -314,10 +318,15 @@ def _generic(words: list[str], gazetteer) -> bool:
     return words[0].lower() in ORG_HEADS and not any(w.isupper() or w.lower() in gazetteer for w in words)
 
 
+def _sorted(counter: Counter) -> Counter:
+    """The same counts, held in the order of their keys."""
+    return Counter(dict(sorted(counter.items())))
+
+
 def _sited(org_names: dict[str, int], display) -> dict[str, dict[str, str]]:
     """A generic body (`Balai Kota`, `Dinas Perhubungan`: a head word, no place or acronym) -> place ->
     the corpus' name of that body in that place (`Balai Kota DKI Jakarta`, seen in
-    ``MIN_COOCCUR`` articles): an article naming the generic body and the place means it
+    ``MIN_COOCCUR`` articles; two bodies named as often there: neither): an article naming the generic body and the place means it
     (``AliasTable.apply``). Provinces and regencies only: a regional body; a country's
     (`Kementerian Luar Negeri Rusia`) is named beside other countries' places too often
     (`Kementerian Luar Negeri` of Indonesia commenting on Russia). ``display``: a name's
@@ -331,9 +340,12 @@ def _sited(org_names: dict[str, int], display) -> dict[str, dict[str, str]]:
         for k in range(2, len(words)):
             head, site = " ".join(words[:k]), gazetteer.get(norm_key(" ".join(words[k:])))
             if site and site[1] in (PROVINCE, REGENCY) and n >= MIN_COOCCUR and head in org_names and _generic(words[:k], gazetteer):
-                if n > best[head].get(site[0], (0, ""))[0]:
+                seen, shown = best[head].get(site[0], (0, ""))
+                if n > seen:
                     best[head][site[0]] = (n, display(name))
-    return {head: {place: name for place, (_, name) in sites.items()} for head, sites in best.items()}
+                elif n == seen and display(name) != shown:  # `Kota Bekasi`'s or `Kabupaten Bekasi`'s: neither
+                    best[head][site[0]] = (n, "")
+    return {head: {place: name for place, (_, name) in sites.items() if name} for head, sites in best.items()}
 
 
 def _lone_partners(names: list[str], plain: set[str]) -> dict[str, set[str]]:

@@ -88,6 +88,16 @@ _SHAPE_RE = [(re.compile(r"[A-ZÀ-ÖØ-Þ]+"), "X"), (re.compile(r"[a-zß-öø-�
 
 def shape(word: str) -> str:
     """`Putin` -> `Xx`, `KPK` -> `X`, `1998` -> `d`, `PDI-P` -> `X-X`."""
+    if word.isascii() and word.isalnum():  # most words: their shape without a regex
+        if word.isalpha():
+            if word.islower():
+                return "x"
+            if word.isupper():
+                return "X"
+            if word[0].isupper() and word[1:].islower():
+                return "Xx"
+        elif word.isdigit():
+            return "d"
     for pattern, mark in _SHAPE_RE:
         word = pattern.sub(mark, word)
     return word[:6]
@@ -171,6 +181,25 @@ class Features:
             size = min(length, MAX_RUN)
             hit = self.runs[key] = self._keep([f"run={place}", f"runlen={size}", f"runpos={place}{size}"])
         return hit
+
+
+# The features that depend on how a word is written, at any offset (its shape and
+# capitals; ``case_key`` is what they are a function of): every other feature of a word is
+# a function of its lowercase form alone, which lets ``scores.Scores`` sum those once per
+# vocabulary word at load. A feature added to ``_word_features`` that reads the word's
+# case belongs here and in ``case_key``.
+CASE_FEATURES = ("sh=", "title", "upper")
+
+
+def case_feature(feature: str) -> bool:
+    """Whether a feature string (own or at an offset) is one of ``CASE_FEATURES``."""
+    return feature.lstrip("-0123456789").startswith(CASE_FEATURES)
+
+
+def case_key(word: str) -> tuple[str, bool, bool]:
+    """All that a word's ``CASE_FEATURES`` depend on: its shape, whether it is capitalised,
+    whether it is in capitals."""
+    return shape(word), word[:1].isupper(), word.isupper() and len(word) > 1
 
 
 def _word_features(word: str) -> tuple[list[str], ...]:

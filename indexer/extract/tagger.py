@@ -3,7 +3,8 @@
 Trained on NERGRIT by ``scripts/train_tagger.py`` with the features of
 ``features``; the model (``data/tagger.crfsuite.gz``, committed) is read once per
 process and held in memory, with the summed weights of each word type's features
-(``scores``: crfsuite is handed six numbers a token, not ~36 strings). ``tag_spans``
+(``scores``: crfsuite is handed six numbers a token, not ~36 strings; the vocabulary's
+lowercase sums are made at load, before a build's workers fork and share them). ``tag_spans``
 tags a token sequence and returns its names as token spans; which parts of an article
 are worth tagging is the caller's business (``mentions`` tags only windows around
 capitalised words).
