@@ -134,3 +134,92 @@ def test_the_page_says_it_in_indonesian(engines):
     assert client.get("/api/search?" + urlencode(params, doseq=True)).get_json()["notice"] == "facets"
     page = client.get("/?" + urlencode(params, doseq=True)).get_data(as_text=True)
     assert NOTICES["facets"][1] in page
+
+
+@pytest.fixture(scope="module")
+def story_engines(typesense_node, tmp_path_factory, sample_records):
+    """(Typesense grouping, the ``SMALL`` bound) over part of the sample and the real near-duplicates
+    of ``test_stories`` (stories of two articles)."""
+    from cluster.client import Connection
+    from indexer.typesense.sink import Sink, build_typesense
+    from search.backends.typesense.bound import Bound
+    from search.backends.typesense.engine import TypesenseEngine
+    from test_stories import STORY_IDS, corpus_by_id, write_jsonl
+
+    records = [r for r in sample_records[:160] if r["id"] not in STORY_IDS] + list(corpus_by_id(set(STORY_IDS)).values())
+    path = write_jsonl(tmp_path_factory.mktemp("bound_stories") / "articles.jsonl", records)
+    connection = Connection(tuple(typesense_node.urls), typesense_node.api_key)
+    build_typesense([str(path)], Sink(connection, "bstories"), warn=lambda message: None)
+    return tuple(
+        TypesenseEngine(connection, prefix="bstories", check_interval=0, bound=bound) for bound in (Bound(), Bound(**SMALL))
+    )
+
+
+@pytest.mark.parametrize("slack", [2, 1])
+def test_a_collapsed_page_over_most_of_the_index_is_collapsed_without_group_by(story_engines, slack, monkeypatch):
+    """Over a large set Typesense does not group (``group_by`` costs it ~60 ms over most of the 22k):
+    the stories are collapsed from the top articles and counted by the story facet, and every page,
+    the story count and every total are those of the engine that has Typesense group; where the top
+    articles hold too few stories (forced with a slack of 1), Typesense groups after all (pages
+    deeper than ``stories.MAX_PER_PAGE / COLLAPSE_SLACK`` stories are grouped by Typesense)."""
+    from search.backends.typesense import engine as module
+
+    monkeypatch.setattr(module, "COLLAPSE_SLACK", slack)
+    grouping, bounded = story_engines
+    regrouped = 0
+    pages = [f"q=-xyzzy&sort={order}&page={p}&per_page=20" for order in ("newest", "oldest") for p in range(1, 7)]
+    for query in ["q=-xyzzy", "q=tahun OR hari OR indonesia OR jakarta OR baru OR mengatakan", *pages]:  # (166 articles: oldest and newest cover them)
+        sent = _recording(bounded)
+        cut, full = bounded.search(_request(query)), grouping.search(_request(query))
+        del bounded.multi_search  # (the recording undone)
+        assert cut.total == full.total > SMALL["large_set"], query
+        assert cut.collapsed_total == full.collapsed_total < cut.total, query
+        assert [h.id for h in cut.hits] == [h.id for h in full.hits] and cut.hits, query
+        assert [h.story for h in cut.hits] == [h.story for h in full.hits], query
+        regrouped += sum("group_by" in s for s in sent)
+    assert (regrouped > 0) == (slack == 1)
+
+
+def test_a_wildcard_is_expanded_from_the_generation_without_stemming(engines, monkeypatch):
+    """The first ``mem*`` of a fresh process once sent each of its forms through Sastrawi (~0.5 s on
+    the 22k): the forms' stems now come with the generation's vocabulary (the build's own answers),
+    loaded into the analyzer's memo, so neither the expansion nor the highlighting runs Sastrawi."""
+    from indexer import analysis
+
+    engine = engines[1]
+    forms = [t for t in engine.vocabulary().terms if t.startswith("mem") and t in engine.vocabulary().stem_of]
+    assert len(forms) > 20
+    for form in engine.vocabulary().stem_of:  # as in a process that never stemmed them ...
+        monkeypatch.delitem(analysis._stem_cache, form, raising=False)
+    monkeypatch.setattr(engine, "_vocab", engine._load(engine._generation()))  # ... loading the generation
+    vocab = engine.vocabulary()
+    stemmer = analysis._sastrawi()
+    calls: list[str] = []
+    original = stemmer.stem_word
+    monkeypatch.setattr(stemmer, "stem_word", lambda word: calls.append(word) or original(word))
+    result = engine.search(_request("q=mem*"))
+    assert result.total > 0 and result.hits
+    assert not set(calls) & set(vocab.stem_of)  # (a word the index holds only unaffixed may still be)
+    expanded = vocab.expand("mem*")
+    assert all(stem not in vocab.stem_of for stem in expanded)  # stems, not the forms themselves
+    assert set(expanded) & {vocab.stem_of[f] for f in forms}
+
+
+def test_over_a_large_set_the_days_are_asked_only_when_the_months_leave_the_interval_open(engines):
+    """Over a large set the histograms' months ride on the main search; their days (~15-25 ms of
+    Typesense's CPU over most of the 22k) are asked in a second round only when the months do not
+    show a span of ``day_max_days`` or more. Either way the histograms are the unbounded engine's."""
+    from search.backends.typesense.bound import Bound
+    from search.backends.typesense.engine import TypesenseEngine
+
+    _, unbounded, small = engines
+    tiny = TypesenseEngine(small.cluster.connection, prefix="sample", check_interval=0, bound=Bound(large_set=5))
+    day_fields = {"day", "mentioned_key"}
+    for query, engine, interval, asked in (("q=mahasiswa", tiny, "day", True), ("q=-pertemuan", small, "month", False)):
+        sent = _recording(engine)
+        got, want = engine.search(_request(query)), unbounded.search(_request(query))
+        assert got.date_intervals == want.date_intervals == {"date": interval, "event": interval}, query
+        for name in ("date", "event"):
+            assert [(v.value, v.count) for v in got.facets[name]] == [(v.value, v.count) for v in want.facets[name]]
+        days = [s for s in sent if set(s.get("facet_by", "").split(",")) & day_fields]
+        assert bool(days) == asked and all(s["facet_by"] in day_fields for s in days), query

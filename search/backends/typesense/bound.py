@@ -13,9 +13,13 @@ multi_search evaluates the query's filter again (~40 ms for nine wildcards of
   at most ``facet_fetch_cap`` values: a larger ``facet_limit`` is cut;
 * counts the hits first (a search without facets, a round of its own) when
   the vocabulary cannot rule out more than ``large_set``; over more, the
-  histograms ride on the main search (one evaluation of the query each
-  fewer), so their months are cut at its one ``max_facet_values`` (the
-  value facets' cap, at least ``day_max_days + 1``: 63); when the hits are
+  histograms' months ride on the main search (one evaluation of the query
+  each fewer), so they are cut at its one ``max_facet_values`` (the value
+  facets' cap, at least ``day_max_days + 1``: 63), and their days are asked
+  only when the months leave the interval open (``histogram.months_span``);
+  a collapsed page of the first stories is collapsed from the top articles
+  instead of by Typesense's ``group_by`` (``engine.COLLAPSE_SLACK``: the same
+  stories), counted by the hit count's story facet; when the hits are
   every article (the front page), the facets and histograms are the
   generation vocabulary's counts and Typesense counts nothing;
 * sends no ``search_cutoff_ms`` unless given one. Typesense 0.24.1 measures it
@@ -25,6 +29,10 @@ multi_search evaluates the query's filter again (~40 ms for nine wildcards of
   one had found nothing the whole multi_search answers 408 (``BackendDown``,
   the web's 503). The caps above bound the work; a wall-clock cut would only
   make counts short.
+
+The client's share is bounded too: a wildcard's expansion and the query's
+stems are the generation vocabulary's (``Vocabulary.stem_of``), never
+Sastrawi inside a request.
 
 Counts shown stay exact; what a cap leaves out is said by the notice
 ``facets`` (values or histogram months left out), never silently. Tests pass

@@ -20,8 +20,9 @@ what it means on the Whoosh engine:
 ``collapse=story`` groups the main search by ``story`` (``group_limit`` 1:
 each story's best hit; ``found`` is then the number of stories), and one more
 search without grouping gives the per-article total and the facets counted
-over the hits; a second round reads the stories of the page's hits (their
-sizes, other outlets and versions: ``stories.attach``).
+over the hits (over a large set the first stories are collapsed here from the
+top articles instead: ``bound``); a second round reads the stories of the
+page's hits (their sizes, other outlets and versions: ``stories.attach``).
 
 A second round counts selected values that did not make a facet's top list
 (their count is the ``found`` of a search for them), and the partial
@@ -54,9 +55,10 @@ generation's ``Vocabulary``.
 The server-side cost bound (``bound``): histograms ask capped days and
 their months, facets over common words return at most ``facet_fetch_cap``
 values, a request that may match more than ``large_set`` articles is counted
-first (over that, its histograms ride on the main search; every article: the
-vocabulary's counts), and a cap that left values out sets the notice
-``facets``.
+first (over that, its histograms' months ride on the main search, its days
+asked only when needed, and a collapsed page is collapsed here; every
+article: the vocabulary's counts), and a cap that left values out sets the
+notice ``facets``.
 
 A cluster that does not answer raises ``BackendDown`` (the web's 503), and so
 does one that answers a multi_search 408 (overloaded).
@@ -92,7 +94,7 @@ from indexer.typesense.schema import (
 from search import profile
 from search.backends.typesense import profiles, stories
 from search.backends.typesense.bound import Bound
-from search.backends.typesense.histogram import buckets, histogram_of, histogram_searches
+from search.backends.typesense.histogram import buckets, histogram_of, histogram_searches, month_counts, months_span
 from search.backends.typesense.rerank import RERANK_K, rerank
 from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, key_filter, translate
 from search.backends.typesense.vocabulary import EXPORT_FIELDS, RELOAD_INTERVAL_S, Vocabulary
@@ -123,6 +125,8 @@ ALT_WINDOW = 20
 RARE_WORDS = 4
 PAIR_WINDOW = 10
 TEXT_ORDER = "_text_match:desc,dated:desc,date:desc"
+# Collapsed over a large set: this many times the stories wanted are fetched as articles and collapsed here.
+COLLAPSE_SLACK = 2
 
 
 def open_engine(config: BackendConfig, check_interval: float = 1.0, expander: Expander | None = Expander()) -> "TypesenseEngine":
@@ -309,14 +313,16 @@ def stored(doc: dict) -> dict:
 @dataclass
 class _Placed:
     """Where a histogram's counts are in a multi_search's answers: its days' and months' searches
-    (None: not asked; ``day`` None: every article, the vocabulary's days) and their value caps."""
+    (None: not asked) and their value caps."""
 
     histogram: DateHistogram
     day: int | None = None
     month: int | None = None
     day_cap: int = 0
     month_cap: int = 0
-    on_main: bool = False  # rides on the main search: its caps are the main search's
+    on_main: bool = False  # the months ride on the main search: their cap is the main search's
+    whole: bool = False  # every article: the vocabulary's days
+    days_search: dict | None = None  # on main: the days' search, sent only when the months leave the interval open
 
 
 @dataclass
@@ -387,10 +393,14 @@ class _Search:
                 answers, layout, partial, notice = wider, wider_layout, True, "partial"
         facets, cut = self.facets(answers, layout)
         intervals = {}
+        answers = self._ask_days(answers, layout["histograms"])
         for placed in layout["histograms"]:
             histogram = placed.histogram
-            if placed.day is None:  # every article: the vocabulary's days
+            if placed.whole:
                 interval, values, cut_here = buckets(histogram, self._whole_days(histogram), None)
+            elif placed.day is None:  # the months alone decide: a month histogram
+                months = month_counts(histogram, answers[placed.month])
+                interval, values, cut_here = buckets(histogram, {}, months, False, len(months) >= placed.month_cap)
             else:
                 month_answer = None if placed.month is None else answers[placed.month]
                 interval, values, cut_here = histogram_of(
@@ -416,8 +426,28 @@ class _Search:
             suggestion=suggestion,
             notice=notice,
             date_intervals=intervals,
-            collapsed_total=answers[0]["found"] if self.collapse else None,
+            collapsed_total=self._stories(answers, layout) if self.collapse else None,
         )
+
+    def _stories(self, answers: list[dict], layout: dict) -> int:
+        """How many stories the hits belong to: the grouped search's ``found``, or the story facet's values."""
+        if layout["regroup"] is None:
+            return answers[0]["found"]
+        return sum(f.get("stats", {}).get("total_values", 0) for f in layout["hit_count"].get("facet_counts", []))
+
+    def _ask_days(self, answers: list[dict], histograms: list[_Placed]) -> list[dict]:
+        """``answers`` and, in one more round, the days of the histograms whose months rode on the
+        main search and cannot show that the articles span ``day_max_days`` (``months_span``)."""
+        asked = [
+            p for p in histograms
+            if p.days_search is not None and not months_span(p.histogram, month_counts(p.histogram, answers[p.month]))
+        ]
+        if not asked:
+            return answers
+        out = answers + self.engine.multi_search([p.days_search for p in asked])
+        for index, placed in enumerate(asked, len(answers)):
+            placed.day, placed.day_cap = index, placed.days_search["max_facet_values"]
+        return out
 
     def _whole_days(self, histogram) -> dict[str, int]:
         """Articles per day over the whole index: published on it, or (event dates) mentioning it."""
@@ -438,14 +468,16 @@ class _Search:
                 bound = min(bound, sum(int(column.doc_freq[i]) for i in held if i is not None))
         return bound
 
-    def count_hits(self, search: dict, estimate: int) -> int | None:
-        """How many articles ``search`` (the main search) matches, counted by one search without
-        facets (a round of its own) when the ``estimate`` cannot rule out more than ``large_set``;
-        None when it can."""
+    def count_hits(self, search: dict, estimate: int, stories: bool) -> dict | None:
+        """The answer of one search without hits counting what ``search`` (the main search) matches,
+        a round of its own, when the ``estimate`` cannot rule out more than ``large_set``; None when
+        it can. With ``stories`` it also counts the stories (the story facet's number of values,
+        ~15 ms over most of the 22k), which a large set then takes instead of Typesense's grouping."""
         if estimate <= self.engine.bound.large_set:
             return None
         count = {k: v for k, v in search.items() if k in ("q", "query_by", "filter_by", *STRICT)}
-        return self.engine.multi_search([{**count, "per_page": 0}])[0]["found"]
+        facet = {"facet_by": STORY_FIELD, "max_facet_values": 1} if stories else {}
+        return self.engine.multi_search([{**count, "per_page": 0, **facet}])[0]
 
     def execute(
         self, q: str, query_filters: list[str], ranked: bool, tq: Translated, estimate: int, partial: bool = False
@@ -473,14 +505,25 @@ class _Search:
 
         page, window = self.page_params(q, ranked)
         searches = [search(filters(plan.all_filters), **page)]
-        if self.collapse:
-            # Each story's best hit; the articles (the total, the facets over the hits) counted ungrouped.
-            searches[0].update(group_by=STORY_FIELD, group_limit=1)
+        if self.collapse:  # the articles (the total, the facets over the hits) counted ungrouped
             searches.append(search(filters(plan.all_filters), per_page=0))
         total = len(searches) - 1
         bound = self.engine.bound
-        hits = self.count_hits(searches[total], estimate)
+        depth = page["page"] * page["per_page"]  # the stories (or articles) down to the page's last
+        shallow = self.collapse and depth * COLLAPSE_SLACK <= stories.MAX_PER_PAGE  # may be collapsed here
+        hit_count = self.count_hits(searches[total], estimate, stories=shallow)
+        hits = None if hit_count is None else hit_count["found"]
         large = hits is not None and hits > bound.large_set
+        grouped = {**searches[0], "group_by": STORY_FIELD, "group_limit": 1}  # each story's best hit
+        regroup = None
+        if shallow and large:
+            # Over most of the index group_by costs Typesense ~60 ms: the first stories are collapsed
+            # here from the top articles instead (the same stories: each at its best hit), and counted
+            # by the count's story facet, Typesense grouping only when too few.
+            searches[0].update(page=1, per_page=depth * COLLAPSE_SLACK)
+            regroup = grouped
+        elif self.collapse:
+            searches[0] = grouped
         # Every article, as the vocabulary counted them: its facet counts are the vocabulary's.
         whole = q == "*" and not query_filters and not plan.filters and hits == self.vocab.n_docs
         cap = bound.facet_fetch_cap if estimate > bound.fetch_cap_set else None
@@ -489,8 +532,9 @@ class _Search:
             return limit + FACET_SLACK if cap is None else min(limit + FACET_SLACK, cap)
 
         # Facets counted over the hits themselves ride on the search that gives the total, and so,
-        # over a large set, do the histograms (one evaluation of the query less each), their months
-        # then cut at the search's one max_facet_values.
+        # over a large set, do the histograms' months (one evaluation of the query less each), cut at
+        # the search's one max_facet_values; their days are asked after, when the months leave the
+        # interval open (``_ask_days``).
         on_main = [c for c in plan.counts if c.filters == plan.all_filters and not c.prefix and not whole]
         main = searches[total]
         facet_by = [c.field + KEY_SUFFIX for c in on_main]
@@ -499,12 +543,13 @@ class _Search:
         for histogram in plan.histograms:
             days, months = histogram_searches(histogram)
             if whole:
-                histograms.append(_Placed(histogram))
+                histograms.append(_Placed(histogram, whole=True))
                 continue
             if large and months is not None and histogram.filters == plan.all_filters:
-                facet_by += [days["facet_by"], months["facet_by"]]
+                facet_by.append(months["facet_by"])
                 main_values = max(main_values, days["max_facet_values"])
-                histograms.append(_Placed(histogram, total, total, on_main=True))
+                days_search = search(filters(histogram.filters), per_page=0, **days)
+                histograms.append(_Placed(histogram, month=total, on_main=True, days_search=days_search))
                 continue
             placed = _Placed(histogram, len(searches), day_cap=days["max_facet_values"])
             searches.append(search(filters(histogram.filters), per_page=0, **days))
@@ -514,7 +559,7 @@ class _Search:
             histograms.append(placed)
         for placed in histograms:
             if placed.on_main:
-                placed.day_cap = placed.month_cap = main_values
+                placed.month_cap = main_values
         if facet_by:
             main.update(facet_by=",".join(facet_by), max_facet_values=main_values)
         counted = {c.facet: _Counted(c, total, filters(c.filters), main_values) for c in on_main}
@@ -540,7 +585,8 @@ class _Search:
         # nothing was expanded or selected).
         layout = {
             "facets": counted, "histograms": histograms, "q": q, "window": window, "full": total,
-            "total": total, "windows": [],
+            "total": total, "windows": [], "depth": depth, "regroup": regroup,
+            "hit_count": hit_count,  # (collapsed: its story facet counts the stories when not grouped)
         }
         if q != tq.q or query_filters != list(tq.filters) or plan.filters:
             layout["full"] = len(searches)
@@ -548,7 +594,9 @@ class _Search:
         if window and (tq.expanded is not None or partial):
             selected = [clauses[n] for n in plan.all_filters]
             own = [*tq.filters, *selected]
-            text = {**page, "sort_by": TEXT_ORDER, **({"group_by": STORY_FIELD, "group_limit": 1} if self.collapse else {})}
+            # (collapsed: grouped by Typesense, or over a large set collapsed here, as the page is)
+            grouping = {"group_by": STORY_FIELD, "group_limit": 1} if self.collapse and regroup is None else {}
+            text = {**page, "sort_by": TEXT_ORDER, **grouping}
             candidates = [search(own, **{**text, "q": tq.q})]
             candidates += [search(own, **{**text, "q": alt_q, "per_page": ALT_WINDOW}) for alt_q in _substitutes(tq)]
             if partial and tq.q_words:  # (without words, Typesense has nothing to drop: the whole index)
@@ -642,7 +690,7 @@ class _Search:
 
     def _page(self, answers: list[dict], tq: Translated, partial: bool, layout: dict) -> list[tuple[dict, float]]:
         request = self.request
-        docs = self._docs(answers[0])
+        docs = self._main_docs(answers[0], layout)
         if not layout["window"]:
             return [(doc, 0.0) for doc in docs]
         start = (request.page - 1) * request.per_page
@@ -657,10 +705,25 @@ class _Search:
         by_id = {h["document"]["id"]: h["document"] for h in found["hits"]}
         return [(by_id[doc["id"]], score) for doc, score in ranked if doc["id"] in by_id]
 
+    def _main_docs(self, answer: dict, layout: dict) -> list[dict]:
+        """The main search's page (or re-ranking window); collapsed here (``regroup``), its stories
+        cut from the top articles', or grouped by Typesense when these hold too few."""
+        docs = self._docs(answer)
+        regroup, depth = layout["regroup"], layout["depth"]
+        if regroup is None:
+            return docs
+        if len(docs) < depth and len(answer["hits"]) < answer["found"]:  # a few stories hold most top hits
+            return self._docs(self.engine.multi_search([regroup])[0])
+        per_page = regroup["per_page"]
+        return docs[depth - per_page : depth]
+
     def _docs(self, answer: dict) -> list[dict]:
-        if self.collapse:  # each story's best hit (group_limit 1)
-            return [g["hits"][0]["document"] for g in answer.get("grouped_hits", []) if g["hits"]]
-        return [h["document"] for h in answer["hits"]]
+        """An answer's documents; collapsed, each story's best hit (Typesense's groups, or the first
+        hit of each story in an ungrouped answer)."""
+        if "grouped_hits" in answer:  # group_limit 1
+            return [g["hits"][0]["document"] for g in answer["grouped_hits"] if g["hits"]]
+        docs = [h["document"] for h in answer["hits"]]
+        return _first_per_story(docs, lambda d: d) if self.collapse else docs
 
     def _ranked(self, answers: list[dict], docs: list[dict], tq: Translated, partial: bool, layout: dict) -> list[tuple[dict, float]]:
         """The re-ranking window in Telusur's order; expanded, the own words' window first, then the rest."""
@@ -680,15 +743,21 @@ class _Search:
             *rerank(rest, tq.stems, wide.forms, self.vocab, partial, tq.alternatives),
         ]
         if self.collapse:  # one hit per story over both lists
-            stories_seen: set = set()
-            kept = []
-            for doc, score in ranked:
-                story = doc.get(STORY_FIELD) or doc["id"]
-                if story not in stories_seen:
-                    stories_seen.add(story)
-                    kept.append((doc, score))
-            ranked = kept
+            ranked = _first_per_story(ranked, lambda pair: pair[0])
         return ranked
+
+
+def _first_per_story(items: list, doc_of) -> list:
+    """``items`` with only the first of each story (``doc_of(item)``: its document; no story: its own)."""
+    seen: set = set()
+    kept = []
+    for item in items:
+        doc = doc_of(item)
+        story = doc.get(STORY_FIELD) or doc["id"]
+        if story not in seen:
+            seen.add(story)
+            kept.append(item)
+    return kept
 
 
 def _substitutes(tq: Translated) -> list[str]:

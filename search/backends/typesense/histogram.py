@@ -15,6 +15,11 @@ all the days (a day histogram when they span under ``day_max_days``);
 that many, the counted articles span ``day_max_days`` or more and the months
 (their own search) are the histogram. Both are exact.
 
+Over a large set the months ride on the main search and the days are asked
+in a second round only when the months found cannot show that the articles
+span ``day_max_days`` or more (``months_span``): over most of the 22k the
+day buckets cost Typesense ~15-25 ms, and the months always decide there.
+
 A selected range zooms to the days inside it (an article's other mentioned
 days are not counted), as the Whoosh engine does: the event dates' months are
 then summed from the days inside the range, asked up to ``RANGED_DAYS``.
@@ -76,6 +81,22 @@ def _counts(answer: dict | None, field: str) -> dict[str, int]:
         if facet["field_name"] == field:
             return {c["value"]: c["count"] for c in facet["counts"]}
     return {}
+
+
+def month_counts(plan: DateHistogram, answer: dict) -> dict[str, int]:
+    """The month buckets of a histogram in an answer (``YYYY-MM`` -> articles)."""
+    return _counts(answer, _fields(plan.field).month)
+
+
+def months_span(plan: DateHistogram, months: dict[str, int]) -> bool:
+    """Whether articles in these months certainly span ``plan.day_max_days`` days or more (their
+    histogram is by month whatever their days): the first month's end to the last month's start."""
+    if not months:
+        return False
+    year, month = map(int, min(months).split("-"))
+    first_end = (dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)) - dt.timedelta(days=1)
+    last_start = dt.date.fromisoformat(max(months) + "-01")
+    return (last_start - first_end).days >= plan.day_max_days
 
 
 def histogram_of(

@@ -7,6 +7,12 @@ derives:
 
 * document frequencies of stems and affixed forms: did-you-mean, wildcard
   expansion and the BM25 idf of re-ranking;
+* each affixed form's stem, as the build's analysis found it (``affixed`` /
+  ``affixed_stems``): a wildcard expands to the stems of the forms it
+  matches by looking them up, and the stems are handed to the analyzer's
+  memo (``indexer.analysis.add_stems``, as the Whoosh engine loads its stem
+  store), so the indexed words of a query are never sent through Sastrawi
+  inside a request (the first ``mem*`` cost ~0.5 s of CPU so);
 * average field lengths (BM25's length normalisation);
 * the words of the name facets' values (``search.columns.NameWords``), so
   that query expansion (``search.expand.IndexStats``) leaves names alone;
@@ -17,7 +23,8 @@ derives:
 * the whole index's facet counts and publication days (``top_values``,
   ``days``): a request that matches every article (the front page) takes its
   facets from here instead of having Typesense count the whole collection
-  (~250 ms of server CPU on 22k articles).
+  (~250 ms of server CPU on 22k articles), each facet's values ranked once
+  at load.
 
 On 22k articles the export is a few seconds of background work; a build
 changes the generation every batch, so reloads are spaced by
@@ -35,10 +42,10 @@ from typing import Iterator
 
 import numpy as np
 
-from indexer.analysis import stem
+from indexer.analysis import add_stems, stem
 from indexer.canonical import AliasTable
 from indexer.fields import FACET_FIELDS, TEXT_FIELDS
-from indexer.typesense.schema import LENGTH_SUFFIX
+from indexer.typesense.schema import AFFIXED, AFFIXED_STEMS, LENGTH_SUFFIX
 from search.columns import NAME_FACETS, NameWords, TypedValues, ValueColumn
 from search.facet_spec import BY_NAME, FACETS
 
@@ -46,7 +53,7 @@ RELOAD_INTERVAL_S = 30.0
 MAX_EXPANSION_SCAN = 5000
 MAX_EXPANSION = 64
 MAX_RESOLVED_VALUES = 50
-EXPORT_FIELDS = ("id", "terms", "day", *(f + LENGTH_SUFFIX for f in TEXT_FIELDS), *FACET_FIELDS)
+EXPORT_FIELDS = ("id", "terms", AFFIXED, AFFIXED_STEMS, "day", *(f + LENGTH_SUFFIX for f in TEXT_FIELDS), *FACET_FIELDS)
 
 
 class Vocabulary:
@@ -57,6 +64,7 @@ class Vocabulary:
         self.generation = generation
         self.aliases = aliases or AliasTable()
         df: Counter[str] = Counter()
+        stem_of: dict[str, str] = {}
         lengths = {f: 0 for f in TEXT_FIELDS}
         per_field: dict[str, tuple[dict[str, int], list[str], list[int], list[int]]] = {
             f: ({}, [], [0], []) for f in FACET_FIELDS
@@ -71,6 +79,7 @@ class Vocabulary:
             if doc.get("day"):
                 days[doc["day"]] += 1
             df.update(doc.get("terms") or ())
+            stem_of.update(zip(doc.get(AFFIXED) or (), doc.get(AFFIXED_STEMS) or ()))
             for f in TEXT_FIELDS:
                 lengths[f] += doc.get(f + LENGTH_SUFFIX) or 0
             for f in FACET_FIELDS:
@@ -84,8 +93,9 @@ class Vocabulary:
                 indptr.append(len(ids))
         self.n_docs = n
         self.df = df
+        self.stem_of = stem_of  # affixed form -> its stem (a term not in it is a stem)
+        add_stems(stem_of)
         self.days = dict(days)  # publication day -> articles
-        self._ranked: dict[str, list[tuple[str, int]]] = {}
         self.terms = sorted(df)
         self.avg_length = {f: (lengths[f] / n if n else 1.0) or 1.0 for f in TEXT_FIELDS}
         self.columns = {
@@ -98,6 +108,7 @@ class Vocabulary:
             if spec.kind == "entity"
         }
         self.names = NameWords([self.columns[BY_NAME[f].field] for f in NAME_FACETS])
+        self._ranked = {f: _ranked(column) for f, column in self.columns.items()}
 
     # -- terms (and ``search.suggest.Vocabulary``) ---------------------------------------
 
@@ -131,7 +142,7 @@ class Vocabulary:
             if not term.startswith(prefix):
                 break
             if rx.fullmatch(term):
-                root = stem(term)
+                root = self.stem_of.get(term, term)
                 found[root] = max(found.get(root, 0), self.df[term])
         return sorted(found, key=lambda t: -found[t])[:MAX_EXPANSION]
 
@@ -152,10 +163,6 @@ class Vocabulary:
 
     def top_values(self, field: str, limit: int) -> list[tuple[str, int]]:
         """The ``limit`` values of a facet field most articles hold, (value, articles), ties by value."""
-        if field not in self._ranked:
-            column = self.columns[field]
-            order = sorted(range(len(column.values)), key=lambda i: (-int(column.doc_freq[i]), column.values[i]))
-            self._ranked[field] = [(column.values[i], int(column.doc_freq[i])) for i in order]
         return self._ranked[field][:limit]
 
     def entity_type(self, facet: str, value: str) -> str | None:
@@ -164,6 +171,13 @@ class Vocabulary:
             return None
         vid = types.column.index.get(value)
         return types.type_of(vid)
+
+
+def _ranked(column: ValueColumn) -> list[tuple[str, int]]:
+    """A column's values with their articles, most held first, ties by value."""
+    freq = column.doc_freq.tolist()
+    order = sorted(range(len(column.values)), key=lambda i: (-freq[i], column.values[i]))
+    return [(column.values[i], freq[i]) for i in order]
 
 
 def _edits(a: str, b: str, limit: int) -> int:
