@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 from indexer.analysis import stem, tokens
@@ -73,6 +74,12 @@ MAX_FILTER_TOKENS = 72
 # (several per request), ~40 ms of server CPU for 9 wildcards of 64 common words each.
 MAX_WILDCARD_TERMS = 128
 _FILTER_TOKEN = re.compile(r"\w+:|&&|\|\||[()]")
+
+
+@lru_cache(maxsize=256)  # a request's clauses and filters (at most a few dozen), asked again and again
+def _filter_tokens(expr: str) -> int:
+    """Filter tokens in ``expr``: operands, operators, parentheses."""
+    return len(_FILTER_TOKEN.findall(expr))
 
 
 class Vocabulary(IndexStats, Protocol):
@@ -172,11 +179,15 @@ class _Translator:
         self.cuts = 0  # clauses and OR alternatives left out by the bounds
         self.wildcard_terms = 0  # words the wildcards expanded to so far
 
-    def tokens(self, extra: str = "") -> int:
-        """The filter tokens of the larger of what the request sends: the filters ANDed, or the clauses ORed."""
+    def tokens(self) -> int:
+        """The filter tokens of the larger of what the request sends: the filters ANDed (``&&``
+        between them), or the clauses ORed (``partial_filter``: ``||`` between, in parentheses).
+        Counted per part, each part once (asked after every top-level item, a whole join's count
+        was quadratic in the query's length: ~50 ms of a 1,000-character query)."""
         out = self.out
-        anded = len(_FILTER_TOKEN.findall(" && ".join(out.filters)))
-        return max(anded, len(_FILTER_TOKEN.findall(out.partial_filter()))) + len(_FILTER_TOKEN.findall(extra))
+        anded = sum(map(_filter_tokens, out.filters)) + max(len(out.filters) - 1, 0)
+        ored = sum(map(_filter_tokens, out.clauses)) + 2 + max(len(out.clauses) - 1, 0)
+        return max(anded, ored)
 
     def top(self, items: list) -> None:
         out = self.out
@@ -262,17 +273,21 @@ class _Translator:
                     parts.append(e)
             return None if not parts else parts[0] if len(parts) == 1 else "(" + " && ".join(parts) + ")"
         if isinstance(node, OrNode):
-            parts = []
+            parts: list[str] = []
+            counted = 0  # the filter tokens of ``parts``
             for item in node.items:
                 if isinstance(item, NotNode):
                     self.out.plain = True
                     continue
                 e = self.expr(item)
-                if e is not None and parts and self.tokens(" || ".join([*parts, e])) + 3 > MAX_FILTER_TOKENS:
+                if e is None:
+                    continue
+                group = counted + _filter_tokens(e) + len(parts)  # the group with ``e``: ``||`` between
+                if parts and self.tokens() + group + 3 > MAX_FILTER_TOKENS:
                     self.cuts += 1  # the group's first alternatives only: the bound
                     break
-                if e is not None:
-                    parts.append(e)
+                parts.append(e)
+                counted += _filter_tokens(e)
             return None if not parts else parts[0] if len(parts) == 1 else "(" + " || ".join(parts) + ")"
         self.out.plain = True
         return None

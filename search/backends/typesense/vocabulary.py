@@ -134,16 +134,20 @@ class Vocabulary:
 
     def expand(self, pattern: str) -> list[str]:
         """Stems of the indexed terms (stems and affixed forms) matching a wildcard, most frequent first."""
-        rx = re.compile(fnmatch.translate(pattern))
         prefix = re.split(r"[*?]", pattern, 1)[0]
+        # `mem*`, the common kind, is its prefix alone: no pattern to match each term against.
+        rx = None if pattern == prefix + "*" and "[" not in prefix else re.compile(fnmatch.translate(pattern))
         start = bisect.bisect_left(self.terms, prefix)
         found: dict[str, int] = {}
+        stem_of, df = self.stem_of, self.df
         for term in self.terms[start : start + MAX_EXPANSION_SCAN]:
             if not term.startswith(prefix):
                 break
-            if rx.fullmatch(term):
-                root = self.stem_of.get(term, term)
-                found[root] = max(found.get(root, 0), self.df[term])
+            if rx is None or rx.fullmatch(term):
+                root = stem_of.get(term, term)
+                n = df[term]
+                if n > found.get(root, 0):
+                    found[root] = n
         return sorted(found, key=lambda t: -found[t])[:MAX_EXPANSION]
 
     # -- facet values -----------------------------------------------------------------
