@@ -282,12 +282,12 @@ class _Translator:
                 e = self.expr(item)
                 if e is None:
                     continue
-                group = counted + _filter_tokens(e) + len(parts)  # the group with ``e``: ``||`` between
-                if parts and self.tokens() + group + 3 > MAX_FILTER_TOKENS:
+                n = _filter_tokens(e)
+                if parts and self.tokens() + counted + n + len(parts) + 3 > MAX_FILTER_TOKENS:  # (``||`` between)
                     self.cuts += 1  # the group's first alternatives only: the bound
                     break
                 parts.append(e)
-                counted += _filter_tokens(e)
+                counted += n
             return None if not parts else parts[0] if len(parts) == 1 else "(" + " || ".join(parts) + ")"
         self.out.plain = True
         return None
