@@ -98,6 +98,10 @@ def report(summary: BuildSummary, host: HostMeter) -> None:
     print(f"worker idle      {summary.worker_idle:.1f} s summed over the workers ({summary.writing_idle:.1f} s of it while writing)")
     print(f"alias table      {summary.recanonicalised} documents indexed earlier rewritten; {summary.reused} articles reused from a killed build's spool")
     print(f"stems known      {summary.stems_known} from the index's stem store")
+    rss = summary.peak_rss
+    if len(rss) > 1:
+        growth = (rss[-1] - rss[0]) / (len(rss) - 1)
+        print(f"parent peak RSS  {rss[0]:.0f} MB after the first batch's commit, {rss[-1]:.0f} MB after the last ({len(rss)} batches: {growth:+.1f} MB a batch)")
     print(host.line())
 
 

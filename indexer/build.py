@@ -30,10 +30,12 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import gc
 import logging
 import multiprocessing
 import os
 import queue
+import resource
 import shutil
 import sys
 import time
@@ -83,6 +85,7 @@ class BuildSummary:
     stems_known: int = 0  # stems the index's stem store gave the build
     recanonicalised: int = 0  # documents indexed earlier, rewritten because the corpus taught an alias
     reused: int = 0  # articles a killed build had prepared (``indexer.spool``), not prepared again
+    peak_rss: list[float] = field(default_factory=list)  # the parent's peak RSS (MB) after each batch's commit
 
     def line(self) -> str:
         rate = (self.indexed + self.updated) / self.seconds if self.seconds else 0.0
@@ -482,12 +485,17 @@ class _Pipeline:
                 merge_tiers,
                 WHOOSH_LOCK_WAIT,
             )
+            # Whoosh's searchers and readers hold reference cycles, and a closed segment stays
+            # mapped until the cycle collector frees the last view of its memory map: uncollected,
+            # every commit's maps of the whole index stayed (the 10x corpus's parent: 22.6 GB).
+            gc.collect()
             self.stories.commit(assignment)
             self.stems.append(self.new_stems)
             self.new_stems = {}
             self.spool.mark_committed([c.key for c in chunks])
         self.summary.updated += replaced
         self.summary.indexed += added - replaced
+        self.summary.peak_rss.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         self.summary.skipped += len(failed)
         for r in reports:
             self._account(r.cpu, r.idle)

@@ -5,7 +5,7 @@ extraction (2.5 CPU-ms an article on the 22k corpus): whoosh-reloaded's
 ``FieldWriter.add_postings`` makes a handful of method calls per posting and a
 few dozen per term (a posting-list writer, a term-info object, the term
 table's hash writer, ``tell()`` on every file write), and most terms of a
-segment have a posting or two. ``write_postings`` does the same work in one
+segment have a posting or two. ``write_terms`` does the same work in one
 loop per term and writes each file through a buffer, producing the very bytes
 Whoosh writes (``tests/test_build_pipeline.py`` compares the files of both),
 so every reader, merge and search sees an ordinary Whoosh segment. Before
@@ -13,16 +13,21 @@ that, adding a document made a Token object and a pool tuple per posting,
 and the pool sorted every tuple of the segment: ``token_postings`` turns a
 pre-analysed token list into its postings in one pass, and ``TermPostings``
 gathers them per term in document order, so only the terms are sorted and
-``write_terms`` writes straight from them.
+``write_terms`` writes straight from them. A merge reads the merged
+segments' postings a term at a time, block by block (``segment_terms``), and
+writes them through the same loop (``merged_terms``): Whoosh's merge made a
+pool tuple of every posting and sorted them all again.
 
 It relies on whoosh-reloaded 2.7.5's W3 codec internals (``W3FieldWriter``,
 ``W3PostingsWriter._write_block``, ``W3TermInfo.to_bytes``,
-``OrderedHashWriter.add``), as ``indexer.segments`` does: a Whoosh upgrade
+``OrderedHashWriter.add``, ``W3TermsReader.items_from``, ``W3LeafMatcher``'s
+block reads), as ``indexer.segments`` does: a Whoosh upgrade
 must re-check it, and the test fails when the bytes differ.
 """
 
 from __future__ import annotations
 
+import heapq
 import zlib
 from array import array
 from pickle import dumps
@@ -137,22 +142,93 @@ class TermPostings:
         self.count = 0
 
 
-def write_postings(fw: W3FieldWriter, schema, field_lengths: Callable[[str], list | None], items: Iterable[tuple]) -> None:
-    """``fw.add_postings(schema, lengths, items)`` for a W3 field writer without term vectors.
+def segment_terms(reader, schema, base: int, docmap: dict[int, int] | None) -> Iterator[tuple[str, bytes, list, list, list]]:
+    """A segment's postings per term, as ``TermPostings.terms`` gives a writer's: ``(fieldname, btext,
+    docnums, weights, values)`` sorted by field name, then term; each docnum as the merged segment
+    numbers it (``base`` + docnum, or ``docmap[docnum]`` when the segment has deletions: deleted
+    documents, and a term left with none, are dropped, as Whoosh's merge drops them).
 
-    ``items``: the pool's sorted ``(fieldname, btext, docnum, weight, value)``
-    postings; ``field_lengths(fieldname)``: each document's length of that
-    field, or None for a field without lengths.
-    """
-    write_terms(fw, schema, field_lengths, _grouped(items))
+    A posting list is read block by block (``W3LeafMatcher``'s block reads), where Whoosh's merge
+    makes four calls and a pool tuple per posting."""
+    terms = reader._terms
+    codec, postfile = terms._codec, terms._postfile
+    for fieldname in sorted(terms.indexed_field_names()):
+        if fieldname not in schema:
+            continue
+        fmt = schema[fieldname].format
+        for (name, btext), info in terms.items_from(fieldname, b""):
+            if name != fieldname:
+                break
+            if info.is_inlined():
+                ids, weights, values = (list(part) for part in info.inlined_postings())
+            else:
+                ids, weights, values = _read_postings(codec.postings_reader(postfile, info, fmt))
+            if docmap is None:
+                ids = [base + d for d in ids]
+            else:
+                kept = [k for k, d in enumerate(ids) if d in docmap]
+                if not kept:
+                    continue
+                if len(kept) < len(ids):
+                    weights, values = [weights[k] for k in kept], [values[k] for k in kept]
+                ids = [docmap[ids[k]] for k in kept]
+            yield fieldname, btext, ids, weights, values
+
+
+def _read_postings(m) -> tuple[list, list, list]:
+    ids: list = []
+    weights: list = []
+    values: list = []
+    while True:
+        m._read_ids()
+        m._read_weights()
+        m._read_values()
+        ids += m._ids
+        weights += m._weights
+        values += m._values
+        if m._lastblock:
+            return ids, weights, values
+        m._next_block()
+
+
+def merged_terms(streams: list[Iterable[tuple]]) -> Iterator[tuple[str, bytes, list, list, list]]:
+    """Sorted per-term postings of several sources (``TermPostings.terms``, ``segment_terms``) as one
+    sorted stream, each term's postings together in docnum order."""
+    group: list[tuple] = []
+    for term in heapq.merge(*streams, key=lambda t: (t[0], t[1])):
+        if group and (term[0] != group[0][0] or term[1] != group[0][1]):
+            yield _joined(group)
+            group = []
+        group.append(term)
+    if group:
+        yield _joined(group)
+
+
+def _joined(group: list[tuple]) -> tuple[str, bytes, list, list, list]:
+    if len(group) == 1:
+        return group[0]
+    group.sort(key=lambda t: t[2][0])
+    fieldname, btext = group[0][0], group[0][1]
+    ids, weights, values = [], [], []
+    for _, _, i, w, v in group:
+        if ids and i[0] < ids[-1]:  # interleaved sources (documents added after a merge began): sort them all
+            triples = sorted(zip(ids + list(i), weights + list(w), values + list(v)), key=lambda x: x[0])
+            ids, weights, values = (list(part) for part in zip(*triples))
+            continue
+        ids += i
+        weights += w
+        values += v
+    return fieldname, btext, ids, weights, values
 
 
 def write_terms(fw: W3FieldWriter, schema, field_lengths: Callable[[str], list | None], terms: Iterable[tuple]) -> None:
-    """``write_postings`` for postings already grouped per term: sorted ``(fieldname, btext, docnums,
-    weights, values)`` (``TermPostings.terms``)."""
+    """``fw.add_postings(schema, lengths, items)`` for a W3 field writer without term vectors, the
+    postings grouped per term: sorted ``(fieldname, btext, docnums, weights, values)``
+    (``TermPostings.terms``, ``grouped``, ``merged_terms``); ``field_lengths(fieldname)``: each
+    document's length of that field, or None for a field without lengths."""
     codec = fw._codec
     if codec._inlinelimit > 1:  # Whoosh would inline short posting lists; this writer never does
-        raise ValueError("write_postings needs a codec that does not inline postings")
+        raise ValueError("write_terms needs a codec that does not inline postings")
     posts = _Buffered(fw._postfile)
     terms_file = _Buffered(fw._tindex.dbfile)
     try:
@@ -162,7 +238,7 @@ def write_terms(fw: W3FieldWriter, schema, field_lengths: Callable[[str], list |
         terms_file.flush()
 
 
-def _grouped(items: Iterable[tuple]) -> Iterator[tuple[str, bytes, list, list, list]]:
+def grouped(items: Iterable[tuple]) -> Iterator[tuple[str, bytes, list, list, list]]:
     """The pool's sorted postings grouped per term (spelling words left out, as Whoosh does)."""
     term = None  # (fieldname, btext, ids, weights, values) being gathered
     for fieldname, btext, docnum, weight, value in items:

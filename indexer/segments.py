@@ -27,11 +27,12 @@ from typing import Callable, Iterable
 
 from whoosh import index
 from whoosh.fields import FieldType
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from indexer import canonical, spool
 from indexer.analysis import add_stems, take_new_stems
-from indexer.postings import TermPostings, token_postings, write_postings, write_terms
+from indexer.postings import TermPostings, grouped, merged_terms, segment_terms, token_postings, write_terms
 from indexer.prepare import PreparedDocument, prepare, worker_warning
 from indexer.sources import Article
 from indexer.stages import CLOCK
@@ -47,10 +48,14 @@ class _SegmentWriter(SegmentWriter):
     ``add_document`` is Whoosh's, less its per-posting work: a pre-analysed
     token list becomes its postings in one pass (``token_postings``), and the
     postings are gathered per term (``TermPostings``) instead of one tuple each
-    in Whoosh's pool, which sorts them all. A writer that also merges
-    segments (their postings come through the pool), or holds more postings
-    than its memory limit allows, hands its own to the pool and writes as
-    Whoosh does. Writing postings also asks for the length of every posting's
+    in Whoosh's pool, which sorts them all. A writer that holds more postings
+    than its memory limit allows hands its own to the pool and writes as
+    Whoosh does. ``add_reader`` (a merge) is Whoosh's for the stored fields,
+    lengths and columns, but leaves the merged segments' postings where they
+    are: the flush reads them a term at a time (``postings.segment_terms``) and
+    writes them merged with the writer's own (``postings.merged_terms``),
+    where Whoosh's merge sends every posting through its pool as a tuple of
+    its own (~7 CPU-ms a document). Writing postings also asks for the length of every posting's
     document: Whoosh reads it from the length column each time and, for a
     field without lengths (every facet), checks on disk that the column file
     is missing, once a posting; here each field's lengths are read once.
@@ -59,6 +64,7 @@ class _SegmentWriter(SegmentWriter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._terms = TermPostings()
+        self._merging: list[tuple[SegmentReader, int, dict | None]] = []  # (reader, first docnum, docmap)
         self._max_postings = self.pool.limit // _POSTING_BYTES
         # Term vectors and spelling words go through Whoosh's own ``add_document``.
         self._plain = not any(f.vector or f.separate_spelling() for _, f in self.schema.items())
@@ -101,6 +107,19 @@ class _SegmentWriter(SegmentWriter):
         if self._terms.count > self._max_postings:
             self._to_pool()
 
+    def add_reader(self, reader):
+        """Whoosh's ``add_reader`` less the postings, which the flush reads from the segment itself."""
+        if not self._plain or not isinstance(reader, SegmentReader):
+            return super().add_reader(reader)
+        self._check_state()
+        # Its own reader: the merge policy closes the one it hands over.
+        own = SegmentReader(self.storage, self.schema, reader.segment())
+        base = self.docnum
+        fieldnames = set(self.schema.names()) | {n for n in own.indexed_field_names() if n in self.schema}
+        docmap = self.write_per_doc(fieldnames, own)
+        self._merging.append((own, base, docmap))
+        self._added = True
+
     def _to_pool(self) -> None:
         add = self.pool.add
         for item in self._terms.postings():
@@ -111,14 +130,26 @@ class _SegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         lengths = _Lengths(self.per_document_reader(), self.schema, self.docnum)
         try:
-            if self.pool.current or self.pool.runs:  # a merge's postings, or more than the memory limit
+            if self.pool.current or self.pool.runs:  # more postings than the memory limit
                 self._to_pool()
-                write_postings(self.fieldwriter, self.schema, lengths.field, self.pool.iter_postings())
+                own = grouped(self.pool.iter_postings())
             else:
-                write_terms(self.fieldwriter, self.schema, lengths.field, self._terms.terms())
+                own = self._terms.terms()
+            merged = [segment_terms(r, self.schema, base, docmap) for r, base, docmap in self._merging]
+            write_terms(self.fieldwriter, self.schema, lengths.field, merged_terms([own, *merged]) if merged else own)
         finally:
             self.fieldwriter.close()
             lengths.close()
+            self._close_merged()
+
+    def _close_merged(self) -> None:
+        for reader, _, _ in self._merging:
+            reader.close()
+        self._merging = []
+
+    def cancel(self):
+        self._close_merged()
+        super().cancel()
 
 
 _POSTING_BYTES = 150  # about what Whoosh's pool counts a posting, for the writer's memory limit

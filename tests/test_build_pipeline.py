@@ -80,6 +80,55 @@ def test_a_build_reports_cpu_per_stage_and_leaves_no_segments_in_progress(tmp_pa
 
 
 @pytest.mark.parametrize("blocklimit", [128, 3])  # 3: terms of several posting blocks
+def test_the_fast_merge_writes_the_bytes_whoosh_merges(tmp_path, sample_records, blocklimit):
+    """``_SegmentWriter.add_reader`` reads the merged segments' postings a term at a time instead of
+    through Whoosh's pool: the merged segment, with deletions and a document added beside, stays the same."""
+    import shutil
+
+    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.writing import NO_MERGE, OPTIMIZE, SegmentWriter
+
+    from indexer.schema import build_schema
+    from indexer.segments import _SegmentWriter, whoosh_fields
+
+    src = tmp_path / "some.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in sample_records[:40]), encoding="utf-8")
+    docs = [prepare(a) for a in iter_sources([src])]
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    ix = index.create_in(str(sources), build_schema())
+    for part in (docs[:15], docs[15:30], docs[30:39]):  # three segments
+        writer = SegmentWriter(ix, codec=W3Codec(blocklimit=blocklimit))
+        for doc in part:
+            writer.add_document(**whoosh_fields(doc, "c1"))
+        writer.commit(mergetype=NO_MERGE)
+    writer = ix.writer()
+    for doc in docs[16:20] + docs[33:34]:  # deletions in two of them
+        writer.delete_by_term("id", doc.fields["id"])
+    writer.commit(mergetype=NO_MERGE)
+    assert len(ix._segments()) == 3
+
+    files = {}
+    for name, writer_class in (("whoosh", SegmentWriter), ("fast", _SegmentWriter)):
+        folder = tmp_path / name
+        shutil.copytree(sources, folder)
+        ix = index.open_dir(str(folder))
+        writer = writer_class(ix, codec=W3Codec(blocklimit=blocklimit), compound=False)
+        writer.add_document(**whoosh_fields(docs[39], "c2"))  # as a commit adds a restamped article
+        assert writer._merge_segments(OPTIMIZE, None, None) == []
+        segment = writer._finalize_segment()
+        writer._close_segment()
+        writer._finish()
+        assert segment.doc_count_all() == 40 - 5
+        prefix = segment.segment_id()
+        files[name] = {p.name.replace(prefix, ""): p.read_bytes() for p in folder.iterdir() if p.name.startswith(prefix)}
+    assert {".trm", ".pst"} <= set(files["fast"])
+    assert files["fast"].keys() == files["whoosh"].keys()
+    for ext in files["whoosh"]:
+        assert files["fast"][ext] == files["whoosh"][ext], ext
+
+
+@pytest.mark.parametrize("blocklimit", [128, 3])  # 3: terms of several posting blocks
 def test_the_fast_postings_writer_writes_the_bytes_whoosh_writes(tmp_path, sample_records, blocklimit):
     """``indexer.postings`` replaces Whoosh's per-posting work (adding and writing); every segment file must stay the same."""
     from whoosh.codec.whoosh3 import W3Codec

@@ -84,6 +84,24 @@ def test_updating_and_deleting_by_id(tmp_path, sample_index, sample_records):
         assert searcher.doc_count() == len(sample_records) - 1
 
 
+def test_segments_of_final_size_are_never_merged(tmp_path, sample_jsonl, monkeypatch):
+    # A batch's segment is final (``merge.FINAL_DOCS``): merging it again costs more than writing it.
+    import indexer.merge as merge
+
+    monkeypatch.setattr(merge, "FINAL_DOCS", 10)
+    monkeypatch.setattr(merge, "MERGE_FACTOR", 3)
+    records = sample_jsonl.read_text(encoding="utf-8").splitlines(keepends=True)[:60]
+    src = tmp_path / "some.jsonl"
+    src.write_text("".join(records), encoding="utf-8")
+    summary = build_index([src], tmp_path / "ix", batch_size=12, workers=1)
+    assert (summary.indexed, summary.documents) == (60, 60)
+    sizes = sorted(s.doc_count_all() for s in index.open_dir(str(tmp_path / "ix"))._segments())
+    # Five batches of 12: five segments of 12, never merged (three of one tier were, before
+    # FINAL_DOCS); small ones (articles a story merge moved) at most MERGE_FACTOR - 1 left.
+    assert sizes.count(12) == 5 and max(sizes) == 12, sizes
+    assert len([n for n in sizes if n < 10]) < 3, sizes
+
+
 def test_many_small_commits_merge_segments_and_keep_every_facet(tmp_path, sample_jsonl, sample_index):
     # Small batches leave small segments, which Whoosh merges on a later
     # commit by re-reading their postings, facet postings included.
