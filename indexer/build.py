@@ -295,7 +295,10 @@ class _Pipeline:
             process.start()
         self.batches: list[list[_Chunk]] = []
         self.waiting: dict[str, _Chunk] = {}  # chunks handed out, not yet prepared
-        self.assignments: list[Assignment | None] = []  # per batch, in order; None: nothing to write, or committed
+        # Per batch, in order: True once assigned (the assignment waits in the spool: a 10x corpus's
+        # rows are ~0.4 GB), None when there is nothing to write; the batch being written's, loaded.
+        self.assignments: list[bool | None] = []
+        self.writing: dict[int, Assignment] = {}
         self.assigning: Iterator[Assignment | None] | None = None  # the next batch's assignment, under way
         self.sealed: dict[int, list[Sealed]] = {}  # per batch, the workers' segments
         self.unshared: list[dict[str, str]] = [{} for _ in range(workers)]  # stems each worker lacks
@@ -365,7 +368,8 @@ class _Pipeline:
             for _ in range(STORY_STEP):
                 result = next(self.assigning)
                 if result is not None:
-                    self.assignments.append(result)
+                    self.spool.keep_assignment(len(self.assignments), result)
+                    self.assignments.append(True)
                     self.assigning = None
                     break
         return True
@@ -424,7 +428,8 @@ class _Pipeline:
         """Hand the batch's chunks to the workers, each a share for a segment; how many workers it went to."""
         while len(self.assignments) <= number:
             self._assign_some()
-        stories = self.assignments[number].stories
+        assignment = self.writing[number] = self.spool.assignment(number)
+        stories = assignment.stories
         shares = [chunks[n :: len(self.inboxes)] for n in range(len(self.inboxes))]
         busy = [n for n, share in enumerate(shares) if share]
         for n in busy:
@@ -434,8 +439,7 @@ class _Pipeline:
     def _commit_batch(self, number: int, chunks: list[_Chunk], workers: int) -> None:
         while len(self.sealed.get(number, ())) < workers:
             self._wait()
-        self._commit(chunks, self.sealed.pop(number), self.assignments[number])
-        self.assignments[number] = None  # committed: its rows need not stay in memory
+        self._commit(chunks, self.sealed.pop(number), self.writing.pop(number))
         self._progress(sum(len(c.ids) for c in chunks))
 
     def _put(self, n: int, message) -> None:

@@ -15,6 +15,11 @@ mark beside it), while a changed article or a changed extractor never reuses a
 stale one. A file starts with each article's fingerprint and evidence (what
 the parent reads), then the prepared documents (what a worker writes). A build
 that ends cleanly, and any deletion, removes the spool.
+
+The stories of each batch (``indexer.stories.Assignment``), assigned during the
+first pass, wait here too until the batch is written (``keep_assignment``):
+they belong to one run (a re-run assigns afresh from the committed story
+table), so a new run drops what a killed one left.
 """
 
 from __future__ import annotations
@@ -29,8 +34,10 @@ from typing import BinaryIO, Iterator
 from indexer.analysis import AnalysedText
 from indexer.prepare import PreparedDocument
 from indexer.sources import Article
+from indexer.stories import Assignment
 
 FOLDER = "spool"
+_ASSIGNED = ".assigned"  # a batch's stories, this run's only
 _SEP = "\x1f"  # the unit separator: never inside a word token
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -51,7 +58,7 @@ class Spool:
     def __init__(self, index_dir: str | Path):
         self.path = Path(index_dir) / FOLDER
         self.path.mkdir(parents=True, exist_ok=True)
-        for stale in self.path.glob("*.tmp"):  # what a killed build was writing
+        for stale in [*self.path.glob("*.tmp"), *self.path.glob(f"*{_ASSIGNED}")]:  # what a killed build left
             stale.unlink()
         self._stamp = _code_stamp()
 
@@ -78,6 +85,18 @@ class Spool:
     def mark_committed(self, keys: list[str]) -> None:
         for key in keys:
             (self.path / f"{key}.committed").touch()
+
+    def keep_assignment(self, batch: int, assignment: Assignment) -> None:
+        with (self.path / f"{batch}{_ASSIGNED}").open("wb") as f:
+            pickle.dump(assignment, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def assignment(self, batch: int) -> Assignment:
+        """A batch's kept assignment, taken out of the spool."""
+        path = self.path / f"{batch}{_ASSIGNED}"
+        with path.open("rb") as f:
+            assignment = pickle.load(f)
+        path.unlink()
+        return assignment
 
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
