@@ -17,7 +17,8 @@ batch. Documents indexed by earlier builds are rewritten only when the new
 table changes their values.
 
 Stories are assigned ahead of the commits on a scratch copy of the story
-table; each batch's rows reach the table only with the batch's index commit
+table, each batch's assignment kept in the spool until the batch is written;
+its rows reach the table only with the batch's index commit
 (``StoryTable(staged=True)``). A killed build keeps every committed batch,
 and the story table agrees with it, and every prepared chunk: the re-run
 prepares only what was not spooled, writes only what was not committed, and
@@ -295,10 +296,10 @@ class _Pipeline:
             process.start()
         self.batches: list[list[_Chunk]] = []
         self.waiting: dict[str, _Chunk] = {}  # chunks handed out, not yet prepared
-        # Per batch, in order: True once assigned (the assignment waits in the spool: a 10x corpus's
-        # rows are ~0.4 GB), None when there is nothing to write; the batch being written's, loaded.
+        # Per batch, in order: True once assigned (the ``Assignment`` waits in the spool: a 10x
+        # corpus's rows are ~0.4 GB), None when there is nothing to write.
         self.assignments: list[bool | None] = []
-        self.writing: dict[int, Assignment] = {}
+        self.writing: dict[int, Assignment] = {}  # the batches handed to the workers, not committed yet
         self.assigning: Iterator[Assignment | None] | None = None  # the next batch's assignment, under way
         self.sealed: dict[int, list[Sealed]] = {}  # per batch, the workers' segments
         self.unshared: list[dict[str, str]] = [{} for _ in range(workers)]  # stems each worker lacks
