@@ -48,6 +48,12 @@ NOTICES: dict[str, tuple[str, str]] = {
         "Hasilnya terlalu banyak untuk menghitung semua nilai filter, jadi sebagian nilai atau batang histogram"
         " tidak ditampilkan; jumlah yang ditampilkan tetap tepat.",
     ),
+    "sampled": (
+        "too many results to count the facets over all of them: facet values are counted over the newest"
+        " results only (the total and the date histograms count every result)",
+        "Hasilnya terlalu banyak untuk dihitung semuanya, jadi jumlah pada nilai filter dihitung dari hasil"
+        " terbaru saja; jumlah hasil dan histogram tanggal tetap menghitung semua hasil.",
+    ),
 }
 
 class SearchError(ValueError):

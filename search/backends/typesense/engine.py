@@ -412,6 +412,8 @@ class _Search:
             notice = "facets"
         if tq.truncated:  # the reader must know part of the query was not expanded
             notice = "truncated"
+        if layout["sampled"]:  # the value facets count the newest hits only: said above all but budget
+            notice = "sampled"
         if any(a.get("search_cutoff") for a in answers):  # Typesense stopped a search: counts may be short
             notice = "budget"
         suggestion = suggest(self.vocab, request.query, tq.words) if full < FEW_HITS and tq.words else None
@@ -519,14 +521,19 @@ class _Search:
         if shallow and large:
             # Over most of the index group_by costs Typesense ~60 ms: the first stories are collapsed
             # here from the top articles instead (the same stories: each at its best hit), and counted
-            # by the count's story facet, Typesense grouping only when too few.
+            # by the count's story facet, Typesense grouping only when too few. The ungrouped page
+            # counts the articles itself: the total's own search (one evaluation of the query) goes.
             searches[0].update(page=1, per_page=depth * COLLAPSE_SLACK)
             regroup = grouped
+            del searches[1:]
+            total = 0
         elif self.collapse:
             searches[0] = grouped
         # Every article, as the vocabulary counted them: its facet counts are the vocabulary's.
         whole = q == "*" and not query_filters and not plan.filters and hits == self.vocab.n_docs
         cap = bound.facet_fetch_cap if estimate > bound.fetch_cap_set else None
+        # Over more than sample_set hits the value facets count the newest of them (``bound``).
+        sample = self._sample(hits) if hits is not None and hits > bound.sample_set and not whole else []
 
         def max_values(limit: int) -> int:
             return limit + FACET_SLACK if cap is None else min(limit + FACET_SLACK, cap)
@@ -535,10 +542,16 @@ class _Search:
         # over a large set, do the histograms' months (one evaluation of the query less each), cut at
         # the search's one max_facet_values; their days are asked after, when the months leave the
         # interval open (``_ask_days``).
+        # Sampled, they ride together on one search of the sample instead.
         on_main = [c for c in plan.counts if c.filters == plan.all_filters and not c.prefix and not whole]
         main = searches[total]
         facet_by = [c.field + KEY_SUFFIX for c in on_main]
-        main_values = max_values(max(c.limit for c in on_main)) if on_main else 0
+        main_values = values_on = max_values(max(c.limit for c in on_main)) if on_main else 0
+        counted_at = total
+        if sample and on_main:
+            counted_at = len(searches)
+            searches.append(search(filters(plan.all_filters) + sample, per_page=0, facet_by=",".join(facet_by), max_facet_values=values_on))
+            facet_by, main_values = [], 0
         histograms: list[_Placed] = []
         for histogram in plan.histograms:
             days, months = histogram_searches(histogram)
@@ -562,14 +575,17 @@ class _Search:
                 placed.month_cap = main_values
         if facet_by:
             main.update(facet_by=",".join(facet_by), max_facet_values=main_values)
-        counted = {c.facet: _Counted(c, total, filters(c.filters), main_values) for c in on_main}
+        if not sample:
+            values_on = main_values
+        counted = {c.facet: _Counted(c, counted_at, filters(c.filters) + sample, values_on) for c in on_main}
         for count in plan.counts:
             if count.facet in counted:
                 continue
             if whole and not count.prefix:
                 counted[count.facet] = _Counted(count, total, [], 0, whole=True)
                 continue
-            entry = _Counted(count, len(searches), filters(count.filters), max_values(count.limit))
+            # (a facet_prefix's candidates are few values: counted exactly over every hit)
+            entry = _Counted(count, len(searches), filters(count.filters) + ([] if count.prefix else sample), max_values(count.limit))
             extra: list[str] = []
             if count.prefix:
                 candidates = self._prefix_candidates(count)
@@ -587,6 +603,7 @@ class _Search:
             "facets": counted, "histograms": histograms, "q": q, "window": window, "full": total,
             "total": total, "windows": [], "depth": depth, "regroup": regroup,
             "hit_count": hit_count,  # (collapsed: its story facet counts the stories when not grouped)
+            "sampled": bool(sample) and any(not c.prefix for c in plan.counts),
         }
         if q != tq.q or query_filters != list(tq.filters) or plan.filters:
             layout["full"] = len(searches)
@@ -605,6 +622,12 @@ class _Search:
             layout["windows"] = list(range(len(searches), len(searches) + len(candidates)))
             searches += candidates
         return self.engine.multi_search(searches), layout
+
+    def _sample(self, hits: int) -> list[str]:
+        """The publication-date clause of the newest articles among which about ``facet_sample`` of the
+        ``hits`` are expected (their share of the index), or none when that is every dated article."""
+        day = self.vocab.since(-(-self.engine.bound.facet_sample * self.vocab.n_docs // hits))
+        return [] if day is None else [f"dated:=1 && date:>={epoch(dt.date.fromisoformat(day))}"]
 
     def page_params(self, q: str, ranked: bool) -> tuple[dict, bool]:
         """The main search's paging and order, and whether it fetches the re-ranking window instead of a page."""
