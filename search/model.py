@@ -49,10 +49,11 @@ NOTICES: dict[str, tuple[str, str]] = {
         " tidak ditampilkan; jumlah yang ditampilkan tetap tepat.",
     ),
     "sampled": (
-        "too many results to count the facets over all of them: facet values are counted over the newest"
-        " results only (the total and the date histograms count every result)",
-        "Hasilnya terlalu banyak untuk dihitung semuanya, jadi jumlah pada nilai filter dihitung dari hasil"
-        " terbaru saja; jumlah hasil dan histogram tanggal tetap menghitung semua hasil.",
+        "too many results to count every facet: facet values are counted over the newest results only,"
+        " and some histogram bars may be left out (the total and the bars shown count every result)",
+        "Hasilnya terlalu banyak, jadi jumlah pada nilai filter dihitung dari hasil terbaru saja dan sebagian"
+        " batang histogram mungkin tidak ditampilkan; jumlah hasil dan batang yang ditampilkan tetap"
+        " menghitung semua hasil.",
     ),
 }
 

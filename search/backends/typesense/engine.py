@@ -94,7 +94,14 @@ from indexer.typesense.schema import (
 from search import profile
 from search.backends.typesense import profiles, stories
 from search.backends.typesense.bound import Bound
-from search.backends.typesense.histogram import buckets, histogram_of, histogram_searches, month_counts, months_span
+from search.backends.typesense.histogram import (
+    MAX_MONTHS,
+    buckets,
+    histogram_of,
+    histogram_searches,
+    month_counts,
+    months_span,
+)
 from search.backends.typesense.rerank import RERANK_K, rerank
 from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, key_filter, translate
 from search.backends.typesense.vocabulary import EXPORT_FIELDS, RELOAD_INTERVAL_S, Vocabulary
@@ -127,6 +134,8 @@ PAIR_WINDOW = 10
 TEXT_ORDER = "_text_match:desc,dated:desc,date:desc"
 # Collapsed over a large set: this many times the stories wanted are fetched as articles and collapsed here.
 COLLAPSE_SLACK = 2
+# A query of this many top-level clauses has its own words' full matches counted before its plan is asked.
+PRECOUNT_CLAUSES = 4
 
 
 def open_engine(config: BackendConfig, check_interval: float = 1.0, expander: Expander | None = Expander()) -> "TypesenseEngine":
@@ -383,14 +392,21 @@ class _Search:
         wide = tq.expanded or tq
         notice = "plain" if tq.plain else None
         ranked = request.sort == "relevance" and bool(wide.clauses)
-        answers, layout = self.execute(wide.q, wide.filters, ranked, tq, self.estimate(wide))
-        full = answers[layout["full"]]["found"]  # the query's own words', as on Whoosh
+        answers: list[dict] | None = None
+        # The query's own words' full matches, as on Whoosh, decide the partial fallback. A long query
+        # seldom has three: it is counted before its plan is asked, which is asked only if it does.
+        full = self.count_own(tq) if len(wide.clauses) >= PRECOUNT_CLAUSES else FEW_HITS
+        if full >= FEW_HITS:
+            answers, layout = self.execute(wide.q, wide.filters, ranked, tq, self.estimate(wide))
+            full = answers[layout["full"]]["found"]
         partial = False
         if full < FEW_HITS and len(wide.clauses) >= 2:
             q_any = " ".join(["*"] + ["-" + e for e in wide.excluded])
             wider, wider_layout = self.execute(q_any, [wide.partial_filter()], ranked, tq, self.vocab.n_docs, partial=True)
             if wider[wider_layout["total"]]["found"] > full:
                 answers, layout, partial, notice = wider, wider_layout, True, "partial"
+        if answers is None:  # (the any-word set is no larger: the full matches after all)
+            answers, layout = self.execute(wide.q, wide.filters, ranked, tq, self.estimate(wide))
         facets, cut = self.facets(answers, layout)
         intervals = {}
         answers = self._ask_days(answers, layout["histograms"])
@@ -469,6 +485,11 @@ class _Search:
                 held = [column.index.get(v) for v in self.exact(selection.field, selection.values)]
                 bound = min(bound, sum(int(column.doc_freq[i]) for i in held if i is not None))
         return bound
+
+    def count_own(self, tq: Translated) -> int:
+        """How many articles the query's own words match (no facet filter): one search, a round of its own."""
+        parts = {"filter_by": " && ".join(tq.filters)} if tq.filters else {}
+        return self.engine.multi_search([{"q": tq.q, "query_by": QUERY_BY, **STRICT, **parts, "per_page": 0}])[0]["found"]
 
     def count_hits(self, search: dict, estimate: int, stories: bool) -> dict | None:
         """The answer of one search without hits counting what ``search`` (the main search) matches,
@@ -553,10 +574,23 @@ class _Search:
             searches.append(search(filters(plan.all_filters) + sample, per_page=0, facet_by=",".join(facet_by), max_facet_values=values_on))
             facet_by, main_values = [], 0
         histograms: list[_Placed] = []
+        # Counted first, no more hits than a histogram shows days: the histograms over the hits share
+        # one search (one evaluation of the query, not one per field), which returns every day and
+        # month they hold (a few dozen: asked up to MAX_MONTHS), so nothing is cut.
+        few = hits is not None and hits <= min((h.day_max_days for h in plan.histograms), default=0)
+        shared_fields: list[str] = []
+        shared_at = len(searches)
+        if few and not whole and any(h.filters == plan.all_filters for h in plan.histograms):
+            searches.append(search(filters(plan.all_filters), per_page=0, max_facet_values=MAX_MONTHS))
         for histogram in plan.histograms:
             days, months = histogram_searches(histogram)
             if whole:
                 histograms.append(_Placed(histogram, whole=True))
+                continue
+            if few and histogram.filters == plan.all_filters:
+                shared_fields += [days["facet_by"], *([months["facet_by"]] if months is not None else [])]
+                month = None if months is None else shared_at
+                histograms.append(_Placed(histogram, shared_at, month, day_cap=MAX_MONTHS, month_cap=MAX_MONTHS))
                 continue
             if large and months is not None and histogram.filters == plan.all_filters:
                 facet_by.append(months["facet_by"])
@@ -570,6 +604,8 @@ class _Search:
                 placed.month, placed.month_cap = len(searches), months["max_facet_values"]
                 searches.append(search(filters(histogram.filters), per_page=0, **months))
             histograms.append(placed)
+        if shared_fields:
+            searches[shared_at]["facet_by"] = ",".join(shared_fields)
         for placed in histograms:
             if placed.on_main:
                 placed.month_cap = main_values
