@@ -56,9 +56,11 @@ The server-side cost bound (``bound``): histograms ask capped days and
 their months, facets over common words return at most ``facet_fetch_cap``
 values, a request that may match more than ``large_set`` articles is counted
 first (over that, its histograms' months ride on the main search, its days
-asked only when needed, and a collapsed page is collapsed here; every
-article: the vocabulary's counts), and a cap that left values out sets the
-notice ``facets``.
+asked only when needed, and a collapsed page is collapsed here; over
+``sample_set``, the value facets count the newest hits only, notice
+``sampled``; a few hits share one histogram search; every article: the
+vocabulary's counts), a long query is counted before its plan, and a cap
+that left values out sets the notice ``facets``.
 
 A cluster that does not answer raises ``BackendDown`` (the web's 503), and so
 does one that answers a multi_search 408 (overloaded).
@@ -567,11 +569,11 @@ class _Search:
         on_main = [c for c in plan.counts if c.filters == plan.all_filters and not c.prefix and not whole]
         main = searches[total]
         facet_by = [c.field + KEY_SUFFIX for c in on_main]
-        main_values = values_on = max_values(max(c.limit for c in on_main)) if on_main else 0
-        counted_at = total
+        main_values = max_values(max(c.limit for c in on_main)) if on_main else 0
+        counted_at, counted_values = total, 0
         if sample and on_main:
-            counted_at = len(searches)
-            searches.append(search(filters(plan.all_filters) + sample, per_page=0, facet_by=",".join(facet_by), max_facet_values=values_on))
+            counted_at, counted_values = len(searches), main_values
+            searches.append(search(filters(plan.all_filters) + sample, per_page=0, facet_by=",".join(facet_by), max_facet_values=main_values))
             facet_by, main_values = [], 0
         histograms: list[_Placed] = []
         # Counted first, no more hits than a histogram shows days: the histograms over the hits share
@@ -611,9 +613,7 @@ class _Search:
                 placed.month_cap = main_values
         if facet_by:
             main.update(facet_by=",".join(facet_by), max_facet_values=main_values)
-        if not sample:
-            values_on = main_values
-        counted = {c.facet: _Counted(c, counted_at, filters(c.filters) + sample, values_on) for c in on_main}
+        counted = {c.facet: _Counted(c, counted_at, filters(c.filters) + sample, counted_values or main_values) for c in on_main}
         for count in plan.counts:
             if count.facet in counted:
                 continue
