@@ -641,7 +641,7 @@ class _Search:
             "hit_count": hit_count,  # (collapsed: its story facet counts the stories when not grouped)
             "sampled": bool(sample) and any(not c.prefix for c in plan.counts),
         }
-        if q != tq.q or query_filters != list(tq.filters) or plan.filters:
+        if not partial and (q != tq.q or query_filters != list(tq.filters) or plan.filters):  # (partial: known)
             layout["full"] = len(searches)
             searches.append(search(list(tq.filters), q=tq.q, per_page=0))
         if window and (tq.expanded is not None or partial):
