@@ -22,7 +22,8 @@
 
 ``--hostile`` runs only ``bench/hostile.py``'s requests on a fresh single
 node instead: each one's answer (200 and its notice, 400 and its code, 503),
-client CPU, the server's CPU and wall time, and the worst of each.
+client CPU, the server's CPU, wall time and client + server CPU together (what
+the 250 ms bound counts), and the worst of each.
 
 Everything binds 127.0.0.1; nodes are stopped by pid at the end.
 """
