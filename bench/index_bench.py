@@ -8,7 +8,8 @@ story, spool, alias, write, commit) in ms an article and the parent process's
 share of it (the build's serial part: what the workers may wait for), the documents indexed
 earlier that the alias table rewrote, the time the worker processes waited for work (and how much of
 it while writing), the host's CPU steal
-during the run, peak RSS (the parent and the largest worker process) and the
+during the run, peak RSS (the parent and the largest worker process; the parent's
+peak after its first and last batch's commit, and its growth a batch) and the
 index size on disk. Then the same build again into that index (every
 article updated), whose stems all come from the index's stem store. ``--scale 10`` also builds the 10x corpus
 (``bench/query_bench.py``'s) and prints its time and RSS. Target: 23,309
