@@ -1,7 +1,7 @@
 """The tagger's unsupervised word tables, learnt from the unlabelled news corpus.
 
 One pass over ``../shared/corpus/berita-22k.jsonl`` (~9 min on this machine, most of
-it word2vec: one thread, ~4 min of it under load, so that the same corpus gives the
+it word2vec: one thread, 2-4 min of it here, so that the same corpus gives the
 same table byte for byte) writes ``indexer/extract/data/tagger-words.tsv.gz``:
 per lowercase word seen at least ``MIN_COUNT`` times, its k-means cluster id at
 32/128/512/1024 clusters of a word2vec space, and buckets of its frequency and of
