@@ -336,6 +336,18 @@ _DEGREES = frozenset("sh se mh msi mkom spd mpd sked ssos sip mba phd st mt ak m
 
 
 def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
+    kind, name, level, tokens = _named(kind, surface)
+    return Mention(kind, name, start, level=level, tokens=tokens, end=end, source="tagger")
+
+
+# Tagged surfaces kept named (a name recurs in its article and across the corpus, and naming
+# one takes a dozen table lookups and regex passes); ~10 MB when full.
+_NAMED_CACHE = 32768
+
+
+@lru_cache(maxsize=_NAMED_CACHE)
+def _named(kind: str, surface: str) -> tuple[str, str, str, tuple[str, ...]]:
+    """A tagged surface's (kind, name, level, name tokens) as its ``Mention`` holds them."""
     if kind == "person":
         words = surface.split()
         while len(words) > 1 and words[-1].lower().strip(".,") in _DEGREES:
@@ -345,19 +357,19 @@ def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
         ):
             words.pop(0)  # `Bripka Suranto`, `Pak Habibie`: the title is not the name
         if any(w.lower() in FACILITY_WORDS for w in words[1:]):
-            return Mention(PLACE_KIND, surface, start, level="tagged", end=end, source="tagger")
+            return PLACE_KIND, surface, "tagged", ()
         surface = " ".join(words)
         name = PERSON_KEYS.get(merge_key(surface)) or display_name(surface)
-        return Mention(kind, name, start, tokens=tuple(name.split()), end=end, source="tagger")
+        return kind, name, "", tuple(name.split())
     words = surface.split()
     if kind == "location" and len(words) > 1 and (
         words[-1].lower() in vocab.ORG_TAILS or words[0].lower() in _BODY_HEADS
     ):
         kind = "organization"  # `Bali United`, `di Kementerian Keuangan`: a body, wherever it sits
     if kind == "organization" and words[0].lower() not in vocab.SCHOOL_HEADS:
-        return Mention(kind, club_name(org_name(surface)), start, end=end, source="tagger")
+        return kind, club_name(org_name(surface)), "", ()
     # Schools are places (`SMA Negeri 24 Bandung`), as the rules and most of NERGRIT have them.
-    return Mention(PLACE_KIND, canonical_place(surface), start, level=_place_level(surface), end=end, source="tagger")
+    return PLACE_KIND, canonical_place(surface), _place_level(surface), ()
 
 
 # Heads that open a body's name, never a place's (`Kementerian`, not `Kota`).
