@@ -22,7 +22,8 @@
 
 ``--hostile`` runs only ``bench/hostile.py``'s requests on a fresh single
 node instead: each one's answer (200 and its notice, 400 and its code, 503),
-client CPU, the server's CPU and wall time, and the worst of each.
+client CPU, the server's CPU, wall time and client + server CPU together (what
+the 250 ms bound counts), and the worst of each.
 
 Everything binds 127.0.0.1; nodes are stopped by pid at the end.
 """
@@ -201,7 +202,7 @@ def relevance(engine, items: list[tuple[str, str]]) -> str:
 
 def hostile() -> None:
     """``bench/hostile.py``'s cases on a fresh 22k node, expanded (the engine's default), each asked twice."""
-    from bench.hostile import hostile_cases
+    from bench.hostile import CPU_BOUND_MS, hostile_cases
     from search.model import BackendDown, SearchError
 
     with HostMeter() as meter, typesense_22k() as (cluster, connection):
@@ -221,11 +222,14 @@ def hostile() -> None:
                     "server CPU": (server_cpu_seconds(cluster) - server) * 1000,
                     "wall": (time.perf_counter() - wall) * 1000,
                 }
+                figures["together"] = figures["client CPU"] + figures["server CPU"]  # what the bound counts
                 print(f"  hostile {label:<34} {run} " + ", ".join(f"{k} {v:6.1f} ms" for k, v in figures.items()) + f"  {answer}", flush=True)
                 for k, v in figures.items():
                     if v > worst.get(k, (0.0, ""))[0]:
                         worst[k] = (v, f"{label}, {run}")
         print("worst: " + "; ".join(f"{k} {v:.1f} ms ({label})" for k, (v, label) in worst.items()))
+        together = worst["together"][0]
+        print(f"worst CPU client+server: {together:.1f} ms (bound {CPU_BOUND_MS}: {'met' if together <= CPU_BOUND_MS else 'MISSED'})")
         engine.close()
     print(meter.line())
 

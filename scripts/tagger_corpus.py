@@ -1,7 +1,8 @@
 """The tagger's unsupervised word tables, learnt from the unlabelled news corpus.
 
-One pass over ``../shared/corpus/berita-22k.jsonl`` (~9 min on this machine's two
-cores, most of it word2vec) writes ``indexer/extract/data/tagger-words.tsv.gz``:
+One pass over ``../shared/corpus/berita-22k.jsonl`` (~9 min on this machine, most of
+it word2vec: one thread, 2-4 min of it here, so that the same corpus gives the
+same table byte for byte) writes ``indexer/extract/data/tagger-words.tsv.gz``:
 per lowercase word seen at least ``MIN_COUNT`` times, its k-means cluster id at
 32/128/512/1024 clusters of a word2vec space, and buckets of its frequency and of
 how often the corpus capitalises it away from a sentence start (names are nearly
@@ -24,6 +25,7 @@ import json
 import math
 import sys
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -69,21 +71,35 @@ def case_counts(lines) -> tuple[Counter, Counter, Counter]:
     return total, mid, cap
 
 
-def word_clusters(
-    lines: list[list[str]], vocab: set[str], sizes: tuple[int, ...] = CLUSTER_SIZES, seed: int = 1
-) -> dict[str, tuple[int, ...]]:
-    """word2vec on lowercase tokens, then k-means of the vocabulary at each size."""
+def _hash(text: str) -> int:
+    """word2vec's seed for a word's starting vector: a fixed function (Python's own string
+    hash differs between runs unless PYTHONHASHSEED is set), so the tables are reproducible."""
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def word_space(lines: list[list[str]], vocab: set[str], seed: int = 1):
+    """word2vec on lowercase tokens: the vocabulary's words (most frequent first) and their
+    unit vectors. One worker thread and ``_hash``: the same corpus gives the same vectors."""
     import numpy as np
     from gensim.models import Word2Vec
-    from sklearn.cluster import MiniBatchKMeans
 
     lowered = [[t.lower() for t in tokens] for tokens in lines]
     t0 = time.time()
-    model = Word2Vec(lowered, vector_size=100, window=5, min_count=MIN_COUNT, workers=2, epochs=5, seed=seed)
+    model = Word2Vec(lowered, vector_size=100, window=5, min_count=MIN_COUNT, workers=1, epochs=5, seed=seed,
+                     hashfxn=_hash)
     print(f"word2vec: {len(model.wv)} words in {time.time() - t0:.0f} s", file=sys.stderr)
     words = [w for w in model.wv.index_to_key if w in vocab]
     vectors = np.asarray([model.wv[w] for w in words])
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+    return words, vectors
+
+
+def word_clusters(
+    words: list[str], vectors, sizes: tuple[int, ...] = CLUSTER_SIZES, seed: int = 1
+) -> dict[str, tuple[int, ...]]:
+    """k-means of the word vectors at each size: each word's cluster ids."""
+    from sklearn.cluster import MiniBatchKMeans
+
     ids = []
     for k in sizes:
         k = min(k, len(words))
@@ -158,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     total, mid, cap = case_counts(lines)
     print(f"{len(lines)} paragraphs, {sum(total.values())} tokens in {time.time() - t0:.0f} s", file=sys.stderr)
     vocab = {w for w, n in total.items() if n >= MIN_COUNT}
-    clusters = word_clusters(lines, vocab, tuple(int(k) for k in args.clusters.split(",")))
+    words, vectors = word_space(lines, vocab)
+    clusters = word_clusters(words, vectors, tuple(int(k) for k in args.clusters.split(",")))
     write_gz(args.words_out, render_words(total, mid, cap, clusters))
     print(f"{len(vocab)} words -> {args.words_out}", file=sys.stderr)
     return 0

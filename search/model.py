@@ -48,6 +48,13 @@ NOTICES: dict[str, tuple[str, str]] = {
         "Hasilnya terlalu banyak untuk menghitung semua nilai filter, jadi sebagian nilai atau batang histogram"
         " tidak ditampilkan; jumlah yang ditampilkan tetap tepat.",
     ),
+    "sampled": (
+        "too many results to count every facet: facet values are counted over the newest results only,"
+        " and some histogram bars may be left out (the total and the bars shown count every result)",
+        "Hasilnya terlalu banyak, jadi jumlah pada nilai filter dihitung dari hasil terbaru saja dan sebagian"
+        " batang histogram mungkin tidak ditampilkan; jumlah hasil dan batang yang ditampilkan tetap"
+        " menghitung semua hasil.",
+    ),
 }
 
 class SearchError(ValueError):

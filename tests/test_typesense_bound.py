@@ -4,8 +4,10 @@ The thresholds are scaled down to the sample's 390 articles (``SMALL``), so
 the paths the 22k corpus takes for a request over most of the index run here
 on the session's real node: the answer is a 200 with the notice ``facets``,
 the facets and histograms are cut to the caps, and every count shown is the
-exact one (the same as the unbounded engine's, and as Whoosh's). The cost
-itself is measured by ``bench/backend_bench.py --hostile``, not asserted.
+exact one (the same as the unbounded engine's, and as Whoosh's); over a very
+large set the value facets are exact over the newest articles and say
+``sampled``. The cost itself is measured by ``bench/backend_bench.py
+--hostile``, not asserted.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 
 from indexer.typesense.schema import STORY_FIELD
+from search.facet_plan import DAY_INTERVAL_MAX_DAYS as DAY_MAX_DAYS
 from search.model import NOTICES
 from search.request import parse_request
 
@@ -183,14 +186,17 @@ def test_a_collapsed_page_over_most_of_the_index_is_collapsed_without_group_by(s
 def test_a_wildcard_is_expanded_from_the_generation_without_stemming(engines, monkeypatch):
     """The first ``mem*`` of a fresh process once sent each of its forms through Sastrawi (~0.5 s on
     the 22k): the forms' stems now come with the generation's vocabulary (the build's own answers),
-    loaded into the analyzer's memo, so neither the expansion nor the highlighting runs Sastrawi."""
+    loaded into the analyzer's memo with the words indexed as they stand, so neither the expansion nor
+    the highlighting runs Sastrawi on them."""
     from indexer import analysis
 
     engine = engines[1]
     forms = [t for t in engine.vocabulary().terms if t.startswith("mem") and t in engine.vocabulary().stem_of]
     assert len(forms) > 20
-    for form in engine.vocabulary().stem_of:  # as in a process that never stemmed them ...
-        monkeypatch.delitem(analysis._stem_cache, form, raising=False)
+    stem_of = engine.vocabulary().stem_of
+    as_is = set(engine.vocabulary().df) - set(stem_of) - set(stem_of.values())  # indexed as they stand
+    for word in [*stem_of, *as_is]:  # as in a process that never stemmed them ...
+        monkeypatch.delitem(analysis._stem_cache, word, raising=False)
     monkeypatch.setattr(engine, "_vocab", engine._load(engine._generation()))  # ... loading the generation
     vocab = engine.vocabulary()
     stemmer = analysis._sastrawi()
@@ -199,7 +205,8 @@ def test_a_wildcard_is_expanded_from_the_generation_without_stemming(engines, mo
     monkeypatch.setattr(stemmer, "stem_word", lambda word: calls.append(word) or original(word))
     result = engine.search(_request("q=mem*"))
     assert result.total > 0 and result.hits
-    assert not set(calls) & set(vocab.stem_of)  # (a word the index holds only unaffixed may still be)
+    assert not set(calls) & (set(vocab.stem_of) | as_is)  # (a word that is also a form's stem may still be)
+    assert any(w in analysis._stem_cache for w in as_is if analysis._MAY_HAVE_AFFIX.search(w))
     expanded = vocab.expand("mem*")
     assert all(stem not in vocab.stem_of for stem in expanded)  # stems, not the forms themselves
     assert set(expanded) & {vocab.stem_of[f] for f in forms}
@@ -215,11 +222,85 @@ def test_over_a_large_set_the_days_are_asked_only_when_the_months_leave_the_inte
     _, unbounded, small = engines
     tiny = TypesenseEngine(small.cluster.connection, prefix="sample", check_interval=0, bound=Bound(large_set=5))
     day_fields = {"day", "mentioned_key"}
-    for query, engine, interval, asked in (("q=mahasiswa", tiny, "day", True), ("q=-pertemuan", small, "month", False)):
+    for query, engine, intervals, asked in (
+        ("source=okezone.com", tiny, {"date": "day", "event": "month"}, True),  # (77 articles, in Sep-Oct 2019)
+        ("q=-pertemuan", small, {"date": "month", "event": "month"}, False),
+    ):
         sent = _recording(engine)
         got, want = engine.search(_request(query)), unbounded.search(_request(query))
-        assert got.date_intervals == want.date_intervals == {"date": interval, "event": interval}, query
+        assert got.total == want.total > DAY_MAX_DAYS, query  # (fewer share one search: the next test)
+        assert got.date_intervals == want.date_intervals == intervals, query
         for name in ("date", "event"):
             assert [(v.value, v.count) for v in got.facets[name]] == [(v.value, v.count) for v in want.facets[name]]
         days = [s for s in sent if set(s.get("facet_by", "").split(",")) & day_fields]
         assert bool(days) == asked and all(s["facet_by"] in day_fields for s in days), query
+
+
+def test_few_hits_counted_first_share_one_search_for_every_histogram(engines):
+    """Counted first (the vocabulary could not rule out a large set), no more hits than a histogram
+    shows days: every histogram's days and months come from one search (each search of a multi_search
+    evaluates the query again: ~15 ms apiece for nine wildcards on the 22k), nothing cut, as unbounded."""
+    from search.backends.typesense.bound import Bound
+    from search.backends.typesense.engine import TypesenseEngine
+
+    _, unbounded, small = engines
+    tiny = TypesenseEngine(small.cluster.connection, prefix="sample", check_interval=0, bound=Bound(large_set=5))
+    sent = _recording(tiny)
+    got, want = tiny.search(_request("q=mahasiswa")), unbounded.search(_request("q=mahasiswa"))
+    assert 5 < got.total == want.total <= DAY_MAX_DAYS
+    fields = {"day", "month", "mentioned_key", "mentioned_month"}
+    histogram_searches = [s for s in sent if set(s.get("facet_by", "").split(",")) & fields]
+    assert [set(s["facet_by"].split(",")) for s in histogram_searches] == [fields]
+    assert got.date_intervals == want.date_intervals and got.notice == want.notice
+    assert {n: [(v.value, v.count) for v in vs] for n, vs in got.facets.items()} == {
+        n: [(v.value, v.count) for v in vs] for n, vs in want.facets.items()
+    }
+
+
+def test_value_facets_over_a_very_large_set_count_its_newest_articles_and_say_so(engines):
+    """Over more than ``sample_set`` hits the value facets count the articles published since the
+    day from which about ``facet_sample`` hits are expected: exactly what Whoosh counts for the same
+    request with that ``date_from``, a selection's own facet included; the total and the publication
+    histogram stay every hit's, and the notice says ``sampled`` (the page, in Indonesian)."""
+    from search.backends.typesense.bound import Bound
+    from search.backends.typesense.engine import TypesenseEngine
+    from web import create_app
+
+    whoosh, unbounded, small = engines
+    sampled = TypesenseEngine(
+        small.cluster.connection, prefix="sample", check_interval=0, bound=Bound(large_set=100, sample_set=150, facet_sample=60)
+    )
+    vocab = sampled.vocabulary()
+    for query in ("q=-pertemuan", "q=-xyzzy&source=okezone.com&source=tempo.co&source=sindonews.com"):
+        got, full = sampled.search(_request(query)), unbounded.search(_request(query))
+        assert got.total == full.total > 150 and got.notice == "sampled" and full.notice is None, query
+        assert [(v.value, v.count) for v in got.facets["date"]] == [(v.value, v.count) for v in full.facets["date"]]
+        day = vocab.since(-(-60 * vocab.n_docs // got.total))
+        newest = whoosh.search(_request(f"{query}&date_from={day}"))
+        assert 0 < newest.total < got.total, query
+        for name in ("entity", "location", "source", "category"):
+            _same_but_ties(got.facets[name], newest.facets[name], name)
+            assert [v.selected for v in got.facets[name]] == [v.selected for v in newest.facets[name]], name
+    client = create_app({"ENGINE": sampled, "TESTING": True}).test_client()
+    assert client.get("/api/search?q=-pertemuan").get_json()["notice"] == "sampled"
+    assert NOTICES["sampled"][1] in client.get("/?q=-pertemuan").get_data(as_text=True)
+
+
+def test_a_long_query_without_a_full_match_is_counted_before_its_plan(engines):
+    """A query of ``PRECOUNT_CLAUSES`` or more clauses is counted first; with fewer than ``FEW_HITS``
+    full matches its plan is never asked (the partial fallback's is), and the answer is the same."""
+    from search.backends.typesense import engine as module
+
+    whoosh, unbounded, _ = engines
+    query = "q=presiden banjir sepakbola selebriti harga"
+    rounds: list[list[dict]] = []
+    send = unbounded.multi_search
+    unbounded.multi_search = lambda searches: rounds.append(searches) or send(searches)
+    try:
+        got = unbounded.search(_request(query))
+    finally:
+        del unbounded.multi_search
+    want = whoosh.search(_request(query))
+    assert got.notice == want.notice == "partial" and got.total == want.total
+    assert len(rounds[0]) == 1 and rounds[0][0]["per_page"] == 0 and module.PRECOUNT_CLAUSES <= 5
+    assert all(s["q"].startswith("*") for s in rounds[1] if "filter_by" in s and s.get("facet_by"))  # (the any-word set's)

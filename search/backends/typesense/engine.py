@@ -56,9 +56,11 @@ The server-side cost bound (``bound``): histograms ask capped days and
 their months, facets over common words return at most ``facet_fetch_cap``
 values, a request that may match more than ``large_set`` articles is counted
 first (over that, its histograms' months ride on the main search, its days
-asked only when needed, and a collapsed page is collapsed here; every
-article: the vocabulary's counts), and a cap that left values out sets the
-notice ``facets``.
+asked only when needed, and a collapsed page is collapsed here; over
+``sample_set``, the value facets count the newest hits only, notice
+``sampled``; a few hits share one histogram search; every article: the
+vocabulary's counts), a long query is counted before its plan, and a cap
+that left values out sets the notice ``facets``.
 
 A cluster that does not answer raises ``BackendDown`` (the web's 503), and so
 does one that answers a multi_search 408 (overloaded).
@@ -94,7 +96,14 @@ from indexer.typesense.schema import (
 from search import profile
 from search.backends.typesense import profiles, stories
 from search.backends.typesense.bound import Bound
-from search.backends.typesense.histogram import buckets, histogram_of, histogram_searches, month_counts, months_span
+from search.backends.typesense.histogram import (
+    MAX_MONTHS,
+    buckets,
+    histogram_of,
+    histogram_searches,
+    month_counts,
+    months_span,
+)
 from search.backends.typesense.rerank import RERANK_K, rerank
 from search.backends.typesense.translate import NOTHING, QUERY_BY, Translated, key_filter, translate
 from search.backends.typesense.vocabulary import EXPORT_FIELDS, RELOAD_INTERVAL_S, Vocabulary
@@ -127,6 +136,8 @@ PAIR_WINDOW = 10
 TEXT_ORDER = "_text_match:desc,dated:desc,date:desc"
 # Collapsed over a large set: this many times the stories wanted are fetched as articles and collapsed here.
 COLLAPSE_SLACK = 2
+# A query of this many top-level clauses has its own words' full matches counted before its plan is asked.
+PRECOUNT_CLAUSES = 4
 
 
 def open_engine(config: BackendConfig, check_interval: float = 1.0, expander: Expander | None = Expander()) -> "TypesenseEngine":
@@ -383,14 +394,21 @@ class _Search:
         wide = tq.expanded or tq
         notice = "plain" if tq.plain else None
         ranked = request.sort == "relevance" and bool(wide.clauses)
-        answers, layout = self.execute(wide.q, wide.filters, ranked, tq, self.estimate(wide))
-        full = answers[layout["full"]]["found"]  # the query's own words', as on Whoosh
+        answers: list[dict] | None = None
+        # The query's own words' full matches, as on Whoosh, decide the partial fallback. A long query
+        # seldom has three: it is counted before its plan is asked, which is asked only if it does.
+        full = self.count_own(tq) if len(wide.clauses) >= PRECOUNT_CLAUSES else FEW_HITS
+        if full >= FEW_HITS:
+            answers, layout = self.execute(wide.q, wide.filters, ranked, tq, self.estimate(wide))
+            full = answers[layout["full"]]["found"]
         partial = False
         if full < FEW_HITS and len(wide.clauses) >= 2:
             q_any = " ".join(["*"] + ["-" + e for e in wide.excluded])
             wider, wider_layout = self.execute(q_any, [wide.partial_filter()], ranked, tq, self.vocab.n_docs, partial=True)
             if wider[wider_layout["total"]]["found"] > full:
                 answers, layout, partial, notice = wider, wider_layout, True, "partial"
+        if answers is None:  # (the any-word set is no larger: the full matches after all)
+            answers, layout = self.execute(wide.q, wide.filters, ranked, tq, self.estimate(wide))
         facets, cut = self.facets(answers, layout)
         intervals = {}
         answers = self._ask_days(answers, layout["histograms"])
@@ -412,6 +430,8 @@ class _Search:
             notice = "facets"
         if tq.truncated:  # the reader must know part of the query was not expanded
             notice = "truncated"
+        if layout["sampled"]:  # the value facets count the newest hits only: said above all but budget
+            notice = "sampled"
         if any(a.get("search_cutoff") for a in answers):  # Typesense stopped a search: counts may be short
             notice = "budget"
         suggestion = suggest(self.vocab, request.query, tq.words) if full < FEW_HITS and tq.words else None
@@ -468,6 +488,11 @@ class _Search:
                 bound = min(bound, sum(int(column.doc_freq[i]) for i in held if i is not None))
         return bound
 
+    def count_own(self, tq: Translated) -> int:
+        """How many articles the query's own words match (no facet filter): one search, a round of its own."""
+        parts = {"filter_by": " && ".join(tq.filters)} if tq.filters else {}
+        return self.engine.multi_search([{"q": tq.q, "query_by": QUERY_BY, **STRICT, **parts, "per_page": 0}])[0]["found"]
+
     def count_hits(self, search: dict, estimate: int, stories: bool) -> dict | None:
         """The answer of one search without hits counting what ``search`` (the main search) matches,
         a round of its own, when the ``estimate`` cannot rule out more than ``large_set``; None when
@@ -519,14 +544,19 @@ class _Search:
         if shallow and large:
             # Over most of the index group_by costs Typesense ~60 ms: the first stories are collapsed
             # here from the top articles instead (the same stories: each at its best hit), and counted
-            # by the count's story facet, Typesense grouping only when too few.
+            # by the count's story facet, Typesense grouping only when too few. The ungrouped page
+            # counts the articles itself: the total's own search (one evaluation of the query) goes.
             searches[0].update(page=1, per_page=depth * COLLAPSE_SLACK)
             regroup = grouped
+            del searches[1:]
+            total = 0
         elif self.collapse:
             searches[0] = grouped
         # Every article, as the vocabulary counted them: its facet counts are the vocabulary's.
         whole = q == "*" and not query_filters and not plan.filters and hits == self.vocab.n_docs
         cap = bound.facet_fetch_cap if estimate > bound.fetch_cap_set else None
+        # Over more than sample_set hits the value facets count the newest of them (``bound``).
+        sample = self._sample(hits) if hits is not None and hits > bound.sample_set and not whole else []
 
         def max_values(limit: int) -> int:
             return limit + FACET_SLACK if cap is None else min(limit + FACET_SLACK, cap)
@@ -535,15 +565,34 @@ class _Search:
         # over a large set, do the histograms' months (one evaluation of the query less each), cut at
         # the search's one max_facet_values; their days are asked after, when the months leave the
         # interval open (``_ask_days``).
+        # Sampled, they ride together on one search of the sample instead.
         on_main = [c for c in plan.counts if c.filters == plan.all_filters and not c.prefix and not whole]
         main = searches[total]
         facet_by = [c.field + KEY_SUFFIX for c in on_main]
         main_values = max_values(max(c.limit for c in on_main)) if on_main else 0
+        counted_at, counted_values = total, 0
+        if sample and on_main:
+            counted_at, counted_values = len(searches), main_values
+            searches.append(search(filters(plan.all_filters) + sample, per_page=0, facet_by=",".join(facet_by), max_facet_values=main_values))
+            facet_by, main_values = [], 0
         histograms: list[_Placed] = []
+        # Counted first, no more hits than a histogram shows days: the histograms over the hits share
+        # one search (one evaluation of the query, not one per field), which returns every day and
+        # month they hold (a few dozen: asked up to MAX_MONTHS), so nothing is cut.
+        few = hits is not None and hits <= min((h.day_max_days for h in plan.histograms), default=0)
+        shared_fields: list[str] = []
+        shared_at = len(searches)
+        if few and not whole and any(h.filters == plan.all_filters for h in plan.histograms):
+            searches.append(search(filters(plan.all_filters), per_page=0, max_facet_values=MAX_MONTHS))
         for histogram in plan.histograms:
             days, months = histogram_searches(histogram)
             if whole:
                 histograms.append(_Placed(histogram, whole=True))
+                continue
+            if few and histogram.filters == plan.all_filters:
+                shared_fields += [days["facet_by"], *([months["facet_by"]] if months is not None else [])]
+                month = None if months is None else shared_at
+                histograms.append(_Placed(histogram, shared_at, month, day_cap=MAX_MONTHS, month_cap=MAX_MONTHS))
                 continue
             if large and months is not None and histogram.filters == plan.all_filters:
                 facet_by.append(months["facet_by"])
@@ -557,19 +606,22 @@ class _Search:
                 placed.month, placed.month_cap = len(searches), months["max_facet_values"]
                 searches.append(search(filters(histogram.filters), per_page=0, **months))
             histograms.append(placed)
+        if shared_fields:
+            searches[shared_at]["facet_by"] = ",".join(shared_fields)
         for placed in histograms:
             if placed.on_main:
                 placed.month_cap = main_values
         if facet_by:
             main.update(facet_by=",".join(facet_by), max_facet_values=main_values)
-        counted = {c.facet: _Counted(c, total, filters(c.filters), main_values) for c in on_main}
+        counted = {c.facet: _Counted(c, counted_at, filters(c.filters) + sample, counted_values or main_values) for c in on_main}
         for count in plan.counts:
             if count.facet in counted:
                 continue
             if whole and not count.prefix:
                 counted[count.facet] = _Counted(count, total, [], 0, whole=True)
                 continue
-            entry = _Counted(count, len(searches), filters(count.filters), max_values(count.limit))
+            # (a facet_prefix's candidates are few values: counted exactly over every hit)
+            entry = _Counted(count, len(searches), filters(count.filters) + ([] if count.prefix else sample), max_values(count.limit))
             extra: list[str] = []
             if count.prefix:
                 candidates = self._prefix_candidates(count)
@@ -587,8 +639,9 @@ class _Search:
             "facets": counted, "histograms": histograms, "q": q, "window": window, "full": total,
             "total": total, "windows": [], "depth": depth, "regroup": regroup,
             "hit_count": hit_count,  # (collapsed: its story facet counts the stories when not grouped)
+            "sampled": bool(sample) and any(not c.prefix for c in plan.counts),
         }
-        if q != tq.q or query_filters != list(tq.filters) or plan.filters:
+        if not partial and (q != tq.q or query_filters != list(tq.filters) or plan.filters):  # (partial: known)
             layout["full"] = len(searches)
             searches.append(search(list(tq.filters), q=tq.q, per_page=0))
         if window and (tq.expanded is not None or partial):
@@ -605,6 +658,12 @@ class _Search:
             layout["windows"] = list(range(len(searches), len(searches) + len(candidates)))
             searches += candidates
         return self.engine.multi_search(searches), layout
+
+    def _sample(self, hits: int) -> list[str]:
+        """The publication-date clause of the newest articles among which about ``facet_sample`` of the
+        ``hits`` are expected (their share of the index), or none when that is every dated article."""
+        day = self.vocab.since(-(-self.engine.bound.facet_sample * self.vocab.n_docs // hits))
+        return [] if day is None else [f"dated:=1 && date:>={epoch(dt.date.fromisoformat(day))}"]
 
     def page_params(self, q: str, ranked: bool) -> tuple[dict, bool]:
         """The main search's paging and order, and whether it fetches the re-ranking window instead of a page."""

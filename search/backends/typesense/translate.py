@@ -330,4 +330,9 @@ class _Translator:
 
 
 def _stems(node: TermNode) -> list[str]:
-    return [stem(f) for f in tokens(node.text)]
+    return list(_text_stems(node.text))
+
+
+@lru_cache(maxsize=4096)  # a long query's words, translated again for each expansion tried
+def _text_stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(f) for f in tokens(text))

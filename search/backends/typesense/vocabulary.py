@@ -12,7 +12,13 @@ derives:
   matches by looking them up, and the stems are handed to the analyzer's
   memo (``indexer.analysis.add_stems``, as the Whoosh engine loads its stem
   store), so the indexed words of a query are never sent through Sastrawi
-  inside a request (the first ``mem*`` cost ~0.5 s of CPU so);
+  inside a request (the first ``mem*`` cost ~0.5 s of CPU so); the terms
+  that are neither an affixed form nor a form's stem were indexed as they
+  stand, their own stems, and are handed on too (~69k of the 22k's 99k
+  terms), so highlighting a fresh process's first snippets looks them up
+  instead of sending each through Sastrawi (~25-50 ms of a request's CPU);
+  a wildcard's scan reads arrays of each term's stem and frequency, made
+  once per generation;
 * average field lengths (BM25's length normalisation);
 * the words of the name facets' values (``search.columns.NameWords``), so
   that query expansion (``search.expand.IndexStats``) leaves names alone;
@@ -21,7 +27,7 @@ derives:
   resolve ``entity:putin`` and a selected ``nasional`` to the exact values,
   answer ``facet_prefix``, and give each entity its type;
 * the whole index's facet counts and publication days (``top_values``,
-  ``days``): a request that matches every article (the front page) takes its
+  ``days``, ``since``): a request that matches every article (the front page) takes its
   facets from here instead of having Typesense count the whole collection
   (~250 ms of server CPU on 22k articles), each facet's values ranked once
   at load.
@@ -95,8 +101,21 @@ class Vocabulary:
         self.df = df
         self.stem_of = stem_of  # affixed form -> its stem (a term not in it is a stem)
         add_stems(stem_of)
+        roots = set(stem_of.values())
+        add_stems({t: t for t in df if t not in stem_of and t not in roots})  # indexed as they stand
         self.days = dict(days)  # publication day -> articles
+        self._newest = sorted(days, reverse=True)
+        self._published_since = np.cumsum([days[d] for d in self._newest], dtype=np.int64)
         self.terms = sorted(df)
+        # Per term (in ``terms`` order): its stem's number in ``_stems`` and its document frequency.
+        self._stems, stem_number = [], {}
+        for term in self.terms:
+            root = stem_of.get(term, term)
+            if root not in stem_number:
+                stem_number[root] = len(self._stems)
+                self._stems.append(root)
+        self._term_stem = np.fromiter((stem_number[stem_of.get(t, t)] for t in self.terms), np.int64, len(self.terms))
+        self._term_df = np.fromiter((df[t] for t in self.terms), np.int64, len(self.terms))
         self.avg_length = {f: (lengths[f] / n if n else 1.0) or 1.0 for f in TEXT_FIELDS}
         self.columns = {
             f: ValueColumn(f, values, np.asarray(indptr, dtype=np.int64), np.asarray(ids, dtype=np.int32))
@@ -138,17 +157,25 @@ class Vocabulary:
         # `mem*`, the common kind, is its prefix alone: no pattern to match each term against.
         rx = None if pattern == prefix + "*" and "[" not in prefix else re.compile(fnmatch.translate(pattern))
         start = bisect.bisect_left(self.terms, prefix)
-        found: dict[str, int] = {}
-        stem_of, df = self.stem_of, self.df
-        for term in self.terms[start : start + MAX_EXPANSION_SCAN]:
-            if not term.startswith(prefix):
-                break
-            if rx is None or rx.fullmatch(term):
-                root = stem_of.get(term, term)
-                n = df[term]
-                if n > found.get(root, 0):
-                    found[root] = n
-        return sorted(found, key=lambda t: -found[t])[:MAX_EXPANSION]
+        end = min(bisect.bisect_left(self.terms, prefix + "\U0010ffff"), start + MAX_EXPANSION_SCAN)
+        scanned = np.arange(start, end)
+        if rx is not None:
+            scanned = scanned[[rx.fullmatch(self.terms[i]) is not None for i in range(start, end)]]
+        if not len(scanned):
+            return []
+        stems, dfs = self._term_stem[scanned], self._term_df[scanned]
+        # Each stem at its most frequent form's frequency, most frequent first, ties in term order.
+        found, first, where = np.unique(stems, return_index=True, return_inverse=True)
+        best = np.zeros(len(found), dtype=np.int64)
+        np.maximum.at(best, where, dfs)
+        order = np.lexsort((first, -best))[:MAX_EXPANSION]
+        return [self._stems[i] for i in found[order].tolist()]
+
+    def since(self, n: int) -> str | None:
+        """The latest publication day on or after which at least ``n`` articles were published
+        (None: fewer were published in all)."""
+        i = int(np.searchsorted(self._published_since, n))
+        return self._newest[i] if i < len(self._newest) else None
 
     # -- facet values -----------------------------------------------------------------
 
