@@ -120,7 +120,7 @@ def test_a_vocabulary_word_is_its_lowercase_sums_plus_its_case_sums():
     by_case: dict[tuple, set] = {}
     for word in vocabulary[::3]:
         bundle = scores.bundle(word)
-        scores.items([])  # the new types' sums are made here
+        scores.items(([], []))  # the new types' sums are made here
         for part, row in zip(_word_features(word), bundle[:5]):
             want = sum((weights[f] for f in part if f in scores.kept), np.zeros(len(labels)))
             got = scores.table[row] @ frame

@@ -117,14 +117,18 @@ def headline_people(text: str, mentions: list[Mention]) -> dict[int, list[Mentio
     title_end = text.find("\n")
     if title_end < 0:
         return {}
-    body_words = {w.lower() for w in _WORD_RE.findall(text, title_end)}
+    headline = [(i, m.name.split()) for i, m in enumerate(mentions) if m.kind == PERSON and m.pos <= title_end]
+    headline = [(i, words) for i, words in headline if len(words) >= 3]
+    if not headline:  # most texts: the body's words are not needed
+        return {}
     body_people = {tuple(m.name.split()) for m in mentions if m.kind == PERSON and m.pos > title_end and " " in m.name}
     if not body_people:
         return {}
+    body_words = {w.lower() for w in _WORD_RE.findall(text, title_end)}
     out: dict[int, list[Mention]] = {}
-    for i, m in enumerate(mentions):
-        words = m.name.split()
-        if m.kind != PERSON or m.pos > title_end or len(words) < 3 or tuple(words) in body_people:
+    for i, words in headline:
+        m = mentions[i]
+        if tuple(words) in body_people:
             continue
         held = _held_people(words, body_people, body_words)
         if held:

@@ -144,6 +144,10 @@ class Features:
 
     # A word beyond the sentence: no word, no features.
     nothing: Bundle = ((), (), (), (), (), "", False)
+    # What ``add_rows`` puts in a row for a feature that spans words, and for one it lacks:
+    # the feature string itself here (``scores.Scores``: the model's row of it).
+    spanning: dict[str, object] | None = None
+    absent: object = None
 
     def __init__(self, known: frozenset[str] | None = None):
         self.known = known
@@ -382,6 +386,9 @@ def sequence_features(
 # one and two after show it (each a bundle's part, as ``Features`` or a subclass caches it),
 # and the features that depend on more than one word.
 Row = tuple[object, object, object, object, object, list[str]]
+# Tokens for the CRF, flat: each token's five parts (a row's first five) then its features
+# that span words, all in one list (``add_rows``), and where each token starts in it.
+Rows = tuple[list, list[int]]
 
 
 def token_rows(
@@ -391,6 +398,27 @@ def token_rows(
     """``sequence_features``'s tokens, each as its ``Row``: the parts that depend on one word
     come from ``cache`` as they are (strings, or a scorer's sums), the rest are strings
     (`BOS`/`EOS`, bigrams, gazetteer and rule marks, the capitalised run)."""
+    rows: Rows = ([], [])
+    add_rows(rows, tokens, start, end, cache, marks)
+    return split_rows(rows)
+
+
+def split_rows(rows: Rows) -> Iterator[Row]:
+    """``add_rows``' tokens, each as its ``Row``."""
+    index, starts = rows
+    for s, e in zip(starts, [*starts[1:], len(index)]):
+        yield index[s], index[s + 1], index[s + 2], index[s + 3], index[s + 4], index[s + 5:e]
+
+
+def add_rows(
+    rows: Rows, tokens: list[str], start: int = 0, end: int | None = None, cache: Features = TRAINING,
+    marks: list[list[str]] | None = None,
+) -> None:
+    """Add ``tokens[start:end]`` to ``rows``: per token its five parts from ``cache``, then its
+    features that span words, as strings (a ``Features`` cache) or as what ``cache.spanning``
+    maps them to (``scores.Scores``: the model's rows, so that a text's tokens are summed in
+    one call, not looped over again)."""
+    index, starts = rows
     n = len(tokens)
     end = n if end is None else end
     # The first name that can reach token ``start`` starts MAX_GAZ_TOKENS - 1 before it.
@@ -405,12 +433,16 @@ def token_rows(
     bundles += [nothing] * (end + 2 - last)
     known = cache.known
     before, after = (None, None) if cache.bigram_starts is None else (cache.bigram_starts["bg-="], cache.bigram_starts["bg+="])
+    spanning, absent = (None, None) if cache.spanning is None else (cache.spanning.get, cache.absent)
     run_end = -1  # the capitalised run the last capitalised token is in ends before this
     i = start - 1
     # Each token with its neighbours' bundles, its gazetteer marks and its rule marks.
-    rows = zip(bundles, bundles[1:], bundles[2:], bundles[3:], bundles[4:], gaz[start - lo:], marks or repeat(()))
-    for before2, before1, b, after1, after2, places, found in rows:
+    for before2, before1, b, after1, after2, places, found in zip(
+        bundles, bundles[1:], bundles[2:], bundles[3:], bundles[4:], gaz[start - lo:], marks or repeat(())
+    ):
         i += 1
+        starts.append(len(index))
+        index += (b[0], before2[1], before1[2], after1[3], after2[4])
         extra = []
         if i == 0:
             extra.append("BOS")
@@ -436,4 +468,5 @@ def token_rows(
                 while run_end < n and tokens[run_end][:1].isupper():
                     run_end += 1
             extra += cache.run(i - run_start, run_end - run_start)
-        yield b[0], before2[1], before1[2], after1[3], after2[4], extra
+        if extra:
+            index += extra if spanning is None else [spanning(f, absent) for f in extra]

@@ -8,6 +8,7 @@ people, organisations and places by importance.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from indexer.extract.aliases import fuller_orgs, merge_key, norm_key
 from indexer.extract.corpus_aliases import variant_key
@@ -98,6 +99,7 @@ def _before_verb(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=65536)
 def _part_key(part: str) -> str:
     """The key a name part is matched by in its article: spelling variants agree (`Rifki` is the
     `Rifqi` of `Muhammad Rifqi Fitriadi`, `Soekarno` `Sukarno`: ``corpus_aliases.variant_key``)."""

@@ -27,7 +27,7 @@ from itertools import repeat
 
 import numpy as np
 
-from indexer.extract.features import CACHE_MAX, Features, Row, _word_features, case_feature, case_key, word_table
+from indexer.extract.features import CACHE_MAX, Features, Rows, _word_features, case_feature, case_key, word_table
 
 # Room for this many word types before the table grows (doubling).
 _FIRST_TYPES = 4096
@@ -59,6 +59,7 @@ class Scores(Features):
         super().__init__(known)
         labels = matrix.shape[1]
         self.rows = {attr: i for i, attr in enumerate(attrs)}
+        self.spanning = self.rows  # ``add_rows`` puts a spanning feature's row in a token's row
         self.kept = {attr: self.rows[attr] for attr in known}
         picked = basis(matrix)
         self.basis = [attrs[i] for i in picked]
@@ -66,7 +67,7 @@ class Scores(Features):
         # frame's last row being the constant (all ones), which is dropped.
         frame = np.vstack([matrix[picked], np.ones(labels)])
         coords = matrix @ np.linalg.inv(frame)
-        self.zero = len(attrs)
+        self.zero = self.absent = len(attrs)
         self.table = np.zeros((self.zero + 1 + 5 * _FIRST_TYPES, labels - 1))
         self.table[:self.zero] = coords[:, :-1]
         self.fill = self.zero + 1
@@ -144,8 +145,9 @@ class Scores(Features):
             hit = self.bundles[word] = (first, first + 1, first + 2, first + 3, first + 4, low, word[:1].isupper())
         return hit
 
-    def items(self, rows: list[Row]) -> list[dict[str, float]]:
-        """crfsuite's items for tokens given as ``features.token_rows`` rows of this cache."""
+    def items(self, rows: Rows) -> list[dict[str, float]]:
+        """crfsuite's items for tokens added to ``rows`` by ``features.add_rows`` with this
+        cache: each token's rows summed, in one call for the whole text."""
         table = self.table
         if self._targets:  # the new types' sums
             table[self._targets] = np.add.reduceat(table[self._index], self._starts)
@@ -156,16 +158,9 @@ class Scores(Features):
                 self._lower_rows[(np.array(self._lows)[:, None] + parts).ravel()]
                 + self._case_rows[(np.array(self._cases)[:, None] + parts).ravel()])
             self._added, self._lows, self._cases = [], [], []
-        if not rows:
+        index, starts = rows
+        if not starts:
             return []
-        get, zero = self.rows.get, self.zero
-        index: list[int] = []
-        starts = []
-        for own, m2, m1, p1, p2, extra in rows:
-            starts.append(len(index))
-            index += (own, m2, m1, p1, p2)
-            if extra:
-                index += [get(f, zero) for f in extra]
         return self._items(np.add.reduceat(table[index], starts).tolist())
 
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import gzip
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from indexer.extract.aliases import PERSON_KEYS, display_name, merge_key, norm_key, org_name
-from indexer.extract.features import MODEL_PATH, TOKEN_RE, Features, RuleMarks, Row, token_rows
+from indexer.extract.features import MODEL_PATH, TOKEN_RE, Features, RuleMarks, Rows, add_rows, split_rows
 from indexer.extract.gazetteer import canonical_place, club_name, places
 from indexer.extract.mention import Mention
 from indexer.extract.scores import Scores, state_weights
@@ -83,7 +85,9 @@ def tag(tokens: list[str], start: int = 0, end: int | None = None) -> list[str]:
         return []
     crf, scores = _tagger()
     scores.trim()
-    return crf.tag(scores.items(list(token_rows(tokens, start, end, scores))))
+    rows: Rows = ([], [])
+    add_rows(rows, tokens, start, end, scores)
+    return crf.tag(scores.items(rows))
 
 
 def spans(labels: list[str]) -> list[tuple[str, int, int]]:
@@ -138,7 +142,7 @@ def label_windows(text: str, rules: list[Mention] | None = None) -> tuple[list[s
     rows, windows = window_rows(text, rules, scores)
     # One CRF call for the whole article: windows are joined end to end with a full stop
     # between them (``_stop``), which costs one call's overhead instead of ~30.
-    return (crf.tag(scores.items(rows)) if rows else []), windows
+    return (crf.tag(scores.items(rows)) if rows[1] else []), windows
 
 
 Windows = list[tuple[list, int]]  # (token matches, window length)
@@ -148,25 +152,27 @@ def featurise(text: str, rules: list[Mention] | None = None) -> tuple[list[list[
     """The CRF's input of every window of a text as feature strings, end to end, and where
     the windows are: what ``label_windows`` hands crfsuite as summed weights."""
     rows, windows = window_rows(text, rules, _strings())
-    return [[*own, *m2, *m1, *p1, *p2, *extra] for own, m2, m1, p1, p2, extra in rows], windows
+    return [[*own, *m2, *m1, *p1, *p2, *extra] for own, m2, m1, p1, p2, extra in split_rows(rows)], windows
 
 
-def window_rows(text: str, rules: list[Mention] | None, cache: Features) -> tuple[list[Row], Windows]:
-    """The ``features.token_rows`` of every window of a text, end to end, and where the windows are."""
+def window_rows(text: str, rules: list[Mention] | None, cache: Features) -> tuple[Rows, Windows]:
+    """The ``features.add_rows`` of every window of a text, end to end, and where the windows are."""
     marker = RuleMarks(rules) if rules and cache.rule_features else None
     stop = _stop(cache)
-    rows: list[Row] = []
+    rows: Rows = ([], [])
+    index, starts = rows
     windows: Windows = []
     for tokens, matches, spans in sentence_windows(text):
         n = len(tokens)
         for a, b in spans:
             if windows:
-                rows.append(stop)
+                starts.append(len(index))
+                index += stop
             marks = None
             if marker:  # a token's marks need its own offset and its neighbours'
                 lo, hi = max(0, a - 1), min(n, b + 1)
                 marks = marker.marks([m.start() for m in matches[lo:hi]])[a - lo:b - lo]
-            rows += token_rows(tokens, a, b, cache, marks)
+            add_rows(rows, tokens, a, b, cache, marks)
             windows.append((matches[a:b], b - a))
     return rows, windows
 
@@ -178,10 +184,14 @@ def sentence_windows(text: str) -> Iterator[tuple[list[str], list[re.Match], lis
     never = vocab.NEVER  # weekdays, months, `WIB`, credits: capitalised, never a name
     for line in _LINE_RE.finditer(text):
         matches = list(TOKEN_RE.finditer(text, line.start(), line.end()))
-        words = [m.group() for m in matches]
-        for s0, s1 in _sentences(words):
+        words = list(map(_GROUP, matches))
+        # Each token's first character, one string a line: which tokens are capitalised and
+        # where sentences end is then read by regex, not token by token in Python.
+        firsts = "".join(map(_FIRST, words))
+        upper = _capitals(firsts)
+        for s0, s1 in _sentences(words, firsts):
             tokens = words[s0:s1]
-            caps = [i for i, t in enumerate(tokens) if t[:1].isupper() and t.lower() not in never]
+            caps = [i - s0 for i in upper[bisect_left(upper, s0):bisect_left(upper, s1)] if words[i].lower() not in never]
             if not caps:
                 continue
             if len(caps) >= 3 and tokens[-1] not in _SENTENCE_END:
@@ -189,10 +199,12 @@ def sentence_windows(text: str) -> Iterator[tuple[list[str], list[re.Match], lis
             yield tokens, matches[s0:s1], _windows(tokens, caps, ordinary)
 
 
-def _stop(cache: Features) -> Row:
-    """What the CRF sees between two windows: a sentence-final full stop, so that no name
-    runs from one window into the next (the label path would otherwise join them)."""
-    return (cache.bundle(".")[0], *cache.nothing[1:5], ["EOS"])
+def _stop(cache: Features) -> tuple:
+    """What the CRF sees between two windows, as ``features.add_rows`` lays a token out: a
+    sentence-final full stop, so that no name runs from one window into the next (the label
+    path would otherwise join them)."""
+    eos = "EOS" if cache.spanning is None else cache.spanning.get("EOS", cache.absent)
+    return (cache.bundle(".")[0], *cache.nothing[1:5], eos)
 
 
 def names(text: str, labels: list[str], windows: Windows) -> list[Mention]:
@@ -247,12 +259,36 @@ def _unshout(tokens: list[str], caps: list[int], ordinary: frozenset[str]) -> tu
 _ABBREVIATIONS = frozenset("dr prof ir drs dra hj jl no st mr mrs ms".split())
 
 
-def _sentences(words: list[str]) -> list[tuple[int, int]]:
+_GROUP = re.Match.group
+_FIRST = itemgetter(0)
+# In a line's tokens' first characters: an ASCII capital, a character beyond ASCII (whose
+# case Python is asked), a sentence's last token (a token that starts with `.`, `!` or `?`
+# is that one character) before another.
+_ASCII_CAPITAL_RE = re.compile("[A-Z]")
+_BEYOND_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+_END_RE = re.compile("[.!?](?=.)")
+
+
+def _capitals(firsts: str) -> list[int]:
+    """Which tokens are capitalised (``str.isupper`` of their first character), given the
+    first characters of a line's tokens."""
+    caps = [m.start() for m in _ASCII_CAPITAL_RE.finditer(firsts)]
+    if not firsts.isascii():
+        beyond = [m.start() for m in _BEYOND_ASCII_RE.finditer(firsts) if m.group().isupper()]
+        if beyond:
+            caps = sorted(caps + beyond)
+    return caps
+
+
+def _sentences(words: list[str], firsts: str | None = None) -> list[tuple[int, int]]:
     """Sentence bounds in a line's tokens: after `.`, `!`, `?` before a capital, unless the
-    full stop closes an initial or an abbreviation (``_ABBREVIATIONS``)."""
+    full stop closes an initial or an abbreviation (``_ABBREVIATIONS``). ``firsts``: the
+    tokens' first characters as one string."""
+    firsts = "".join(map(_FIRST, words)) if firsts is None else firsts
     out, start = [], 0
-    for i in range(len(words) - 1):
-        if words[i] in _SENTENCE_END and words[i + 1][:1].isupper() and not _abbreviation(words, i):
+    for end in _END_RE.finditer(firsts):
+        i = end.start()
+        if firsts[i + 1].isupper() and not _abbreviation(words, i):
             out.append((start, i + 1))
             start = i + 1
     if start < len(words):
@@ -275,7 +311,7 @@ def _windows(tokens: list[str], caps: list[int], ordinary: frozenset[str]) -> li
     for i in caps:
         if i == 0 and tokens[0].lower() in ordinary and not (n > 1 and tokens[1][:1].isupper()):
             continue
-        a, b = max(0, i - WINDOW), min(n, i + WINDOW + 1)
+        a, b = (i - WINDOW if i > WINDOW else 0), (i + WINDOW + 1 if i + WINDOW < n else n)
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], b)
         else:
@@ -300,6 +336,18 @@ _DEGREES = frozenset("sh se mh msi mkom spd mpd sked ssos sip mba phd st mt ak m
 
 
 def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
+    kind, name, level, tokens = _named(kind, surface)
+    return Mention(kind, name, start, level=level, tokens=tokens, end=end, source="tagger")
+
+
+# Tagged surfaces kept named (a name recurs in its article and across the corpus, and naming
+# one takes a dozen table lookups and regex passes); ~10 MB when full.
+_NAMED_CACHE = 32768
+
+
+@lru_cache(maxsize=_NAMED_CACHE)
+def _named(kind: str, surface: str) -> tuple[str, str, str, tuple[str, ...]]:
+    """A tagged surface's (kind, name, level, name tokens) as its ``Mention`` holds them."""
     if kind == "person":
         words = surface.split()
         while len(words) > 1 and words[-1].lower().strip(".,") in _DEGREES:
@@ -309,19 +357,19 @@ def _mention(kind: str, surface: str, start: int, end: int) -> Mention:
         ):
             words.pop(0)  # `Bripka Suranto`, `Pak Habibie`: the title is not the name
         if any(w.lower() in FACILITY_WORDS for w in words[1:]):
-            return Mention(PLACE_KIND, surface, start, level="tagged", end=end, source="tagger")
+            return PLACE_KIND, surface, "tagged", ()
         surface = " ".join(words)
         name = PERSON_KEYS.get(merge_key(surface)) or display_name(surface)
-        return Mention(kind, name, start, tokens=tuple(name.split()), end=end, source="tagger")
+        return kind, name, "", tuple(name.split())
     words = surface.split()
     if kind == "location" and len(words) > 1 and (
         words[-1].lower() in vocab.ORG_TAILS or words[0].lower() in _BODY_HEADS
     ):
         kind = "organization"  # `Bali United`, `di Kementerian Keuangan`: a body, wherever it sits
     if kind == "organization" and words[0].lower() not in vocab.SCHOOL_HEADS:
-        return Mention(kind, club_name(org_name(surface)), start, end=end, source="tagger")
+        return kind, club_name(org_name(surface)), "", ()
     # Schools are places (`SMA Negeri 24 Bandung`), as the rules and most of NERGRIT have them.
-    return Mention(PLACE_KIND, canonical_place(surface), start, level=_place_level(surface), end=end, source="tagger")
+    return PLACE_KIND, canonical_place(surface), _place_level(surface), ()
 
 
 # Heads that open a body's name, never a place's (`Kementerian`, not `Kota`).
