@@ -18,6 +18,12 @@ the build's serial part and costs ~4 CPU-ms a document
 10x corpus's 2,500-article segments ten at a time cost 6.44 ms an article,
 more than writing them. A build of N articles at the defaults thus leaves
 N / 2,500 segments and at most ``MERGE_FACTOR - 1`` small ones a tier.
+
+A segment's size is its live documents: one that an update or a rebuild has
+mostly deleted falls back into a lower tier and is merged (its deleted
+documents dropped), and one with none left is dropped. Counted with its
+deleted documents, a rebuild of every article would leave the old final
+segments on disk and in every search forever.
 """
 
 from __future__ import annotations
@@ -31,21 +37,20 @@ FINAL_DOCS = 1000  # tier 3: a segment this large is never merged again
 
 
 def _tier(segment) -> int:
-    return int(math.log10(max(segment.doc_count_all(), 1)))
+    return int(math.log10(max(segment.doc_count(), 1)))
 
 
 def merge_tiers(writer, segments: list) -> list:
     """A Whoosh merge policy: merges one full tier of small segments into ``writer``, returns the segments kept."""
     tiers: dict[int, list] = {}
     for segment in segments:
-        tiers.setdefault(_tier(segment), []).append(segment)
+        if segment.doc_count():  # a segment with every document deleted is dropped
+            tiers.setdefault(_tier(segment), []).append(segment)
     smallest_full = min(
         (tier for tier, members in tiers.items() if len(members) >= MERGE_FACTOR and 10**tier < FINAL_DOCS),
         default=None,
     )
-    if smallest_full is None:
-        return segments
-    for segment in tiers.pop(smallest_full):
+    for segment in tiers.pop(smallest_full) if smallest_full is not None else ():
         reader = SegmentReader(writer.storage, writer.schema, segment)
         writer.add_reader(reader)
         reader.close()

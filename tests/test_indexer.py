@@ -102,6 +102,24 @@ def test_segments_of_final_size_are_never_merged(tmp_path, sample_jsonl, monkeyp
     assert len([n for n in sizes if n < 10]) < 3, sizes
 
 
+def test_a_rebuild_of_every_article_leaves_no_dead_segment(tmp_path, sample_jsonl, monkeypatch):
+    # A segment's tier is its live documents: the final segments a rebuild deleted entirely are
+    # dropped, not kept on disk and in every search (counted with their deleted documents, they stayed).
+    import indexer.merge as merge
+
+    monkeypatch.setattr(merge, "FINAL_DOCS", 10)
+    monkeypatch.setattr(merge, "MERGE_FACTOR", 3)
+    records = [json.loads(line) for line in sample_jsonl.read_text(encoding="utf-8").splitlines()[:36]]
+    src = tmp_path / "some.jsonl"
+    for edition in ("", " (diperbarui)"):
+        src.write_text("".join(json.dumps({**r, "title": r["title"] + edition}) + "\n" for r in records))
+        summary = build_index([src], tmp_path / "ix", batch_size=12, workers=1)
+    assert (summary.updated, summary.documents) == (36, 36)
+    segments = index.open_dir(str(tmp_path / "ix"))._segments()
+    assert all(s.doc_count() for s in segments), [(s.doc_count(), s.doc_count_all()) for s in segments]
+    assert sum(s.doc_count_all() for s in segments) < 2 * 36
+
+
 def test_many_small_commits_merge_segments_and_keep_every_facet(tmp_path, sample_jsonl, sample_index):
     # Small batches leave small segments, which Whoosh merges on a later
     # commit by re-reading their postings, facet postings included.
